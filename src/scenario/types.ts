@@ -1,0 +1,93 @@
+/**
+ * A traffic scenario: who sends what, how often, with which client behaviour,
+ * against which repository. Shared by `predict` (simulated) and `validate`
+ * (sent for real). Files live in scenarios/NAME.json; see scenarios/README.md.
+ */
+
+/** The request sequence of one "pip install" of one package. */
+export type FlowName = 'pip-root-index' | 'pip-simple-index' | 'seed-tool';
+
+/** The seed tool's profile: iterations paced to a period, a burst every N iterations. */
+export interface BurstIterationsProfile {
+  executor: 'burst-iterations';
+  /** Period each iteration is paced to, seconds (seed: 10). */
+  iterationSeconds: number;
+  /** Concurrent installs in an ordinary iteration (seed: 3). */
+  baselineInstalls: number;
+  /** Concurrent installs in a burst iteration (seed: 510). */
+  burstInstalls: number;
+  /** A burst every this many iterations (seed: 6). */
+  burstEvery: number;
+  /** Index (0-based) of the first burst iteration; later bursts every burstEvery (seed: 5). */
+  firstBurstIteration: number;
+  /** An iteration waits for all its installs before the next may start (seed: true). */
+  waitForInstalls: boolean;
+  /** Total run time, seconds: no iteration starts after it (seed: 300). */
+  durationSeconds: number;
+}
+
+/** Open-loop installs started at a fixed rate (k6 constant-arrival-rate). */
+export interface ConstantArrivalRateProfile {
+  executor: 'constant-arrival-rate';
+  /** Installs started per second. */
+  installsPerSecond: number;
+  durationSeconds: number;
+}
+
+/** Open-loop installs whose rate moves linearly between stage targets (k6 ramping-arrival-rate). */
+export interface RampingArrivalRateProfile {
+  executor: 'ramping-arrival-rate';
+  /** Rate at time 0, installs per second. */
+  startInstallsPerSecond: number;
+  stages: Array<{ durationSeconds: number; targetInstallsPerSecond: number }>;
+}
+
+/** Installs started at the offsets (seconds from start) listed in a file, one number per line or a JSON array. */
+export interface ReplayProfile {
+  executor: 'replay';
+  /** Path, relative to the scenario file, of the offsets file. */
+  file: string;
+  /** Multiply offsets by this (0.5 = twice as fast). */
+  timeScale: number;
+}
+
+export type LoadProfile =
+  | BurstIterationsProfile
+  | ConstantArrivalRateProfile
+  | RampingArrivalRateProfile
+  | ReplayProfile;
+
+export interface ClientBehaviour {
+  /** Per-request timeout, seconds (seed: 30, pip: 15). */
+  timeoutSeconds: number;
+  /** Retries after a connection error or a retryable status (seed: 0, pip: 5). */
+  retries: number;
+  /** urllib3 backoff factor, seconds: sleep = factor * 2^(retry-1) (pip: 0.25). */
+  backoffFactorSeconds: number;
+  /** Statuses that are retried (pip: 500, 503, 520, 527). */
+  retryStatuses: number[];
+  /** Reuse connections across the requests of one install (pip and requests: true). */
+  keepAlive: boolean;
+}
+
+export interface Repository {
+  /** Number of projects in the index (seed: 100). */
+  projects: number;
+  /** Versions (wheel files) per project (seed: 3). */
+  versionsPerProject: number;
+  /** Mean size of a wheel file, bytes. */
+  wheelBytes: number;
+  /** Version each install downloads: "latest" (seed: 2.0.0) or "uniform". */
+  versionPick: 'latest' | 'uniform';
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  flow: FlowName;
+  profile: LoadProfile;
+  client: ClientBehaviour;
+  repository: Repository;
+  /** Where the scenario was loaded from (absolute path), filled in by the loader. */
+  source?: string;
+}
