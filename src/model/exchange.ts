@@ -1,0 +1,46 @@
+import type { PsJob } from '../sim/processor-sharing.js';
+import type { RequestKind } from './flows.js';
+
+/** How an HTTP request ended for the client when it did not get a response below 400. */
+export type FailureCause = 'clientTimeout' | 'connectionError' | 'http502' | 'http503' | 'http504' | 'httpOther';
+
+/** Where a server-side answer goes: the ALB (client traffic) or the health checker. */
+export interface ExchangeOrigin {
+  targetAnswered(exchange: Exchange, status: number): void;
+}
+
+/** A client connection to an ALB node; with keep-alive an install reuses one. */
+export interface ClientConnection {
+  id: number;
+  node: number;
+  /** Target of the first request, for per-connection routing (keep-alive pinning). */
+  pinnedTarget: number;
+}
+
+/** One HTTP request on its way through the stack. */
+export interface Exchange {
+  id: number;
+  kind: RequestKind;
+  origin: ExchangeOrigin;
+  connection: ClientConnection | null;
+  /** Opaque owner (the client's install) to hand the response back to. */
+  owner: unknown;
+  /** Time the client sent it. */
+  sentAt: number;
+  /** Target (task id) the ALB chose, -1 before routing. */
+  target: number;
+  /** The target has answered (or reset) it: later events for it are ignored by the ALB. */
+  targetDone: boolean;
+  /** The ALB has closed it toward the client (answered, 504, or client gone). */
+  albClosed: boolean;
+  /** Server-side state while a worker runs it. */
+  cpuJob: PsJob | null;
+  ioHandle: number;
+  workerIndex: number;
+  /** Extra blocked time from page faults on swapped memory, ms. */
+  stallMs: number;
+  /** Status the ALB answered the client with (0 until then). */
+  status: number;
+  /** Whether it counts toward burst routing shares. */
+  duringBurst: boolean;
+}

@@ -1,0 +1,104 @@
+import type { FailureCause } from './exchange.js';
+
+/** One per-second bin of the timeline (like the CloudWatch graph in the report). */
+export interface TimelineBin {
+  t: number;
+  requests: number;
+  responses: number;
+  errors: number;
+}
+
+export const FAILURE_CAUSES: readonly FailureCause[] = ['clientTimeout', 'connectionError', 'http502', 'http503', 'http504', 'httpOther'];
+
+/**
+ * Everything a simulated run measures from the clients' side, recorded the
+ * way the seed tool records it: one entry per operation (ok, latency, cause),
+ * HTTP requests and responses per second, 5xx responses.
+ */
+export class RunRecorder {
+  readonly opNames: string[];
+  private opIndex: number[] = [];
+  private opOk: boolean[] = [];
+  private opLatency: number[] = [];
+  private opStart: number[] = [];
+  readonly failures: Record<FailureCause, number> = { clientTimeout: 0, connectionError: 0, http502: 0, http503: 0, http504: 0, httpOther: 0 };
+  /** 5xx responses received by clients (every attempt, retries included). */
+  http5xx = 0;
+  httpRequests = 0;
+  private readonly requestsPerSecond: number[] = [];
+  private readonly responsesPerSecond: number[] = [];
+  private readonly errorsPerSecond: number[] = [];
+  lastEventTime = 0;
+
+  constructor(opNames: string[]) {
+    this.opNames = opNames;
+  }
+
+  get operations(): number {
+    return this.opOk.length;
+  }
+
+  operation(index: number, startTime: number, endTime: number, ok: boolean, cause: FailureCause | null): void {
+    this.opIndex.push(index);
+    this.opOk.push(ok);
+    this.opLatency.push(endTime - startTime);
+    this.opStart.push(startTime);
+    if (!ok && cause) this.failures[cause]++;
+    if (endTime > this.lastEventTime) this.lastEventTime = endTime;
+  }
+
+  requestSent(time: number): void {
+    this.httpRequests++;
+    bump(this.requestsPerSecond, time);
+  }
+
+  /** A response (or a timeout / connection error: status 0) reached the client. */
+  responseReceived(time: number, status: number): void {
+    if (status > 0) bump(this.responsesPerSecond, time);
+    if (status === 0 || status >= 400) bump(this.errorsPerSecond, time);
+    if (status >= 500) this.http5xx++;
+  }
+
+  /** Latencies of successful (and of all) operations, optionally of one operation type. */
+  latencies(which: 'ok' | 'all', opIndex = -1): Float64Array {
+    const out: number[] = [];
+    for (let i = 0; i < this.opOk.length; i++) {
+      if (opIndex >= 0 && this.opIndex[i] !== opIndex) continue;
+      if (which === 'ok' && !this.opOk[i]) continue;
+      out.push(this.opLatency[i]);
+    }
+    return Float64Array.from(out);
+  }
+
+  failuresOf(opIndex: number): { count: number; failed: number } {
+    let count = 0;
+    let failed = 0;
+    for (let i = 0; i < this.opOk.length; i++) {
+      if (this.opIndex[i] !== opIndex) continue;
+      count++;
+      if (!this.opOk[i]) failed++;
+    }
+    return { count, failed };
+  }
+
+  get failedOperations(): number {
+    let n = 0;
+    for (const ok of this.opOk) if (!ok) n++;
+    return n;
+  }
+
+  timeline(): TimelineBin[] {
+    const seconds = Math.max(this.requestsPerSecond.length, this.responsesPerSecond.length, this.errorsPerSecond.length);
+    const bins: TimelineBin[] = [];
+    for (let s = 0; s < seconds; s++) {
+      bins.push({ t: s, requests: this.requestsPerSecond[s] ?? 0, responses: this.responsesPerSecond[s] ?? 0, errors: this.errorsPerSecond[s] ?? 0 });
+    }
+    return bins;
+  }
+}
+
+function bump(bins: number[], timeMs: number): void {
+  const s = Math.floor(timeMs / 1000);
+  while (bins.length <= s) bins.push(0);
+  bins[s]++;
+}

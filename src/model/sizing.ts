@@ -1,0 +1,77 @@
+import { UserError } from '../errors.js';
+import { ALGORITHMS, type Algorithm } from './alb.js';
+import { customInstanceType, getInstanceType, type InstanceType } from './catalog.js';
+import type { WorkerClass } from './gunicorn.js';
+import { placeTasks, type Placement } from './placement.js';
+import type { StorageKind } from './storage.js';
+
+export const WORKER_CLASSES: readonly WorkerClass[] = ['gevent', 'sync'];
+
+/** A candidate sizing as the user states it (the flags of `predict`, `validate` and `plan`). */
+export interface SizingRequest {
+  /** Catalog name, or "custom" with vcpus and memoryGiB. */
+  instance: string;
+  vcpus?: number;
+  memoryGiB?: number;
+  instances?: number;
+  tasks: number;
+  workers: number;
+  workerClass: WorkerClass;
+  algorithm: Algorithm;
+  lorFeedbackMs?: number;
+  containerMemoryMb?: number;
+  /** 'efs' for AWS (default), 'local' for the local test stack. */
+  storage?: StorageKind;
+}
+
+/** A sizing with its placement worked out. */
+export interface ResolvedSizing {
+  instanceType: InstanceType;
+  placement: Placement;
+  workers: number;
+  workerClass: WorkerClass;
+  algorithm: Algorithm;
+  lorFeedbackMs: number | null;
+  storage: StorageKind;
+  /** 'aws' for catalog instances, 'local' for a custom machine. */
+  stackKind: 'aws' | 'local';
+}
+
+/** Validates a sizing and places its tasks (module formula); every problem is one clear line. */
+export function resolveSizing(req: SizingRequest): ResolvedSizing {
+  if (!WORKER_CLASSES.includes(req.workerClass)) throw new UserError(`unknown worker class "${req.workerClass}"; use gevent or sync`);
+  if (!ALGORITHMS.includes(req.algorithm)) throw new UserError(`unknown algorithm "${req.algorithm}"; use round_robin or least_outstanding_requests`);
+  if (!(Number.isInteger(req.tasks) && req.tasks >= 1)) throw new UserError(`--tasks must be a whole number >= 1, got ${req.tasks}`);
+  if (!(Number.isInteger(req.workers) && req.workers >= 1)) throw new UserError(`--workers must be a whole number >= 1, got ${req.workers}`);
+  if (req.instances !== undefined && !(Number.isInteger(req.instances) && req.instances >= 1)) {
+    throw new UserError(`--instances must be a whole number >= 1, got ${req.instances}`);
+  }
+  if (req.lorFeedbackMs !== undefined && !(req.lorFeedbackMs >= 0)) throw new UserError(`--lor-feedback-ms must be >= 0, got ${req.lorFeedbackMs}`);
+  let instanceType: InstanceType;
+  if (req.instance === 'custom') {
+    if (!(req.vcpus !== undefined && req.vcpus > 0 && req.memoryGiB !== undefined && req.memoryGiB > 0)) {
+      throw new UserError('--instance custom needs --vcpus N and --memory-gb M (both > 0)');
+    }
+    instanceType = customInstanceType({ vcpus: req.vcpus, memoryGiB: req.memoryGiB });
+  } else {
+    instanceType = getInstanceType(req.instance);
+  }
+  const placement = placeTasks({
+    instanceType,
+    tasks: req.tasks,
+    instances: req.instances,
+    workers: req.workers,
+    containerMemoryMb: req.containerMemoryMb,
+  });
+  const custom = instanceType.custom;
+  return {
+    instanceType,
+    placement,
+    workers: req.workers,
+    workerClass: req.workerClass,
+    algorithm: req.algorithm,
+    lorFeedbackMs: req.algorithm === 'least_outstanding_requests' ? (req.lorFeedbackMs ?? null) : null,
+    storage: req.storage ?? (custom ? 'local' : 'efs'),
+    stackKind: custom ? 'local' : 'aws',
+  };
+}
