@@ -27,7 +27,8 @@ Environment:
     CAPSIM_STACK_HASH_ALGO        hashlib name for link fragments, default sha256 (pypiserver's default
                                   is md5; --hash-algo sha256 gives what we serve)
     CAPSIM_STACK_CAPTURE_HEADERS  when set, a file to which one JSON line per request is appended with the
-                                  method, path, query and all request headers the app received
+                                  method, path, query, protocol, peer port and all request headers the
+                                  app received
 """
 
 import hashlib
@@ -339,6 +340,7 @@ def _capture(environ):
             "path": environ.get("PATH_INFO"),
             "query": environ.get("QUERY_STRING", ""),
             "protocol": environ.get("SERVER_PROTOCOL"),
+            "remote_port": environ.get("REMOTE_PORT"),
             "headers": headers,
         },
         sort_keys=True,
