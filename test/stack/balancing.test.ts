@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpGet } from './http-get.js';
 import { killGroup } from './process-groups.js';
-import { parseAccessLog, startStack, type RunningStack, type StackOptions } from './stack.js';
+import { startStack, waitForAccessLog, type RunningStack, type StackOptions } from './stack.js';
 
 let stack: RunningStack | undefined;
 afterEach(async () => {
@@ -58,7 +58,7 @@ describe('nginx load balancing over gunicorn servers', () => {
     }
     expect(new Set(seen)).toEqual(new Set(stack.upstreams));
     for (let i = 1; i < seen.length; i++) expect(seen[i]).not.toBe(seen[i - 1]);
-    const logged = parseAccessLog(readFileSync(stack.nginxAccessLog, 'utf8')).map((e) => e.upstream);
+    const logged = (await waitForAccessLog(stack.nginxAccessLog, 10)).map((e) => e.upstream);
     expect(logged).toEqual(seen);
   });
 

@@ -4,7 +4,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpGet } from './http-get.js';
-import { startStack, wheelFileName, type RunningStack } from './stack.js';
+import { startStack, waitForAccessLog, wheelFileName, type RunningStack } from './stack.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -117,8 +117,7 @@ describe('index_app behind nginx (pypiserver simple-dir behaviour)', () => {
     const before = readFileSync(stack.nginxAccessLog, 'utf8').split('\n').filter(Boolean).length;
     const r = await httpGet(`${stack.url}simple/pkg-002/`, { headers: { 'User-Agent': 'capsim-test/1' } });
     expect(r.headers['x-upstream']).toBe(stack.upstreams[0]);
-    const { parseAccessLog } = await import('./stack.js');
-    const entries = parseAccessLog(readFileSync(stack.nginxAccessLog, 'utf8'));
+    const entries = await waitForAccessLog(stack.nginxAccessLog, before + 1);
     expect(entries.length).toBe(before + 1);
     const last = entries[entries.length - 1];
     expect(last).toMatchObject({ method: 'GET', uri: '/simple/pkg-002/', status: 200, upstream: stack.upstreams[0], userAgent: 'capsim-test/1' });

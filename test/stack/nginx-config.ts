@@ -1,5 +1,7 @@
 // The nginx configuration of the local stack: one worker process load-balancing over the gunicorn servers,
-// standing in for the ALB. Pure function so it can be read and tested without starting anything.
+// standing in for the ALB. Pure function so it can be read and tested without starting anything; plus the
+// access-log format and its parser.
+import { readFileSync } from 'node:fs';
 
 export interface NginxConfigParams {
   listenPort: number;
@@ -97,6 +99,22 @@ export function parseAccessLog(text: string): AccessLogEntry[] {
         clientConnection: o.client_connection,
       };
     });
+}
+
+/**
+ * Reads the access log until it holds at least `count` entries (nginx writes a line in its log phase, just
+ * after the response went out, so a client can see the response before the line exists). Throws after timeoutMs.
+ */
+export async function waitForAccessLog(file: string, count: number, timeoutMs = 5000): Promise<AccessLogEntry[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = readFileSync(file, 'utf8');
+    // Only complete lines: nginx may be halfway through a write.
+    const entries = parseAccessLog(text.slice(0, text.lastIndexOf('\n') + 1));
+    if (entries.length >= count) return entries;
+    if (Date.now() >= deadline) throw new Error(`nginx access log ${file} has ${entries.length} entries, expected ${count} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export function nginxConfig(p: NginxConfigParams): string {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipDownload, pipDownloadArgs, pipVersion } from './pip-run.js';
-import { parseAccessLog, startStack, type AccessLogEntry, type RunningStack } from './stack.js';
+import { parseAccessLog, startStack, waitForAccessLog, type AccessLogEntry, type RunningStack } from './stack.js';
 
 const FIXTURE = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'pip-requests.json');
 const RECORD = process.env.CAPSIM_RECORD_PIP_FIXTURE === '1';
@@ -70,7 +70,8 @@ describe('real pip download against the stack', () => {
       } finally {
         rmSync(dest, { recursive: true, force: true });
       }
-      const log = parseAccessLog(readFileSync(stack.nginxAccessLog, 'utf8')).slice(logBefore);
+      const expectedRequests = name === 'pip-root-index' ? 3 : 2;
+      const log = (await waitForAccessLog(stack.nginxAccessLog, logBefore + expectedRequests)).slice(logBefore);
       const cap = (readFileSync(stack.captureFile!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) as Captured[]).slice(capBefore);
       expect(cap.length).toBe(log.length);
       flows[name] = {

@@ -12,7 +12,7 @@ import { killGroup, liveGroupMembers, spawnGroup, tailOf, waitGroupGone, type Gr
 import { makeWheels, stackSourceDir, type WheelFile } from './wheels.js';
 
 export { ensureStackPackages } from './packages.js';
-export { parseAccessLog, type AccessLogEntry } from './nginx-config.js';
+export { parseAccessLog, waitForAccessLog, ACCESS_LOG_FORMAT, type AccessLogEntry } from './nginx-config.js';
 export { projectName, wheelFileName, type WheelFile } from './wheels.js';
 
 export interface StackOptions {
@@ -196,6 +196,26 @@ async function waitGunicornPort(g: GroupChild, deadline: number): Promise<number
   }
 }
 
+/** Every worker of a gunicorn server has booted (one "Booting worker with pid" line each), not just the first. */
+async function waitWorkersBooted(g: GroupChild, workers: number, deadline: number): Promise<void> {
+  for (;;) {
+    let booted = 0;
+    try {
+      booted = (readFileSync(g.logFile, 'utf8').match(/Booting worker with pid/g) ?? []).length;
+    } catch {
+      /* not created yet */
+    }
+    if (booted >= workers) return;
+    if (g.exitCode !== undefined) {
+      throw new Error(`capsim test stack: ${g.name} ${describeExit(g)} while booting workers; log ${g.logFile}:\n${tailOf(g.logFile)}`);
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`capsim test stack: ${g.name} booted only ${booted} of ${workers} workers before the deadline; log ${g.logFile}:\n${tailOf(g.logFile)}`);
+    }
+    await sleep(25);
+  }
+}
+
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...extra };
   delete env.PYTHONPATH;
@@ -284,6 +304,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const ports = await Promise.all(gunicorns.map((g) => waitGunicornPort(g, deadline)));
     const upstreams = ports.map((p) => `127.0.0.1:${p}`);
     await Promise.all(gunicorns.map((g, i) => waitHealthy(g, `http://${upstreams[i]}/health`, deadline)));
+    await Promise.all(gunicorns.map((g) => waitWorkersBooted(g, o.workers, deadline)));
 
     const nginxDir = join(tmp, 'nginx');
     mkdirSync(nginxDir);
