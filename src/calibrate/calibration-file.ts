@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { expectObject, readJsonFile, shown } from '../model/data-file.js';
+import { defaultParameters, isParameterName, type ModelParameters, withOverrides } from '../model/parameters.js';
+import { packagePath } from '../package-root.js';
+
+/** The calibration `predict` uses when none is named. */
+export const DEFAULT_CALIBRATION = 'published-2025';
+
+/** A calibration file: parameter values that override models/parameters.json, with their provenance. */
+export interface CalibrationFile {
+  name: string;
+  /** Which kind of stack it describes: 'aws' (ALB, ECS, EFS) or 'local' (nginx, gunicorn, local disk). */
+  stackKind: 'aws' | 'local';
+  description: string;
+  /** Parameter values (any subset of models/parameters.json). */
+  parameters: Record<string, number>;
+  /** Names of the parameters that were fitted (the rest were set by hand). */
+  fitted: string[];
+  /** Runs the fit used, and anything else the writer wants to keep (free form). */
+  runs: unknown[];
+  loss: number | null;
+  /** Per run: observed vs predicted metrics. */
+  fit: unknown[];
+  notes: string[];
+}
+
+export interface LoadedCalibration {
+  file: CalibrationFile;
+  path: string;
+  params: ModelParameters;
+}
+
+/** Resolves NAME (calibration/NAME.json) or a path. */
+export function calibrationPath(nameOrPath: string): string {
+  if (/^[a-z0-9][a-z0-9._-]*$/i.test(nameOrPath) && !nameOrPath.endsWith('.json')) {
+    const shipped = packagePath('calibration', `${nameOrPath}.json`);
+    if (existsSync(shipped)) return shipped;
+    throw new UserError(`unknown calibration "${nameOrPath}": no calibration/${nameOrPath}.json (give a name from calibration/ or a path)`);
+  }
+  const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
+  if (!existsSync(path)) throw new UserError(`calibration file ${nameOrPath} does not exist`);
+  return path;
+}
+
+/** Loads a calibration file and applies it to the shipped defaults. */
+export function loadCalibration(nameOrPath: string = DEFAULT_CALIBRATION): LoadedCalibration {
+  const path = calibrationPath(nameOrPath);
+  const file = validateCalibration(readJsonFile(path, 'calibration file'), path);
+  return { file, path, params: withOverrides(defaultParameters(), file.parameters, path) };
+}
+
+export function validateCalibration(raw: unknown, where: string): CalibrationFile {
+  const root = expectObject(raw, where);
+  if (typeof root.name !== 'string' || root.name === '') throw new UserError(`${where}: field "name" must be a non-empty string (got ${shown(root.name)})`);
+  if (root.stackKind !== 'aws' && root.stackKind !== 'local') throw new UserError(`${where}: field "stackKind" must be "aws" or "local" (got ${shown(root.stackKind)})`);
+  const parameters = expectObject(root.parameters, `${where}: field "parameters"`);
+  for (const [name, value] of Object.entries(parameters)) {
+    if (!isParameterName(name)) throw new UserError(`${where}: parameters: unknown parameter "${name}"`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new UserError(`${where}: parameters: "${name}" must be a number (got ${shown(value)})`);
+  }
+  const fitted = root.fitted ?? [];
+  if (!Array.isArray(fitted) || !fitted.every((f) => typeof f === 'string' && isParameterName(f))) {
+    throw new UserError(`${where}: field "fitted" must list parameter names (got ${shown(fitted)})`);
+  }
+  const notes = root.notes ?? [];
+  if (!Array.isArray(notes) || !notes.every((n) => typeof n === 'string')) throw new UserError(`${where}: field "notes" must be an array of strings`);
+  const loss = root.loss ?? null;
+  if (loss !== null && (typeof loss !== 'number' || !Number.isFinite(loss))) throw new UserError(`${where}: field "loss" must be a number or null (got ${shown(loss)})`);
+  return {
+    name: root.name,
+    stackKind: root.stackKind,
+    description: typeof root.description === 'string' ? root.description : '',
+    parameters: parameters as Record<string, number>,
+    fitted: fitted as string[],
+    runs: Array.isArray(root.runs) ? root.runs : [],
+    loss: loss as number | null,
+    fit: Array.isArray(root.fit) ? root.fit : [],
+    notes: notes as string[],
+  };
+}

@@ -1,0 +1,58 @@
+import type { Prediction } from '../model/predict.js';
+import type { Interval } from '../sim/stats/interval.js';
+import { renderTable } from './table.js';
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : 2)} %`;
+const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x).toLocaleString('en-US')} ms` : 'n/a');
+const num = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)) : 'n/a');
+
+function row(label: string, i: Interval, f: (x: number) => string): string[] {
+  return [label, f(i.mean), `${f(i.ciLow)} .. ${f(i.ciHigh)}`];
+}
+
+/** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
+export function renderPrediction(p: Prediction): string {
+  const c = p.config;
+  const lines: string[] = [];
+  const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
+  lines.push(
+    `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
+      `${c.workers} ${c.workerClass} workers per task, ${alg}, ${c.containerMemoryMb} MiB containers`,
+  );
+  lines.push(`scenario ${p.scenario.name} (${p.scenario.flow}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`);
+  lines.push('');
+  lines.push(
+    renderTable(
+      ['metric', 'mean', '95 % interval'],
+      [
+        row('error rate', p.errorRate, pct),
+        row('P50 (successful ops)', p.latencyMs.p50, ms),
+        row('P95 (successful ops)', p.latencyMs.p95, ms),
+        row('P99 (successful ops)', p.latencyMs.p99, ms),
+        row('P95 (all ops)', p.latencyAllMs.p95, ms),
+        row('operations', p.operations, num),
+        row('5xx responses', p.http5xx, num),
+        row('max target share (bursts)', p.maxTargetShare, pct),
+        row('task replacements', p.taskReplacements, num),
+      ],
+      [false, true, true],
+    ),
+  );
+  lines.push('');
+  const f = p.failures;
+  lines.push(
+    `failures: client timeout ${num(f.clientTimeout.mean)}, connection error ${num(f.connectionError.mean)}, ` +
+      `502 ${num(f.http502.mean)}, 503 ${num(f.http503.mean)}, 504 ${num(f.http504.mean)}, other ${num(f.httpOther.mean)}`,
+  );
+  lines.push('');
+  lines.push(
+    renderTable(
+      ['instance', 'tasks', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
+      p.instances.map((i) => [i.name, String(i.tasks), pct(i.cpuUtilPeak), pct(i.iowaitPeak), `${Math.round(i.memAvailableMinMb)} MB`, `${Math.round(i.swapUsedMaxMb)} MB`, pct(i.pageCacheHitRate), num(i.nfsOpsPerRequest)]),
+      [false, true, true, true, true, true, true, true],
+    ),
+  );
+  lines.push('');
+  lines.push(p.cost ? `cost: ${p.cost.totalUsd.toFixed(2)} USD per month (${p.cost.region}, prices of ${p.cost.priceDate})` : 'cost: not priced (local stack)');
+  return lines.join('\n');
+}
