@@ -3,12 +3,14 @@
  * Figures are printed as ratios against a reference run in the same process;
  * nothing here is a pass/fail test.
  */
+import { benchCalibrateRecovery } from './calibrate-recovery.js';
 import { benchKernel } from './kernel.js';
 
 type BenchFn = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 const benches: Record<string, BenchFn> = {
   kernel: () => benchKernel() as unknown as Record<string, unknown>,
+  'calibrate-recovery': () => benchCalibrateRecovery(),
 };
 
 async function main(): Promise<void> {
