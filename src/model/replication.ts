@@ -62,7 +62,7 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
   const recorder = new RunRecorder(flow.operations.map((o) => o.name));
   const clients = new ClientPopulation(scheduler, params, flow, scenario.client, recorder, streams.stream('routing'));
   const lorFeedback = sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'];
-  const alb = new LoadBalancer(scheduler, params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000);
+  const alb = new LoadBalancer(scheduler, params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000, streams.stream('surge'));
   clients.connect(alb);
   const storage = new Storage(sizing.storage, params);
   const workingSet = repositoryWorkingSetMb(scenario.repository, params);
