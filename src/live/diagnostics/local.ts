@@ -15,10 +15,11 @@ interface ScriptResult {
   problem?: string;
 }
 
-function runScript(script: string, timeoutMs: number): Promise<ScriptResult> {
+function runScript(script: string, timeoutMs: number, signal?: AbortSignal): Promise<ScriptResult> {
   return new Promise((resolve) => {
     let stdout = '';
     let killed = false;
+    let abandoned = false;
     const child = spawn('bash', ['-c', script], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const kill = () => {
       killed = true;
@@ -29,6 +30,11 @@ function runScript(script: string, timeoutMs: number): Promise<ScriptResult> {
       }
     };
     const timer = setTimeout(kill, timeoutMs);
+    const onAbort = () => {
+      abandoned = true;
+      kill();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.resume();
     child.once('error', (error) => {
@@ -37,7 +43,9 @@ function runScript(script: string, timeoutMs: number): Promise<ScriptResult> {
     });
     child.once('close', (code) => {
       clearTimeout(timer);
-      if (killed) resolve({ stdout, problem: `diagnostics script: killed after ${timeoutMs} ms` });
+      signal?.removeEventListener('abort', onAbort);
+      if (abandoned) resolve({ stdout, problem: 'diagnostics script: abandoned (run stopped)' });
+      else if (killed) resolve({ stdout, problem: `diagnostics script: killed after ${timeoutMs} ms` });
       else resolve({ stdout, problem: code === 0 ? undefined : `diagnostics script: exit ${code}` });
     });
   });
@@ -53,9 +61,9 @@ export class LocalDiagnostics implements DiagnosticsCollector {
     this.timeoutMs = options.timeoutMs ?? (this.sampleSeconds + 20) * 1000;
   }
 
-  async collect(trigger: DiagnosticsTrigger): Promise<DiagnosticsCollection> {
+  async collect(trigger: DiagnosticsTrigger, signal?: AbortSignal): Promise<DiagnosticsCollection> {
     const startedAt = new Date().toISOString();
-    const { stdout, problem } = await runScript(diagnosticsScript(this.sampleSeconds), this.timeoutMs);
+    const { stdout, problem } = await runScript(diagnosticsScript(this.sampleSeconds), this.timeoutMs, signal);
     const finishedAt = new Date().toISOString();
     const errors = problem ? [problem] : [];
     const host = parseHostSections('localhost', splitSections(stdout, this.sampleSeconds), startedAt, finishedAt, errors);

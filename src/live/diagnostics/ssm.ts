@@ -89,7 +89,7 @@ export class SsmDiagnostics implements DiagnosticsCollector {
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
   }
 
-  async collect(trigger: DiagnosticsTrigger): Promise<DiagnosticsCollection> {
+  async collect(trigger: DiagnosticsTrigger, signal?: AbortSignal): Promise<DiagnosticsCollection> {
     const startedAt = new Date().toISOString();
     const errors: string[] = [];
     let hosts: HostDiagnostics[] = [];
@@ -98,7 +98,7 @@ export class SsmDiagnostics implements DiagnosticsCollector {
       if (instanceIds.length === 0) errors.push(`Auto Scaling group "${this.options.asgName}" has no in-service instance`);
       const batches: string[][] = [];
       for (let i = 0; i < instanceIds.length; i += MAX_TARGETS_PER_COMMAND) batches.push(instanceIds.slice(i, i + MAX_TARGETS_PER_COMMAND));
-      const results = await Promise.all(batches.map((batch) => this.runBatch(batch, errors)));
+      const results = await Promise.all(batches.map((batch) => this.runBatch(batch, errors, signal)));
       hosts = results.flat();
     } catch (error) {
       errors.push(`listing instances: ${errorText(error)}`);
@@ -106,7 +106,7 @@ export class SsmDiagnostics implements DiagnosticsCollector {
     return { source: 'ssm', trigger, startedAt, finishedAt: new Date().toISOString(), hosts, errors };
   }
 
-  private async runBatch(instanceIds: string[], errors: string[]): Promise<HostDiagnostics[]> {
+  private async runBatch(instanceIds: string[], errors: string[], signal?: AbortSignal): Promise<HostDiagnostics[]> {
     const sentAt = new Date().toISOString();
     const deadline = Date.now() + this.commandTimeoutMs;
     let commandId: string | undefined;
@@ -131,10 +131,10 @@ export class SsmDiagnostics implements DiagnosticsCollector {
       errors.push(text);
       return instanceIds.map((id) => failedHost(id, sentAt, new Date().toISOString(), text));
     }
-    return Promise.all(instanceIds.map((id) => this.await(commandId!, id, sentAt, deadline)));
+    return Promise.all(instanceIds.map((id) => this.await(commandId!, id, sentAt, deadline, signal)));
   }
 
-  private async await(commandId: string, instanceId: string, sentAt: string, deadline: number): Promise<HostDiagnostics> {
+  private async await(commandId: string, instanceId: string, sentAt: string, deadline: number, signal?: AbortSignal): Promise<HostDiagnostics> {
     let lastProblem = '';
     for (;;) {
       await sleep(Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())));
@@ -163,6 +163,9 @@ export class SsmDiagnostics implements DiagnosticsCollector {
         const text = errorText(error);
         // Right after SendCommand the invocation may not exist yet: keep polling.
         lastProblem = /InvocationDoesNotExist/.test(text) ? 'invocation not yet visible' : text;
+      }
+      if (signal?.aborted) {
+        return failedHost(instanceId, sentAt, new Date().toISOString(), `abandoned (run stopped; last: ${lastProblem})`);
       }
       if (Date.now() >= deadline) {
         const text = `SSM command timed out after ${Math.round(this.commandTimeoutMs / 1000)} s (last: ${lastProblem})`;

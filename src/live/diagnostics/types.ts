@@ -71,5 +71,6 @@ export interface DiagnosticsCollector {
   readonly source: 'local' | 'ssm';
   /** Seconds the commands sample for (vmstat/mpstat interval count). */
   readonly sampleSeconds: number;
-  collect(trigger: DiagnosticsTrigger): Promise<DiagnosticsCollection>;
+  /** `signal` abandons the collection early (the run is being stopped); what came back is still returned. */
+  collect(trigger: DiagnosticsTrigger, signal?: AbortSignal): Promise<DiagnosticsCollection>;
 }
