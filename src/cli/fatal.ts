@@ -15,7 +15,12 @@ export function oneLine(message: string): string {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line.length > 0 && !line.startsWith('See more help with'));
-  return lines.join(' ').replace(/\s+/g, ' ').slice(0, 600);
+  // oclif prefixes a failed custom flag parser with "Parsing --flag"; our message already names the flag.
+  return lines
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/^Parsing --[\w-]+ (?=--)/, '')
+    .slice(0, 600);
 }
 
 /**

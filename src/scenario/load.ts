@@ -1,0 +1,177 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import {
+  expectArray,
+  expectObject,
+  type JsonObject,
+  readJsonFile,
+  rejectUnknownKeys,
+  requireNumber,
+  requireOneOf,
+  requireString,
+  shown,
+} from '../model/data-file.js';
+import { packagePath } from '../package-root.js';
+import type { ClientBehaviour, FlowName, LoadProfile, Repository, Scenario } from './types.js';
+
+export const FLOW_NAMES: readonly FlowName[] = ['pip-root-index', 'pip-simple-index', 'seed-tool'];
+const EXECUTORS = ['burst-iterations', 'constant-arrival-rate', 'ramping-arrival-rate', 'replay'] as const;
+
+/** The scenarios shipped in scenarios/, by name. */
+export function shippedScenarioNames(): string[] {
+  return readdirSync(packagePath('scenarios'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/** Resolves a scenario argument: a shipped name (scenarios/NAME.json) or a path to a JSON file. */
+export function scenarioPath(nameOrPath: string): string {
+  if (/^[a-z0-9][a-z0-9-]*$/i.test(nameOrPath) && !nameOrPath.endsWith('.json')) {
+    const shipped = packagePath('scenarios', `${nameOrPath}.json`);
+    if (existsSync(shipped)) return shipped;
+    throw new UserError(`unknown scenario "${nameOrPath}"; shipped scenarios: ${shippedScenarioNames().join(', ')} (or give a path to a JSON file)`);
+  }
+  const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
+  if (!existsSync(path)) throw new UserError(`scenario file ${nameOrPath} does not exist`);
+  return path;
+}
+
+/** Loads and validates a scenario by name or path; every problem is one line naming file and field. */
+export function loadScenario(nameOrPath: string): Scenario {
+  const path = scenarioPath(nameOrPath);
+  const raw = readJsonFile(path, 'scenario file');
+  return validateScenario(raw, path);
+}
+
+/** Validates a parsed scenario object; `file` names it in messages. */
+export function validateScenario(raw: unknown, file: string): Scenario {
+  const root = expectObject(raw, `${file}`);
+  rejectUnknownKeys(root, ['name', 'description', 'flow', 'profile', 'client', 'repository', '$comment'], file);
+  const name = requireString(root, 'name', file);
+  const description = typeof root.description === 'string' ? root.description : '';
+  const flow = requireOneOf(root, 'flow', file, FLOW_NAMES);
+  const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file);
+  const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`);
+  const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
+  return { name, description, flow, profile, client, repository, source: file };
+}
+
+function validateProfile(p: JsonObject, where: string, file: string): LoadProfile {
+  const executor = requireOneOf(p, 'executor', where, EXECUTORS);
+  switch (executor) {
+    case 'burst-iterations': {
+      rejectUnknownKeys(p, ['executor', 'iterationSeconds', 'baselineInstalls', 'burstInstalls', 'burstEvery', 'firstBurstIteration', 'waitForInstalls', 'durationSeconds'], where);
+      const waitForInstalls = p.waitForInstalls;
+      if (typeof waitForInstalls !== 'boolean') throw new UserError(`${where}: field "waitForInstalls" must be true or false (got ${shown(waitForInstalls)})`);
+      const burstEvery = requireNumber(p, 'burstEvery', where, { integer: true, min: 1 });
+      return {
+        executor,
+        iterationSeconds: requireNumber(p, 'iterationSeconds', where, { above: 0, max: 3600 }),
+        baselineInstalls: requireNumber(p, 'baselineInstalls', where, { integer: true, min: 0, max: 100000 }),
+        burstInstalls: requireNumber(p, 'burstInstalls', where, { integer: true, min: 0, max: 100000 }),
+        burstEvery,
+        firstBurstIteration: requireNumber(p, 'firstBurstIteration', where, { integer: true, min: 0 }),
+        waitForInstalls,
+        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: 86400 }),
+      };
+    }
+    case 'constant-arrival-rate':
+      rejectUnknownKeys(p, ['executor', 'installsPerSecond', 'durationSeconds'], where);
+      return {
+        executor,
+        installsPerSecond: requireNumber(p, 'installsPerSecond', where, { above: 0, max: 100000 }),
+        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: 86400 }),
+      };
+    case 'ramping-arrival-rate': {
+      rejectUnknownKeys(p, ['executor', 'startInstallsPerSecond', 'stages'], where);
+      const stages = expectArray(p, 'stages', where).map((s, i) => {
+        const at = `${where}: stages[${i}]`;
+        const stage = expectObject(s, at);
+        rejectUnknownKeys(stage, ['durationSeconds', 'targetInstallsPerSecond'], at);
+        return {
+          durationSeconds: requireNumber(stage, 'durationSeconds', at, { above: 0, max: 86400 }),
+          targetInstallsPerSecond: requireNumber(stage, 'targetInstallsPerSecond', at, { min: 0, max: 100000 }),
+        };
+      });
+      if (stages.length === 0) throw new UserError(`${where}: field "stages" must list at least one stage`);
+      return { executor, startInstallsPerSecond: requireNumber(p, 'startInstallsPerSecond', where, { min: 0, max: 100000 }), stages };
+    }
+    case 'replay': {
+      rejectUnknownKeys(p, ['executor', 'file', 'timeScale'], where);
+      const rel = requireString(p, 'file', where);
+      const offsets = resolve(dirname(file), rel);
+      if (!existsSync(offsets)) throw new UserError(`${where}: field "file": ${offsets} does not exist`);
+      return { executor, file: offsets, timeScale: requireNumber(p, 'timeScale', where, { above: 0 }) };
+    }
+  }
+}
+
+function validateClient(c: JsonObject, where: string): ClientBehaviour {
+  rejectUnknownKeys(c, ['timeoutSeconds', 'retries', 'backoffFactorSeconds', 'retryStatuses', 'keepAlive'], where);
+  const statuses = expectArray(c, 'retryStatuses', where).map((s, i) => {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 100 || s > 599) throw new UserError(`${where}: retryStatuses[${i}] must be an HTTP status 100-599 (got ${shown(s)})`);
+    return s;
+  });
+  if (typeof c.keepAlive !== 'boolean') throw new UserError(`${where}: field "keepAlive" must be true or false (got ${shown(c.keepAlive)})`);
+  return {
+    timeoutSeconds: requireNumber(c, 'timeoutSeconds', where, { above: 0, max: 3600 }),
+    retries: requireNumber(c, 'retries', where, { integer: true, min: 0, max: 20 }),
+    backoffFactorSeconds: requireNumber(c, 'backoffFactorSeconds', where, { min: 0, max: 60 }),
+    retryStatuses: statuses,
+    keepAlive: c.keepAlive,
+  };
+}
+
+function validateRepository(r: JsonObject, where: string): Repository {
+  rejectUnknownKeys(r, ['projects', 'versionsPerProject', 'wheelBytes', 'versionPick'], where);
+  return {
+    projects: requireNumber(r, 'projects', where, { integer: true, min: 1, max: 1_000_000 }),
+    versionsPerProject: requireNumber(r, 'versionsPerProject', where, { integer: true, min: 1, max: 10000 }),
+    wheelBytes: requireNumber(r, 'wheelBytes', where, { above: 0, max: 1e10 }),
+    versionPick: requireOneOf(r, 'versionPick', where, ['latest', 'uniform'] as const),
+  };
+}
+
+/** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s`). */
+export interface ScenarioOverrides {
+  flow?: FlowName;
+  burstSize?: number;
+  baseline?: number;
+  durationSeconds?: number;
+  timeoutSeconds?: number;
+}
+
+/** Applies command-line overrides; an override that does not fit the scenario's executor is an error. */
+export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
+  const next: Scenario = structuredClone(scenario);
+  if (o.flow !== undefined) {
+    if (!FLOW_NAMES.includes(o.flow)) throw new UserError(`--flow must be one of ${FLOW_NAMES.join(', ')}, got "${o.flow}"`);
+    next.flow = o.flow;
+  }
+  if (o.timeoutSeconds !== undefined) {
+    if (!(o.timeoutSeconds > 0)) throw new UserError(`--timeout-s must be > 0, got ${o.timeoutSeconds}`);
+    next.client.timeoutSeconds = o.timeoutSeconds;
+  }
+  const p = next.profile;
+  if (o.burstSize !== undefined || o.baseline !== undefined) {
+    if (p.executor !== 'burst-iterations') {
+      throw new UserError(`--burst-size and --baseline apply to burst-iterations scenarios; "${scenario.name}" uses ${p.executor}`);
+    }
+    if (o.burstSize !== undefined) {
+      if (!(Number.isInteger(o.burstSize) && o.burstSize >= 0)) throw new UserError(`--burst-size must be a whole number >= 0, got ${o.burstSize}`);
+      p.burstInstalls = o.burstSize;
+    }
+    if (o.baseline !== undefined) {
+      if (!(Number.isInteger(o.baseline) && o.baseline >= 0)) throw new UserError(`--baseline must be a whole number >= 0, got ${o.baseline}`);
+      p.baselineInstalls = o.baseline;
+    }
+  }
+  if (o.durationSeconds !== undefined) {
+    if (!(o.durationSeconds > 0)) throw new UserError(`--duration must be > 0 seconds, got ${o.durationSeconds}`);
+    if (p.executor === 'burst-iterations' || p.executor === 'constant-arrival-rate') p.durationSeconds = o.durationSeconds;
+    else throw new UserError(`--duration does not apply to ${p.executor} scenarios`);
+  }
+  return next;
+}

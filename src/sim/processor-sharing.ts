@@ -1,0 +1,151 @@
+import { MinHeap } from './min-heap.js';
+import type { Scheduler } from './scheduler.js';
+import { TimeWeighted } from './time-weighted.js';
+
+/** A unit of CPU work running on a processor-sharing server. */
+export interface PsJob {
+  readonly id: number;
+  /** Virtual-time tag at which the job has received all its work. */
+  readonly finishTag: number;
+  readonly done: (arg: any) => void;
+  readonly arg: unknown;
+  cancelled: boolean;
+}
+
+/**
+ * Egalitarian processor sharing over `cores` cores: with n runnable jobs each
+ * progresses at speed x min(1, cores / n) (work in core-ms). Implemented with
+ * a virtual clock that advances at that per-job rate, so each arrival or
+ * departure costs O(log n) and only one completion event is ever scheduled.
+ * `speed` scales every core (CPU credit throttling, swap stalls).
+ */
+export class ProcessorSharing {
+  private readonly jobs = new MinHeap<PsJob>();
+  private active = 0;
+  private virtualTime = 0;
+  private lastUpdate: number;
+  private speedFactor: number;
+  private completionHandle = -1;
+  private nextId = 0;
+  private readonly runnableLevel: TimeWeighted;
+  private readonly usedCores: TimeWeighted;
+  private readonly onCompletion = (): void => this.complete();
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly cores: number,
+    speed = 1,
+  ) {
+    if (!(cores > 0)) throw new RangeError(`cores must be > 0, got ${cores}`);
+    this.speedFactor = speed;
+    this.lastUpdate = scheduler.now;
+    this.runnableLevel = new TimeWeighted(scheduler.now);
+    this.usedCores = new TimeWeighted(scheduler.now);
+  }
+
+  /** Jobs currently sharing the cores. */
+  get runnable(): number {
+    return this.active;
+  }
+
+  get speed(): number {
+    return this.speedFactor;
+  }
+
+  /** Service rate each job receives now (core-ms per ms). */
+  get ratePerJob(): number {
+    return this.active === 0 ? 0 : this.speedFactor * Math.min(1, this.cores / this.active);
+  }
+
+  /** Core-ms of work done from the start to now (for utilization). */
+  coreMsUsed(time = this.scheduler.now): number {
+    return this.usedCores.integral(time);
+  }
+
+  /** Time-average number of runnable jobs up to `time`. */
+  meanRunnable(time = this.scheduler.now): number {
+    return this.runnableLevel.average(time);
+  }
+
+  /** Starts `work` core-ms of CPU work; `done(arg)` runs when it has been served. */
+  run(work: number, done: (arg: any) => void, arg?: unknown): PsJob {
+    if (!(work >= 0)) throw new RangeError(`work must be >= 0, got ${work}`);
+    this.advance();
+    const job: PsJob = { id: this.nextId++, finishTag: this.virtualTime + work, done, arg, cancelled: false };
+    this.jobs.push(job.finishTag, job);
+    this.active++;
+    this.levelsChanged();
+    this.reschedule();
+    return job;
+  }
+
+  /** Withdraws a job (its process was killed); its `done` never runs. */
+  cancel(job: PsJob): void {
+    if (job.cancelled) return;
+    this.advance();
+    job.cancelled = true;
+    this.active--;
+    this.levelsChanged();
+    this.reschedule();
+  }
+
+  /** Changes the speed of every core from now on (1 = nominal). */
+  setSpeed(speed: number): void {
+    if (!(speed > 0)) throw new RangeError(`speed must be > 0, got ${speed}`);
+    if (speed === this.speedFactor) return;
+    this.advance();
+    this.speedFactor = speed;
+    this.levelsChanged();
+    this.reschedule();
+  }
+
+  private advance(): void {
+    const now = this.scheduler.now;
+    if (this.active > 0) this.virtualTime += this.ratePerJob * (now - this.lastUpdate);
+    this.lastUpdate = now;
+  }
+
+  private levelsChanged(): void {
+    const now = this.scheduler.now;
+    this.runnableLevel.set(now, this.active);
+    this.usedCores.set(now, this.speedFactor * Math.min(this.active, this.cores));
+  }
+
+  private reschedule(): void {
+    if (this.completionHandle >= 0) {
+      this.scheduler.cancel(this.completionHandle);
+      this.completionHandle = -1;
+    }
+    this.dropCancelledHead();
+    if (this.active === 0) return;
+    const remaining = Math.max(0, this.jobs.peekKey() - this.virtualTime);
+    this.completionHandle = this.scheduler.after(remaining / this.ratePerJob, this.onCompletion);
+  }
+
+  private dropCancelledHead(): void {
+    while (this.jobs.size > 0 && this.jobs.peekValue()!.cancelled) this.jobs.pop();
+  }
+
+  private complete(): void {
+    this.completionHandle = -1;
+    this.advance();
+    // Every job whose tag the virtual clock has reached is done (ties finish together).
+    const epsilon = 1e-9 * Math.max(1, Math.abs(this.virtualTime));
+    const finished: PsJob[] = [];
+    while (this.jobs.size > 0) {
+      const head = this.jobs.peekValue()!;
+      if (head.cancelled) {
+        this.jobs.pop();
+        continue;
+      }
+      if (head.finishTag > this.virtualTime + epsilon) break;
+      this.jobs.pop();
+      head.cancelled = true; // finished: cannot be cancelled any more
+      this.active--;
+      finished.push(head);
+    }
+    this.levelsChanged();
+    this.reschedule();
+    for (const job of finished) job.done(job.arg);
+  }
+}
