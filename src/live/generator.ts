@@ -131,6 +131,8 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     let nextStart = options.runStartPerf;
     const pendingIterations: Array<Promise<unknown>> = [];
     while (!options.stopSignal.aborted) {
+      // No iteration starts at or after durationSeconds: do not wait for one that will not start.
+      if ((nextStart - options.runStartPerf) / 1000 >= profile.durationSeconds) break;
       await sleepUnless(nextStart - performance.now(), options.stopSignal);
       if (options.stopSignal.aborted) break;
       const startPerf = performance.now();
