@@ -2,7 +2,6 @@ import { Command, Flags } from '@oclif/core';
 import { jsonFlag, parseDecimal, parseWholeNumber, seedFlag } from '../cli/flags.js';
 import { UserError } from '../errors.js';
 import { LocalDiagnostics } from '../live/diagnostics/local.js';
-import { SsmDiagnostics } from '../live/diagnostics/ssm.js';
 import type { DiagnosticsCollector } from '../live/diagnostics/types.js';
 import { renderPlan } from '../live/plan.js';
 import { dryRunPlan, runValidation } from '../live/run-validation.js';
@@ -90,7 +89,7 @@ export default class Validate extends Command {
       return;
     }
 
-    const diagnostics = this.diagnostics(flags);
+    const diagnostics = await this.diagnostics(flags);
     const controller = new AbortController();
     let signals = 0;
     const onSignal = () => {
@@ -136,7 +135,7 @@ export default class Validate extends Command {
     }
   }
 
-  private diagnostics(flags: { diagnostics?: string; 'asg-name'?: string; region?: string; 'diagnostics-seconds': string }): DiagnosticsCollector | null {
+  private async diagnostics(flags: { diagnostics?: string; 'asg-name'?: string; region?: string; 'diagnostics-seconds': string }): Promise<DiagnosticsCollector | null> {
     const sampleSeconds = parseWholeNumber('diagnostics-seconds', flags['diagnostics-seconds'], 1, 300);
     const mode = flags.diagnostics ?? (flags['asg-name'] ? 'ssm' : 'none');
     if (mode === 'none') return null;
@@ -145,6 +144,8 @@ export default class Validate extends Command {
     if (!asgName) throw new UserError('--diagnostics ssm needs --asg-name NAME (the Auto Scaling group of the stack)');
     const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) throw new UserError('--asg-name needs --region (or AWS_REGION) for Systems Manager');
+    // The AWS SDK is loaded only when SSM diagnostics are asked for (it is slow to import).
+    const { SsmDiagnostics } = await import('../live/diagnostics/ssm.js');
     return new SsmDiagnostics({ asgName, region, sampleSeconds });
   }
 }
