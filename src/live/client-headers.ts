@@ -3,8 +3,11 @@
  * PipSession sends (User-Agent "pip/<version> <json>", requests' defaults)
  * plus, for index pages, the PEP 691 Accept header and Cache-Control:
  * max-age=0, and for file downloads Accept-Encoding: identity. The seed tool
- * is plain Python requests. Checked against real pip through nginx's access
- * log in test/live/e2e (fixture from test/stack).
+ * is plain Python requests. Checked against real pip (test/stack/fixtures/
+ * pip-requests.json, pip 23.0.1 on Debian 12) through nginx's access log and
+ * the headers the app received, in test/live/e2e.test.ts. The user agent
+ * names pip 25.3 (what the incident's CI ran) with the same keys real pip
+ * sends; its environment values are this project's Debian 12 machine.
  */
 
 export const PIP_VERSION = '25.3';
@@ -19,6 +22,8 @@ export function pipUserAgent(pipVersion = PIP_VERSION): string {
     installer: { name: 'pip', version: pipVersion },
     openssl_version: 'OpenSSL 3.0.17 1 Jul 2025',
     python: '3.11.2',
+    rustc_version: '1.95.0',
+    setuptools_version: '66.1.1',
     system: { name: 'Linux', release: '6.1.0' },
   };
   // pip serialises with separators=(",", ":") and sort_keys=True.
