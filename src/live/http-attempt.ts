@@ -85,11 +85,6 @@ export function classifyError(error: unknown): { errorClass: ErrorClass; error: 
   return { errorClass, error: text };
 }
 
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 function decodeBody(raw: Buffer, encoding: string | undefined): string {
   switch ((encoding ?? '').trim().toLowerCase()) {
     case 'gzip':
@@ -114,49 +109,120 @@ export interface AttemptRequest {
   signal?: AbortSignal;
 }
 
-/** Sends one GET and reads the whole response; never throws. */
-export async function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
-  const startPerf = performance.now();
-  let connection: string | null = null;
-  try {
-    const response = await request.client.request({
-      method: 'GET',
-      path: request.path,
-      headers: request.headers,
-      signal: request.signal,
-    });
-    connection = request.connectionId();
+interface ResponseHead {
+  status: number;
+  upstream: string | null;
+  location?: string;
+  retryAfter?: string;
+  contentType?: string;
+  contentEncoding?: string;
+}
+
+/** Picks the few response headers capsim uses out of undici's raw [name, value, ...] list. */
+function readHead(status: number, raw: Buffer[] | string[] | null | undefined): ResponseHead {
+  const head: ResponseHead = { status, upstream: null };
+  if (!raw) return head;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toString().toLowerCase();
+    switch (name) {
+      case 'x-upstream':
+        head.upstream = raw[i + 1].toString();
+        break;
+      case 'location':
+        head.location = raw[i + 1].toString();
+        break;
+      case 'retry-after':
+        head.retryAfter = raw[i + 1].toString();
+        break;
+      case 'content-type':
+        head.contentType = raw[i + 1].toString();
+        break;
+      case 'content-encoding':
+        head.contentEncoding = raw[i + 1].toString();
+        break;
+      default:
+    }
+  }
+  return head;
+}
+
+/**
+ * Sends one GET and reads the whole response; never throws. Uses undici's
+ * dispatch with a plain handler (no stream objects), so that the generator's
+ * own cost per request stays small next to what it measures (see bench/generator.ts).
+ */
+export function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const startPerf = performance.now();
+    let head: ResponseHead | null = null;
     let bytes = 0;
     const chunks: Buffer[] | null = request.keepBody ? [] : null;
-    for await (const chunk of response.body) {
-      bytes += (chunk as Buffer).length;
-      if (chunks) chunks.push(chunk as Buffer);
-    }
-    const latencyMs = performance.now() - startPerf;
-    const headers = response.headers;
-    const result: AttemptResult = {
-      startPerf,
-      latencyMs,
-      status: response.statusCode,
-      bytes,
-      connection,
-      upstream: header(headers, 'x-upstream') ?? null,
-      location: header(headers, 'location'),
-      retryAfter: header(headers, 'retry-after'),
-      contentType: header(headers, 'content-type'),
+    let abortDispatch: ((reason?: Error) => void) | null = null;
+    let settled = false;
+    const onAbort = () => abortDispatch?.(Object.assign(new Error('aborted by capsim'), { code: 'UND_ERR_ABORTED' }));
+    const finish = (result: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      request.signal?.removeEventListener('abort', onAbort);
+      resolve(result);
     };
-    if (response.statusCode >= 400) result.errorClass = 'http_status';
-    if (chunks && response.statusCode < 400) {
-      try {
-        result.body = decodeBody(Buffer.concat(chunks), header(headers, 'content-encoding'));
-      } catch {
-        result.body = '';
-      }
+    const fail = (error: unknown) => {
+      const { errorClass, error: text } = classifyError(error);
+      finish({ startPerf, latencyMs: performance.now() - startPerf, bytes: 0, errorClass, error: text, connection: request.connectionId(), upstream: head?.upstream ?? null });
+    };
+    if (request.signal?.aborted) {
+      fail(Object.assign(new Error('aborted by capsim'), { code: 'UND_ERR_ABORTED' }));
+      return;
     }
-    return result;
-  } catch (error) {
-    const latencyMs = performance.now() - startPerf;
-    const { errorClass, error: text } = classifyError(error);
-    return { startPerf, latencyMs, bytes: 0, errorClass, error: text, connection: connection ?? request.connectionId(), upstream: null };
-  }
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      request.client.dispatch(
+        { method: 'GET', path: request.path, headers: request.headers },
+        {
+          onConnect(abort: (reason?: Error) => void) {
+            abortDispatch = abort;
+            if (request.signal?.aborted) onAbort();
+          },
+          onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null) {
+            head = readHead(statusCode, rawHeaders);
+            return true;
+          },
+          onData(chunk: Buffer) {
+            bytes += chunk.length;
+            if (chunks) chunks.push(chunk);
+            return true;
+          },
+          onComplete() {
+            const latencyMs = performance.now() - startPerf;
+            const h = head!;
+            const result: AttemptResult = {
+              startPerf,
+              latencyMs,
+              status: h.status,
+              bytes,
+              connection: request.connectionId(),
+              upstream: h.upstream,
+              location: h.location,
+              retryAfter: h.retryAfter,
+              contentType: h.contentType,
+            };
+            if (h.status >= 400) result.errorClass = 'http_status';
+            if (chunks && h.status < 400) {
+              try {
+                result.body = decodeBody(Buffer.concat(chunks), h.contentEncoding);
+              } catch {
+                result.body = '';
+              }
+            }
+            finish(result);
+          },
+          onError(error: Error) {
+            fail(error);
+          },
+        } as unknown as Parameters<Client['dispatch']>[1],
+      );
+    } catch (error) {
+      fail(error);
+    }
+  });
 }

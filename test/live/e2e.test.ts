@@ -216,7 +216,7 @@ describe('validate against the local stack', () => {
     const { source: _source, ...data } = oneBurst('seed-tool', 400);
     writeFileSync(scenario, JSON.stringify(data));
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'validate', '--url', stack.url, '--scenario', scenario, '--out', out, '--diagnostics', 'local'], { cwd: root, stdio: 'ignore' });
+      const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'validate', '--url', stack.url, '--scenario', scenario, '--out', out, '--diagnostics', 'local', '--diagnostics-seconds', '1'], { cwd: root, stdio: 'ignore' });
       const poll = setInterval(() => {
         let lines = 0;
         try {
