@@ -5,6 +5,7 @@
  * and DIR/summary.md, marked interrupted when the run was stopped by the
  * caller's signal, by the --max-error-rate threshold, or by a crash.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -102,6 +103,8 @@ export async function runValidation(options: ValidationOptions, control: { signa
 
   const stop = new AbortController();
   const hard = new AbortController();
+  // Every in-flight request and backoff listens on these (510 at a burst).
+  setMaxListeners(0, stop.signal, hard.signal);
   let interruptReason: InterruptReason | null = null;
   let interruptDetail: string | null = null;
   let crash: string | undefined;
