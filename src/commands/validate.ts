@@ -98,8 +98,16 @@ export default class Validate extends Command {
       process.stderr.write('\nstopping: waiting briefly for requests in flight, then writing the summary (Ctrl-C again to quit now)\n');
       controller.abort();
     };
+    // Anything thrown outside the run's own promise chain still ends in a summary marked interrupted.
+    const onCrash = (error: unknown) => {
+      const crash = new Error(error instanceof Error ? error.message : String(error));
+      crash.name = 'CrashError';
+      controller.abort(crash);
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
         { ...common, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
@@ -132,6 +140,8 @@ export default class Validate extends Command {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
     }
   }
 

@@ -21,6 +21,7 @@ import { buildSummary, SummaryAccumulator, type InterruptReason, type Validation
 import { renderSummaryMarkdown } from './summary-markdown.js';
 import type { DeclaredSizing } from './sizing.js';
 import { guardTarget, parseTarget, probeTarget } from './url-guard.js';
+import { UserError } from '../errors.js';
 
 export interface ValidationOptions {
   /** Target server root (the pypiserver root); userinfo is accepted and never recorded. */
@@ -75,6 +76,7 @@ export function prepareTarget(options: Pick<ValidationOptions, 'url' | 'username
   const target = parseTarget(options.url);
   const username = options.username ?? target.username;
   const password = options.password ?? target.password;
+  if (password !== undefined && username === undefined) throw new UserError('a password was given without a user name: pass --username (or put user:password@ in --url)');
   const redactor = new Redactor([password, target.password], username);
   return { url: target.url, display: redactUrl(target.url), username, password, redactor };
 }
@@ -119,7 +121,14 @@ export async function runValidation(options: ValidationOptions, control: { signa
     if (immediate) hard.abort();
     else if (!graceTimer) graceTimer = setTimeout(() => hard.abort(), graceMs);
   };
-  const onSignal = () => interrupt('signal', 'stopped by the user', false);
+  /** An abort whose reason is an Error named "CrashError" (e.g. an uncaught exception in the CLI) is a crash. */
+  const onSignal = () => {
+    const reason = control.signal?.reason as Error | undefined;
+    if (reason instanceof Error && reason.name === 'CrashError') {
+      crash = redactor.redact(reason.message);
+      interrupt('crash', crash, true);
+    } else interrupt('signal', 'stopped by the user', false);
+  };
   if (control.signal?.aborted) onSignal();
   control.signal?.addEventListener('abort', onSignal, { once: true });
 

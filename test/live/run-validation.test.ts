@@ -203,3 +203,20 @@ describe('runValidation against a loopback index', () => {
     expect(readSummary(options.outDir).target).toBe(server.url);
   });
 });
+
+describe('runValidation: crash signalled from outside the run', () => {
+  it('treats an abort whose reason is a CrashError as a crash', async () => {
+    const server = await index({ delayMs: 100 });
+    const options = base(server, { scenario: oneBurst('seed-tool', 10) });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(Object.assign(new Error('uncaught in a timer'), { name: 'CrashError' })), 150);
+    const result = await runValidation(options, { signal: controller.signal });
+    expect(result.interruptReason).toBe('crash');
+    expect(readSummary(options.outDir)).toMatchObject({ interrupted: true, interrupt_reason: 'crash', interrupt_detail: 'uncaught in a timer' });
+  });
+
+  it('refuses a password without a user name', async () => {
+    const server = await index();
+    await expect(runValidation(base(server, { password: 'x' }))).rejects.toThrow(/without a user name/);
+  });
+});
