@@ -42,6 +42,8 @@ export interface ReplicationResult {
   maxTargetShare: number;
   targetShares: number[];
   taskReplacements: number;
+  /** gunicorn workers killed at the worker timeout and restarted. */
+  workerRestarts: number;
   instances: InstanceMetrics[];
   events: number;
   timeline?: TimelineBin[];
@@ -165,6 +167,7 @@ function summarizeRun(
     maxTargetShare: shares.length > 0 ? Math.max(...shares) : 0,
     targetShares: shares,
     taskReplacements: ecs.replacements,
+    workerRestarts: alb.targets.reduce((n, t) => n + t.task.workerRestarts, 0),
     instances: instances.map((i) => i.metrics()),
     events,
   };
