@@ -72,13 +72,14 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
     (_, i) => new Instance(`${sizing.instanceType.name}#${i + 1}`, sizing.instanceType, scheduler, params, workingSet),
   );
   let ecs: EcsService | null = null;
-  const health = new HealthChecker(scheduler, params, streams.stream('health'), (t) => ecs?.replace(t));
+  const health = new HealthChecker(scheduler, params, streams.stream('health'), (t) => ecs?.replace(t), (t) => ecs?.healthy(t));
   ecs = new EcsService(
     scheduler,
     params,
     alb,
     health,
-    { workers: sizing.workers, workerClass: sizing.workerClass, containerMemoryMb: sizing.placement.containerMemoryMb },
+    { workers: sizing.workers, workerClass: sizing.workerClass, containerMemoryMb: sizing.placement.containerMemoryMb, maxTasksPerInstance: sizing.placement.maxTasksPerInstance },
+    instances,
     { scheduler, params, storage, repository: scenario.repository, serviceRng: streams.stream('service'), ioRng: streams.stream('io') },
   );
   // ECS spread: task k goes to instance k mod n, so targets interleave across instances.
