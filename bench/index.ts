@@ -3,12 +3,16 @@
  * Figures are printed as ratios against a reference run in the same process;
  * nothing here is a pass/fail test.
  */
+import { benchGenerator } from './generator.js';
 import { benchKernel } from './kernel.js';
+import { benchPredict } from './predict.js';
 
 type BenchFn = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 const benches: Record<string, BenchFn> = {
   kernel: () => benchKernel() as unknown as Record<string, unknown>,
+  predict: () => benchPredict() as unknown as Record<string, unknown>,
+  generator: () => benchGenerator() as unknown as Promise<Record<string, unknown>>,
 };
 
 async function main(): Promise<void> {

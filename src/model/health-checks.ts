@@ -28,6 +28,7 @@ export class HealthChecker implements ExchangeOrigin {
     private readonly p: ModelParameters,
     private readonly phaseRng: Uniform,
     private readonly onUnhealthy: (target: Target) => void,
+    private readonly onHealthy: (target: Target) => void = () => undefined,
   ) {}
 
   /** Stops scheduling checks (the run is over). */
@@ -92,7 +93,10 @@ export class HealthChecker implements ExchangeOrigin {
     if (ok) {
       state.failures = 0;
       state.successes++;
-      if ((t.state === 'initial' || t.state === 'unhealthy') && state.successes >= this.p['alb.healthyThreshold']) t.state = 'healthy';
+      if ((t.state === 'initial' || t.state === 'unhealthy') && state.successes >= this.p['alb.healthyThreshold']) {
+        t.state = 'healthy';
+        this.onHealthy(t);
+      }
     } else {
       state.successes = 0;
       state.failures++;

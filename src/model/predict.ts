@@ -67,6 +67,7 @@ export interface Prediction {
   durationSeconds: Interval;
   maxTargetShare: Interval;
   taskReplacements: Interval;
+  workerRestarts: Interval;
   instances: InstancePrediction[];
   costPerMonthUsd: number;
   cost: MonthlyCost | null;
@@ -154,6 +155,7 @@ export function summarizeReplications(input: Omit<PredictInput, 'replications'>,
     durationSeconds: pick((r) => r.durationSeconds),
     maxTargetShare: pick((r) => r.maxTargetShare),
     taskReplacements: pick((r) => r.taskReplacements),
+    workerRestarts: pick((r) => r.workerRestarts),
     instances,
     costPerMonthUsd: cost ? cost.totalUsd : 0,
     cost,
