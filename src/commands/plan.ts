@@ -101,7 +101,7 @@ export default class Plan extends Command {
     }),
     calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
-    replications: replicationsFlag(10)(),
+    replications: replicationsFlag(5)(),
     seed: seedFlag(),
     threads: Flags.custom<number>({
       description: 'worker threads (results are identical whatever the count) [default: available CPUs]',

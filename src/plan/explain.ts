@@ -53,6 +53,11 @@ export function describeFailures(outcome: CandidateOutcome): string | null {
 /** Resource figures that point at the bottleneck. */
 export function describeBottlenecks(outcome: CandidateOutcome): string[] {
   const hints: string[] = [];
+  const processes = outcome.tasks * outcome.workers;
+  const vcpus = outcome.instances * outcome.vcpus;
+  if (processes < vcpus) {
+    hints.push(`only ${processes} worker process${processes === 1 ? '' : 'es'} for ${vcpus} vCPUs (a gunicorn worker runs on one core at a time)`);
+  }
   if (outcome.cpuPeak >= BOTTLENECK_HINTS.cpuPeak) hints.push(`CPU saturated (peak ${Math.round(outcome.cpuPeak * 100)} % of ${outcome.vcpus} vCPU)`);
   if (outcome.swapUsedMaxMb >= BOTTLENECK_HINTS.swapMb) hints.push(`swapping (up to ${Math.round(outcome.swapUsedMaxMb)} MB)`);
   if (outcome.iowaitPeak >= BOTTLENECK_HINTS.iowaitPeak) hints.push(`iowait peak ${Math.round(outcome.iowaitPeak * 100)} %`);

@@ -38,8 +38,8 @@ export interface TypeSummary {
   missing: number;
   /**
    * Why this type's sizings fail: the misses closest to the SLO among those
-   * that cost no more than its cheapest sizing that meets it (all its misses
-   * when none meets), closest first, at most three.
+   * that cost no more than its cheapest sizing that meets it (the closest
+   * one), or among all its sizings when none meets (the closest three).
    */
   closestMisses: CandidateOutcome[];
 }
@@ -153,7 +153,7 @@ export function analyzePlan(outcomes: readonly CandidateOutcome[], slo: Slo, opt
       meeting: good.length,
       cheapestMeeting: good[0] ?? null,
       missing: misses.length,
-      closestMisses: byCloseness(misses.filter((o) => o.costPerMonthUsd <= ceiling)).slice(0, options.typeMisses ?? 3),
+      closestMisses: byCloseness(misses.filter((o) => o.costPerMonthUsd <= ceiling)).slice(0, good.length === 0 ? (options.typeMisses ?? 3) : 1),
     };
   });
 

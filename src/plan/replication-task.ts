@@ -1,8 +1,8 @@
-import { replicate } from '../model/predict.js';
 import type { ModelParameters } from '../model/parameters.js';
-import type { ReplicationResult } from '../model/replication.js';
+import { runReplication, type ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
 import type { Scenario } from '../scenario/types.js';
+import { RngStreams } from '../sim/rng.js';
 
 /**
  * One unit of plan work: some replications of one sizing. Plain data only,
@@ -26,9 +26,17 @@ export interface ReplicationTaskResult {
   runs: ReplicationResult[];
 }
 
-/** Runs a task where it is called (the worker script and the one-thread runner both use this). */
+/**
+ * Runs a task where it is called (the worker script and the one-thread
+ * runner both use this). Replication r runs exactly as predict.ts
+ * `replicate(input, r)` runs it (streams `new RngStreams(seed).replication(r)`,
+ * no timeline), so plan figures equal `capsim predict` figures (test/plan
+ * checks it); it calls runReplication directly because predict.ts pulls in
+ * mathjs, whose import costs every worker thread seconds of start-up.
+ */
 export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
   const sizing = resolveSizing(task.request);
-  const input = { sizing, scenario: task.scenario, params: task.params, calibration: '', seed: task.seed };
-  return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
+  const input = { sizing, scenario: task.scenario, params: task.params };
+  const seeded = new RngStreams(task.seed);
+  return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => runReplication(input, seeded.replication(index))) };
 }

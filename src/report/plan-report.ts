@@ -116,7 +116,7 @@ export function renderPlan(result: PlanResult, options: { reproduce?: string; tf
     const which =
       t.meeting === 0
         ? `none of its ${t.candidates} sizings meets the SLO; the closest`
-        : `${t.missing} of its ${t.candidates} sizings miss the SLO; the closest that cost no more than its cheapest that meets`;
+        : `${t.missing} of its ${t.candidates} sizings miss the SLO; the closest of those that cost no more than its cheapest that meets`;
     lines.push(`  why ${t.instanceType} sizings fail (${which}):`);
     for (const o of t.closestMisses) lines.push(...explainedBlock(o, '    '));
   }
