@@ -110,12 +110,13 @@ async function race(
   let done = 0;
   let dropped = 0;
   let replicationsRun = 0;
+  let finishedRuns = 0; // replications of finished candidates
   const report = () => {
     if (!onProgress) return;
     const elapsedMs = performance.now() - started;
-    const finished = races.filter((r) => r.finished);
-    const perCandidate = finished.length > 0 ? finished.reduce((n, r) => n + r.runs.length, 0) / finished.length : full;
-    const remaining = races.reduce((n, r) => n + (r.finished ? 0 : Math.max(0, perCandidate - r.runs.length)), 0);
+    // Unfinished candidates are expected to need as many replications as finished ones did on average.
+    const perCandidate = done > 0 ? finishedRuns / done : full;
+    const remaining = Math.max(0, (races.length - done) * perCandidate - (replicationsRun - finishedRuns));
     const etaMs = replicationsRun > 0 ? (elapsedMs / replicationsRun) * remaining : NaN;
     onProgress({ candidates: races.length, candidatesDone: done, dropped, replicationsRun, elapsedMs, etaMs });
   };
@@ -148,6 +149,7 @@ async function race(
       if (next.length === 0) {
         r.finished = true;
         done++;
+        finishedRuns += r.runs.length;
       } else {
         // Follow-up batches go first: candidates finish sooner, the estimate settles sooner.
         queue.unshift({ ...base, candidate: r.candidate.index, request: r.candidate.request, indexes: next });
