@@ -97,14 +97,17 @@ describe('stack model physics', () => {
   });
 
   it('a health check that queues behind a burst fails and takes the target out', () => {
-    // One single-worker task: a 300-install burst keeps its queue longer than the 5 s health timeout for
-    // more than two check intervals, so the target turns unhealthy and ECS replaces it (503 meanwhile).
+    // One single-worker task whose container fills the instance (no room to start a replacement first):
+    // a long burst keeps its queue longer than the 5 s health timeout over two check intervals, the
+    // target turns unhealthy, ECS drains it and starts a replacement; meanwhile the ALB answers 503.
     const s = burstScenario({ burst: 300, duration: 25, timeout: 120 });
     const p = params({ 'alb.healthIntervalS': 10 });
-    const busy = run({ instance: 'c6a.xlarge', tasks: 1, workers: 1 }, s, p, 3);
+    const sizing = { instance: 'c6a.large', tasks: 1, workers: 1, containerMemoryMb: 3000 };
+    const busy = run(sizing, s, p, 3);
     expect(busy.taskReplacements.mean).toBeGreaterThan(0);
     expect(busy.failures.http503.mean).toBeGreaterThan(0);
-    const idle = run({ instance: 'c6a.xlarge', tasks: 1, workers: 1 }, burstScenario({ burst: 5, duration: 25 }), p, 3);
+    const idle = run(sizing, burstScenario({ burst: 5, duration: 25 }), p, 3);
     expect(idle.taskReplacements.mean).toBe(0);
+    expect(idle.failures.http503.mean).toBe(0);
   });
 });
