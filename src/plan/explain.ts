@@ -47,7 +47,7 @@ export function describeFailures(outcome: CandidateOutcome): string | null {
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
   if (total <= 0) return null;
   entries.sort((a, b) => b[1] - a[1]);
-  return entries.map(([cause, n]) => `${CAUSE_NAMES[cause]} ${Math.round((n / total) * 100)} %`).join(', ');
+  return entries.map(([cause, n]) => `${CAUSE_NAMES[cause]} ${n / total < 0.005 ? '<1' : Math.round((n / total) * 100)} %`).join(', ');
 }
 
 /** Resource figures that point at the bottleneck. */

@@ -9,7 +9,8 @@ import { scaleLoad } from '../../src/scenario/scale.js';
 // One 510-install burst (at 50 s) instead of five: the same mechanisms, a fifth of the time.
 const scenario = applyOverrides(loadScenario('production-incident'), { durationSeconds: 70 });
 const calibration = loadCalibration();
-const slo = { errorRate: 0.001, p95Ms: 12_000 };
+// Generous objectives: the biggest sizing meets them and one task with one worker misses them on any sane calibration.
+const slo = { errorRate: 0.01, p95Ms: 20_000 };
 
 function input(changes: Partial<PlanInput> = {}): PlanInput {
   return {
@@ -18,7 +19,7 @@ function input(changes: Partial<PlanInput> = {}): PlanInput {
     slo,
     params: calibration.params,
     calibration: calibration.file.name,
-    grid: { instanceTypes: ['t3.small'], maxInstances: 2, workers: [1, 4], workerClasses: ['gevent'], algorithms: ['round_robin'], containerMemoryMb: [512], placements: 'fewest' },
+    grid: { instanceTypes: ['t3.small', 'c6a.xlarge'], maxInstances: 2, workers: [1, 4], workerClasses: ['gevent'], algorithms: ['round_robin'], containerMemoryMb: [512], placements: 'fewest' },
     replications: 6,
     seed: 1,
     threads: 1,
@@ -43,7 +44,7 @@ describe('runPlan', async () => {
 
   it('races: a clear miss stops after the first batch, survivors get the full count', () => {
     const r = one.result;
-    expect(r.stats.candidates).toBe(12);
+    expect(r.stats.candidates).toBe(62);
     expect(r.stats.droppedEarly).toBeGreaterThan(0);
     expect(r.stats.replicationsRun).toBeLessThan(r.stats.replicationsWithoutRacing);
     for (const c of r.candidates) {
@@ -57,8 +58,8 @@ describe('runPlan', async () => {
       }
     }
     // 1 task with 1 gevent worker cannot serve a 510-install burst on any calibration worth the name
-    expect(r.candidates.find((c) => c.tasks === 1 && c.workers === 1)?.status).toBe('dropped');
-    expect(progress.at(-1)).toBe(12);
+    expect(r.candidates.filter((c) => c.tasks === 1 && c.workers === 1).map((c) => c.status)).toEqual(['dropped', 'dropped']);
+    expect(progress.at(-1)).toBe(62);
   });
 
   it('reports exactly the figures `predict` gives for the same sizing, seed and replications', () => {
@@ -93,7 +94,7 @@ describe('runPlan', async () => {
   });
 
   it('with headroom, plans at the scaled burst and also predicts the scenario`s own load', async () => {
-    const { result } = await runPlan(input({ headroom: 1.5, replications: 3, threads: 2, grid: { ...input().grid, workers: [4] }, slo: { errorRate: 0.001, p95Ms: 20_000 } }));
+    const { result } = await runPlan(input({ headroom: 1.5, replications: 3, threads: 2, grid: { ...input().grid, workers: [4] }, slo: { errorRate: 0.05, p95Ms: 30_000 } }));
     expect(result.scenario.load).toBe('burst 510 -> 765 installs (x 1.5)');
     const rec = result.analysis.recommendation!;
     const request = { instance: rec.instanceType, instances: rec.instances, tasks: rec.tasks, workers: rec.workers, workerClass: 'gevent' as const, algorithm: 'round_robin' as const };
