@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TFVARS_VARIABLES } from '../../src/plan/tfvars.js';
 import { runCli } from '../cli/run-cli.js';
 import { parseHclAssignments } from './hcl-assignments.js';
+import { runCliAsync } from './run-cli-async.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'capsim-plan-'));
 // one burst instead of five, a small grid: the CLI behaviour, fast
@@ -53,10 +54,9 @@ describe('capsim plan', () => {
     expect(r.stdout).toContain(`P95 ${Math.round(fresh.latencyMs.p95.mean).toLocaleString('en-US')} [`);
   });
 
-  it('prints identical JSON with --threads 1 and --threads 2, the progress bar only on stderr', () => {
+  it('prints identical JSON with --threads 1 and --threads 2, the progress bar only on stderr', async () => {
     const args = ['plan', '--slo-error-rate', '1%', '--slo-p95-ms', '20000', ...quick, '--replications', '6', '--json'];
-    const a = runCli([...args, '--threads', '1']);
-    const b = runCli([...args, '--threads', '2', '--progress']);
+    const [a, b] = await Promise.all([runCliAsync([...args, '--threads', '1']), runCliAsync([...args, '--threads', '2', '--progress'])]);
     expect(a.code).toBe(0);
     expect(a.stderr).toBe('');
     expect(b.stdout).toBe(a.stdout);
@@ -67,12 +67,12 @@ describe('capsim plan', () => {
     expect(plan.reproduce).toMatch(/^capsim predict --scenario production-incident --duration 70 --instance \S+ --instances \d+ /);
   });
 
-  it('exits 1 when no candidate meets the SLO, with the closest candidates and what they miss by', () => {
-    const r = runCli(['plan', '--slo-error-rate', '0', '--slo-p95-ms', '1', ...quick, '--replications', '2']);
+  it('exits 1 when no candidate meets the SLO, with the closest candidates and what they miss by', async () => {
+    const none = ['plan', '--slo-error-rate', '0', '--slo-p95-ms', '1', ...quick, '--replications', '2'];
+    const [r, json] = await Promise.all([runCliAsync(none), runCliAsync([...none, '--json', '--tfvars', join(dir, 'none.tfvars')])]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/NO CANDIDATE MEETS THE SLO \(error rate <= 0 %, P95 <= 1 ms\)/);
     expect(r.stdout).toMatch(/why: P95 [\d,]+ ms > 1 ms \(over by [\d,]+ ms/);
-    const json = runCli(['plan', '--slo-error-rate', '0', '--slo-p95-ms', '1', ...quick, '--replications', '2', '--json', '--tfvars', join(dir, 'none.tfvars')]);
     expect(json.code).toBe(1);
     expect(json.stderr).toMatch(/no candidate meets the SLO: .*none\.tfvars not written/);
     const plan = JSON.parse(json.stdout);
@@ -91,8 +91,8 @@ describe('capsim plan', () => {
     ['a bad worker list', ['--slo-error-rate', '0.01', '--slo-p95-ms', '100', '--workers', '4,x'], /--workers must be a whole number, got "x"/],
     ['an unknown worker class', ['--slo-error-rate', '0.01', '--slo-p95-ms', '100', '--worker-class', 'eventlet'], /--worker-class: unknown value "eventlet"/],
   ] as Array<[string, string[], RegExp]>) {
-    it(`rejects ${label} with one line and exit 2`, () => {
-      const r = runCli(['plan', ...args]);
+    it.concurrent(`rejects ${label} with one line and exit 2`, async () => {
+      const r = await runCliAsync(['plan', ...args]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
