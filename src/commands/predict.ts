@@ -27,6 +27,7 @@ export default class Predict extends Command {
     ...sizingFlags,
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
+    routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target', options: ['per-request', 'per-connection'] }),
     calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
@@ -45,7 +46,8 @@ export default class Predict extends Command {
       timeoutSeconds: flags['timeout-s'],
     });
     const calibration = loadCalibration(flags.calibration);
-    const params = applySetFlags(calibration.params, flags.set ?? []);
+    let params = applySetFlags(calibration.params, flags.set ?? []);
+    if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
     const sizing = resolveSizing({
       instance: flags.instance,
       vcpus: flags.vcpus,

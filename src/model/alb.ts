@@ -61,6 +61,7 @@ export class LoadBalancer implements ExchangeOrigin {
     private readonly clients: AlbClientSide,
     routingRng: Uniform,
     private readonly clientTimeoutMs: number,
+    private readonly surgeRng: Uniform,
   ) {
     this.perConnection = p['alb.perConnectionRouting'] === 1;
     this.halfLatency = p['alb.processingMs'] / 2;
@@ -89,19 +90,22 @@ export class LoadBalancer implements ExchangeOrigin {
     return target;
   }
 
-  /** A client opens a connection to a node; false = the node is not accepting (surge). */
+  /**
+   * A client opens a connection to a node; false = the attempt times out. Past
+   * the surge rate (new connections in the current second), a node that has not
+   * scaled yet drops a new connection with the surge failure probability.
+   */
   openConnection(nodeIndex: number): boolean {
-    const limit = this.p['alb.surgeConnectionsPerSecond'];
-    if (limit <= 0) return true;
+    const probability = this.p['alb.surgeConnectFailureProb'];
+    if (probability <= 0) return true;
     const node = this.nodes[nodeIndex];
     const now = this.scheduler.now;
     if (now - node.windowStart >= 1000) {
       node.windowStart = now;
       node.windowConnections = 0;
     }
-    if (node.windowConnections >= limit) return false;
     node.windowConnections++;
-    return true;
+    return node.windowConnections <= this.p['alb.surgeConnectionsPerSecond'] || this.surgeRng() >= probability;
   }
 
   /** A request reaches the ALB node of its connection. */

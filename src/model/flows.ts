@@ -26,7 +26,7 @@ export const FLOWS: Readonly<Record<FlowName, FlowDefinition>> = {
   'pip-root-index': {
     name: 'pip-root-index',
     operations: [
-      { name: 'index', requests: ['redirect', 'simple'] },
+      { name: 'root', requests: ['redirect', 'simple'] },
       { name: 'download', requests: ['wheel'] },
     ],
     continueAfterFailure: false,
@@ -34,7 +34,7 @@ export const FLOWS: Readonly<Record<FlowName, FlowDefinition>> = {
   'pip-simple-index': {
     name: 'pip-simple-index',
     operations: [
-      { name: 'index', requests: ['simple'] },
+      { name: 'simple', requests: ['simple'] },
       { name: 'download', requests: ['wheel'] },
     ],
     continueAfterFailure: false,

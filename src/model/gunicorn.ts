@@ -55,6 +55,8 @@ export class GunicornTask {
   private inFlight = 0;
   private memoryMb: number;
   alive = true;
+  /** Workers killed by the arbiter's timeout and restarted. */
+  workerRestarts = 0;
   private readonly demands = new Map<RequestKind, { demand: ServiceDemand; cpu: LogNormal | null }>();
 
   constructor(
@@ -208,6 +210,7 @@ export class GunicornTask {
     this.inFlight--;
     this.changeMemory(-this.ctx.params['memory.perInFlightKB'] / 1024);
     worker.alive = false;
+    this.workerRestarts++;
     ex.origin.targetAnswered(ex, 502);
     this.ctx.scheduler.after(this.ctx.params['gunicorn.workerRestartMs'], this.onWorkerRestarted, worker);
   };

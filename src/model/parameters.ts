@@ -44,6 +44,7 @@ export const PARAMETER_NAMES = [
   'alb.perConnectionRouting',
   'alb.lorFeedbackMs',
   'alb.surgeConnectionsPerSecond',
+  'alb.surgeConnectFailureProb',
   'ecs.taskStartS',
   'client.rttMs',
   'client.burstSpreadMs',
@@ -72,6 +73,7 @@ const RULES: Partial<Record<ParameterName, { integer?: boolean; min?: number; ma
   'storage.attrCacheMissRate': { min: 0, max: 1 },
   'storage.readdirMissRate': { min: 0, max: 1 },
   'cpu.creditInitialFraction': { min: 0, max: 1 },
+  'alb.surgeConnectFailureProb': { min: 0, max: 1 },
   'service.cpuCv': { min: 0, max: 5 },
   'storage.nfsLatencyCv': { min: 0, max: 5 },
 };

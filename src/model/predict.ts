@@ -3,6 +3,7 @@ import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
 import type { Scenario } from '../scenario/types.js';
 import { monthlyCost, type MonthlyCost } from '../plan/cost.js';
 import type { FailureCause } from './exchange.js';
+import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
 import type { TimelineBin } from './recorder.js';
 import { type ReplicationResult, runReplication } from './replication.js';
@@ -19,17 +20,8 @@ export interface PredictInput {
   timeline?: boolean;
 }
 
-export interface InstancePrediction {
-  name: string;
-  tasks: number;
-  cpuUtilPeak: number;
-  cpuUtilMean: number;
-  iowaitPeak: number;
-  memAvailableMinMb: number;
-  swapUsedMaxMb: number;
-  pageCacheHitRate: number;
-  nfsOpsPerRequest: number;
-}
+/** Per-instance figures, averaged over replications. */
+export type InstancePrediction = Omit<InstanceMetrics, 'cpuCreditsEnd'>;
 
 /** A prediction: means with 95 % intervals over replications. */
 export interface Prediction {
@@ -67,6 +59,7 @@ export interface Prediction {
   durationSeconds: Interval;
   maxTargetShare: Interval;
   taskReplacements: Interval;
+  workerRestarts: Interval;
   instances: InstancePrediction[];
   costPerMonthUsd: number;
   cost: MonthlyCost | null;
@@ -87,7 +80,11 @@ export function predict(input: PredictInput): Prediction {
   return summarizeReplications(input, runs);
 }
 
-const ci = (values: number[]): Interval => confidenceInterval(values, 0.95);
+/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
+const ci = (values: number[]): Interval => {
+  const interval = confidenceInterval(values, 0.95);
+  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
+};
 
 /** Means and 95 % intervals over replication results. */
 export function summarizeReplications(input: Omit<PredictInput, 'replications'>, runs: ReplicationResult[]): Prediction {
@@ -154,6 +151,7 @@ export function summarizeReplications(input: Omit<PredictInput, 'replications'>,
     durationSeconds: pick((r) => r.durationSeconds),
     maxTargetShare: pick((r) => r.maxTargetShare),
     taskReplacements: pick((r) => r.taskReplacements),
+    workerRestarts: pick((r) => r.workerRestarts),
     instances,
     costPerMonthUsd: cost ? cost.totalUsd : 0,
     cost,

@@ -42,6 +42,8 @@ export interface ReplicationResult {
   maxTargetShare: number;
   targetShares: number[];
   taskReplacements: number;
+  /** gunicorn workers killed at the worker timeout and restarted. */
+  workerRestarts: number;
   instances: InstanceMetrics[];
   events: number;
   timeline?: TimelineBin[];
@@ -62,7 +64,7 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
   const recorder = new RunRecorder(flow.operations.map((o) => o.name));
   const clients = new ClientPopulation(scheduler, params, flow, scenario.client, recorder, streams.stream('routing'));
   const lorFeedback = sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'];
-  const alb = new LoadBalancer(scheduler, params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000);
+  const alb = new LoadBalancer(scheduler, params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000, streams.stream('surge'));
   clients.connect(alb);
   const storage = new Storage(sizing.storage, params);
   const workingSet = repositoryWorkingSetMb(scenario.repository, params);
@@ -70,13 +72,14 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
     (_, i) => new Instance(`${sizing.instanceType.name}#${i + 1}`, sizing.instanceType, scheduler, params, workingSet),
   );
   let ecs: EcsService | null = null;
-  const health = new HealthChecker(scheduler, params, streams.stream('health'), (t) => ecs?.replace(t));
+  const health = new HealthChecker(scheduler, params, streams.stream('health'), (t) => ecs?.replace(t), (t) => ecs?.healthy(t));
   ecs = new EcsService(
     scheduler,
     params,
     alb,
     health,
-    { workers: sizing.workers, workerClass: sizing.workerClass, containerMemoryMb: sizing.placement.containerMemoryMb },
+    { workers: sizing.workers, workerClass: sizing.workerClass, containerMemoryMb: sizing.placement.containerMemoryMb, maxTasksPerInstance: sizing.placement.maxTasksPerInstance },
+    instances,
     { scheduler, params, storage, repository: scenario.repository, serviceRng: streams.stream('service'), ioRng: streams.stream('io') },
   );
   // ECS spread: task k goes to instance k mod n, so targets interleave across instances.
@@ -165,6 +168,7 @@ function summarizeRun(
     maxTargetShare: shares.length > 0 ? Math.max(...shares) : 0,
     targetShares: shares,
     taskReplacements: ecs.replacements,
+    workerRestarts: alb.targets.reduce((n, t) => n + t.task.workerRestarts, 0),
     instances: instances.map((i) => i.metrics()),
     events,
   };

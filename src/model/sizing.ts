@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import { ALGORITHMS, type Algorithm } from './alb.js';
 import { customInstanceType, getInstanceType, type InstanceType } from './catalog.js';
 import type { WorkerClass } from './gunicorn.js';
-import { placeTasks, type Placement } from './placement.js';
+import { containerCpuFor, placeTasks, spreadEvenly, type Placement } from './placement.js';
 import type { StorageKind } from './storage.js';
 
 export const WORKER_CLASSES: readonly WorkerClass[] = ['gevent', 'sync'];
@@ -56,14 +56,10 @@ export function resolveSizing(req: SizingRequest): ResolvedSizing {
   } else {
     instanceType = getInstanceType(req.instance);
   }
-  const placement = placeTasks({
-    instanceType,
-    tasks: req.tasks,
-    instances: req.instances,
-    workers: req.workers,
-    containerMemoryMb: req.containerMemoryMb,
-  });
   const custom = instanceType.custom;
+  const placement = custom
+    ? localPlacement(instanceType, req)
+    : placeTasks({ instanceType, tasks: req.tasks, instances: req.instances, workers: req.workers, containerMemoryMb: req.containerMemoryMb });
   return {
     instanceType,
     placement,
@@ -73,5 +69,32 @@ export function resolveSizing(req: SizingRequest): ResolvedSizing {
     lorFeedbackMs: req.algorithm === 'least_outstanding_requests' ? (req.lorFeedbackMs ?? null) : null,
     storage: req.storage ?? (custom ? 'local' : 'efs'),
     stackKind: custom ? 'local' : 'aws',
+  };
+}
+
+/**
+ * A machine of your own (the local test stack): gunicorn processes run
+ * directly, without ECS reservations or container limits; tasks are spread
+ * over the machines as evenly as possible.
+ */
+function localPlacement(type: InstanceType, req: SizingRequest): Placement {
+  const instances = req.instances ?? 1;
+  if (req.tasks < instances) throw new UserError(`--tasks (${req.tasks}) must be at least --instances (${instances})`);
+  const tasksPerInstance = spreadEvenly(req.tasks, instances);
+  const memory = req.containerMemoryMb ?? type.memoryMiB;
+  const unlimited = { tasks: Math.max(...tasksPerInstance), formula: 'no ECS reservations on a custom machine' };
+  return {
+    instanceType: type.name,
+    instances,
+    tasks: req.tasks,
+    tasksPerInstance,
+    workers: req.workers,
+    workersAuto: false,
+    containerMemoryMb: memory,
+    containerCpu: containerCpuFor(req.workers),
+    reservationMb: 0,
+    maxTasksPerInstance: Math.max(...tasksPerInstance),
+    bindingLimit: 'cpu',
+    limits: { cpu: unlimited, memory: unlimited },
   };
 }

@@ -1,0 +1,161 @@
+import { Command, Flags } from '@oclif/core';
+import { jsonFlag, parseDecimal, parseWholeNumber, seedFlag } from '../cli/flags.js';
+import { UserError } from '../errors.js';
+import { LocalDiagnostics } from '../live/diagnostics/local.js';
+import type { DiagnosticsCollector } from '../live/diagnostics/types.js';
+import { renderPlan } from '../live/plan.js';
+import { dryRunPlan, runValidation } from '../live/run-validation.js';
+import { declaredSizing } from '../live/sizing.js';
+import { applyOverrides, loadScenario } from '../scenario/load.js';
+import type { FlowName } from '../scenario/types.js';
+
+/** "0.05" or "5%" -> 0.05 */
+function parseRate(raw: string): number {
+  const text = raw.trim();
+  if (text.endsWith('%')) return parseDecimal('max-error-rate', text.slice(0, -1), 0, 100) / 100;
+  return parseDecimal('max-error-rate', text, 0, 1);
+}
+
+function defaultOutDir(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `validate-${stamp}`;
+}
+
+export default class Validate extends Command {
+  static override summary = 'Send a real pip burst to a deployed stack and record what it does';
+  static override description =
+    'Runs a scenario (the same files as predict) against --url with the exact requests and headers of the chosen flow, ' +
+    'streams every HTTP request to DIR/requests.ndjson, and writes DIR/summary.json (the seed tool\'s keys plus ' +
+    'sizing, per-upstream share, timeline, diagnostics) and DIR/summary.md. Diagnostics (vmstat, free, mpstat, ' +
+    'docker stats) are collected during each burst through SSM (--asg-name) or on this machine (--diagnostics local). ' +
+    'A non-loopback target needs --yes. Ctrl-C or --max-error-rate stop the run and still write the summary, ' +
+    'marked interrupted (exit 130 and 3). Credentials never reach a file or the screen.';
+  static override examples = [
+    '<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario pip-burst --burst-size 60 --duration 5 --diagnostics local',
+    '<%= config.bin %> validate --url https://pypi.internal.example/ --yes --username ci --asg-name pypi-asg --region eu-west-1 --max-error-rate 10%',
+    '<%= config.bin %> validate --url https://pypi.internal.example/ --dry-run',
+  ];
+  static override flags = {
+    url: Flags.string({ description: 'server root of the package index (pypiserver root, not .../simple/)', required: true }),
+    scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path to a scenario file', default: 'production-incident' }),
+    flow: Flags.string({ description: 'override the scenario flow', options: ['pip-root-index', 'pip-simple-index', 'seed-tool'] }),
+    'burst-size': Flags.string({ description: 'override the installs of a burst iteration' }),
+    baseline: Flags.string({ description: 'override the installs of an ordinary iteration' }),
+    duration: Flags.string({ description: 'override the run duration, seconds (no iteration starts after it)' }),
+    'timeout-s': Flags.string({ description: 'override the client timeout, seconds' }),
+    username: Flags.string({ description: 'user for HTTP basic auth (also taken from the URL)' }),
+    password: Flags.string({ description: 'password for HTTP basic auth (prefer the CAPSIM_PASSWORD variable)', env: 'CAPSIM_PASSWORD' }),
+    out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
+    'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
+    yes: Flags.boolean({ description: 'confirm sending load to a target that is not loopback', default: false }),
+    'dry-run': Flags.boolean({ description: 'print the request plan and totals, send nothing', default: false }),
+    diagnostics: Flags.string({ description: 'collect diagnostics during bursts: local (this machine), ssm (needs --asg-name) or none', options: ['local', 'ssm', 'none'] }),
+    'asg-name': Flags.string({ description: 'Auto Scaling group whose instances run the diagnostics through SSM' }),
+    region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
+    'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
+    seed: seedFlag(),
+    instance: Flags.string({ description: 'declared: EC2 instance type of the stack (recorded in the summary)' }),
+    instances: Flags.string({ description: 'declared: number of instances' }),
+    tasks: Flags.string({ description: 'declared: number of ECS tasks' }),
+    workers: Flags.string({ description: 'declared: gunicorn workers per task (a number or auto)' }),
+    'worker-class': Flags.string({ description: 'declared: gunicorn worker class (sync or gevent)' }),
+    algorithm: Flags.string({ description: 'declared: ALB routing algorithm (round_robin or least_outstanding_requests)' }),
+    json: jsonFlag,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Validate);
+    const sizing = declaredSizing({
+      instance: flags.instance,
+      instances: flags.instances,
+      tasks: flags.tasks,
+      workers: flags.workers,
+      workerClass: flags['worker-class'],
+      algorithm: flags.algorithm,
+    });
+    const scenario = applyOverrides(loadScenario(flags.scenario), {
+      flow: flags.flow as FlowName | undefined,
+      burstSize: flags['burst-size'] !== undefined ? parseWholeNumber('burst-size', flags['burst-size'], 0) : undefined,
+      baseline: flags.baseline !== undefined ? parseWholeNumber('baseline', flags.baseline, 0) : undefined,
+      durationSeconds: flags.duration !== undefined ? parseDecimal('duration', flags.duration, 0) : undefined,
+      timeoutSeconds: flags['timeout-s'] !== undefined ? parseDecimal('timeout-s', flags['timeout-s'], 0) : undefined,
+    });
+    const maxErrorRate = flags['max-error-rate'] !== undefined ? parseRate(flags['max-error-rate']) : undefined;
+    const common = { url: flags.url, username: flags.username, password: flags.password, scenario };
+
+    if (flags['dry-run']) {
+      const plan = dryRunPlan(common);
+      this.log(flags.json ? JSON.stringify({ dry_run: true, sizing, plan }, null, 2) : renderPlan(plan));
+      return;
+    }
+
+    const diagnostics = await this.diagnostics(flags);
+    const controller = new AbortController();
+    let signals = 0;
+    const onSignal = () => {
+      signals += 1;
+      if (signals > 1) process.exit(130);
+      process.stderr.write('\nstopping: waiting briefly for requests in flight, then writing the summary (Ctrl-C again to quit now)\n');
+      controller.abort();
+    };
+    // Anything thrown outside the run's own promise chain still ends in a summary marked interrupted.
+    const onCrash = (error: unknown) => {
+      const crash = new Error(error instanceof Error ? error.message : String(error));
+      crash.name = 'CrashError';
+      controller.abort(crash);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+    try {
+      const result = await runValidation(
+        { ...common, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { signal: controller.signal },
+      );
+      const s = result.summary;
+      if (flags.json) {
+        this.log(JSON.stringify({ out_dir: result.outDir, files: result.files, interrupted: result.interrupted, summary: s }, null, 2));
+      } else {
+        const p95 = s.latency_p95 === null ? '-' : `${Math.round(s.latency_p95)} ms`;
+        this.log(
+          `${s.total_requests} operations (${s.http_requests} HTTP requests), ${s.failed_requests} failed: error rate ${(100 * s.error_rate).toFixed(2)} %, P95 ${p95}, ${s.error_5xx_count} 5xx`,
+        );
+        const shares = Object.entries(s.upstream_share).map(([name, share]) => `${name} ${(100 * share.share).toFixed(1)} %`);
+        if (shares.length > 0) this.log(`per upstream: ${shares.join(', ')}`);
+        this.log(`results: ${result.files.summary}, ${result.files.markdown}, ${result.files.requests}`);
+      }
+      if (result.interruptReason === 'signal') {
+        process.stderr.write('capsim: interrupted; the summary is marked interrupted\n');
+        this.exit(130);
+      }
+      if (result.interruptReason === 'threshold') {
+        process.stderr.write(`capsim: aborted: ${s.interrupt_detail}; partial results in ${result.outDir}\n`);
+        this.exit(3);
+      }
+      if (result.interruptReason === 'crash') {
+        process.stderr.write(`capsim: internal error during the run: ${result.crash}; partial results in ${result.outDir}\n`);
+        this.exit(1);
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
+    }
+  }
+
+  private async diagnostics(flags: { diagnostics?: string; 'asg-name'?: string; region?: string; 'diagnostics-seconds': string }): Promise<DiagnosticsCollector | null> {
+    const sampleSeconds = parseWholeNumber('diagnostics-seconds', flags['diagnostics-seconds'], 1, 300);
+    const mode = flags.diagnostics ?? (flags['asg-name'] ? 'ssm' : 'none');
+    if (mode === 'none') return null;
+    if (mode === 'local') return new LocalDiagnostics({ sampleSeconds });
+    const asgName = flags['asg-name'];
+    if (!asgName) throw new UserError('--diagnostics ssm needs --asg-name NAME (the Auto Scaling group of the stack)');
+    const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new UserError('--asg-name needs --region (or AWS_REGION) for Systems Manager');
+    // The AWS SDK is loaded only when SSM diagnostics are asked for (it is slow to import).
+    const { SsmDiagnostics } = await import('../live/diagnostics/ssm.js');
+    return new SsmDiagnostics({ asgName, region, sampleSeconds });
+  }
+}

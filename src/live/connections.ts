@@ -1,0 +1,74 @@
+/**
+ * The connections of one simulated pip process: one undici Client (a single
+ * keep-alive connection, no pipelining) per origin, like the pool pip's
+ * requests session keeps per host. Each new TCP connection gets a run-wide id
+ * ("c17") so the records show which requests shared a connection.
+ */
+import { buildConnector, Client } from 'undici';
+
+export class ConnectionCounter {
+  private next = 1;
+  allocate(): string {
+    return `c${this.next++}`;
+  }
+  get opened(): number {
+    return this.next - 1;
+  }
+}
+
+const connectors = new Map<number, buildConnector.connector>();
+
+/** One connector per timeout, shared by every Client (building one per Client costs a burst ~25 % of its dispatch time). */
+function connectorFor(timeoutMs: number): buildConnector.connector {
+  let connector = connectors.get(timeoutMs);
+  if (!connector) connectors.set(timeoutMs, (connector = buildConnector({ timeout: timeoutMs })));
+  return connector;
+}
+
+interface OriginConnection {
+  client: Client;
+  current: string | null;
+}
+
+export class InstallConnections {
+  private readonly byOrigin = new Map<string, OriginConnection>();
+
+  constructor(
+    private readonly counter: ConnectionCounter,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** The client for an origin, created on first use. */
+  clientFor(origin: string): { client: Client; connectionId: () => string | null } {
+    let entry = this.byOrigin.get(origin);
+    if (!entry) {
+      const client = new Client(origin, {
+        connect: connectorFor(this.timeoutMs),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        pipelining: 1,
+        // pip keeps its connection for the whole install; undici's default 4 s
+        // idle close would only matter across long backoffs.
+        keepAliveTimeout: 60_000,
+        keepAliveMaxTimeout: 600_000,
+      });
+      const created: OriginConnection = { client, current: null };
+      client.on('connect', () => {
+        created.current = this.counter.allocate();
+      });
+      client.on('disconnect', () => {
+        created.current = null;
+      });
+      this.byOrigin.set(origin, (entry = created));
+    }
+    const found = entry;
+    return { client: found.client, connectionId: () => found.current };
+  }
+
+  /** Closes every connection (what the end of a pip process does). */
+  async close(): Promise<void> {
+    const clients = [...this.byOrigin.values()].map((entry) => entry.client);
+    this.byOrigin.clear();
+    await Promise.all(clients.map((client) => client.destroy().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The request sequence of one install for each flow, as data:
+ * - pip-root-index: real pip with the server root as --index-url:
+ *   GET /<project>/ (303 to /simple/<project>/, followed) = operation "root",
+ *   then the wheel link read from that page = operation "download".
+ * - pip-simple-index: real pip with .../simple/ as --index-url: "simple", then "download".
+ * - seed-tool: the seed's stress tool: "root" (redirect followed), "simple",
+ *   then "download" of the constructed /packages/<name>-<version>-py3-none-any.whl;
+ *   the three operations run whatever the previous ones returned.
+ * Paths are relative to the target URL (the server root).
+ */
+import type { FlowName } from '../scenario/types.js';
+import { wheelFileName } from './package-names.js';
+
+export type OperationName = 'root' | 'simple' | 'download';
+
+export interface FlowStep {
+  operation: OperationName;
+  /** "index" requests get the index-page headers, "file" requests the download headers. */
+  resource: 'index' | 'file';
+  /** Where the path comes from: a fixed pattern, or the link pip found on the previous page. */
+  source: 'project-root' | 'project-simple' | 'constructed-wheel' | 'link-from-page';
+}
+
+export interface Flow {
+  name: FlowName;
+  steps: FlowStep[];
+  /** Whether a failed step ends the install (pip) or the next step runs anyway (seed tool). */
+  stopOnFailure: boolean;
+  /** Headers family: what real pip sends, or what Python requests sends. */
+  client: 'pip' | 'python-requests';
+}
+
+export const FLOWS: Record<FlowName, Flow> = {
+  'pip-root-index': {
+    name: 'pip-root-index',
+    steps: [
+      { operation: 'root', resource: 'index', source: 'project-root' },
+      { operation: 'download', resource: 'file', source: 'link-from-page' },
+    ],
+    stopOnFailure: true,
+    client: 'pip',
+  },
+  'pip-simple-index': {
+    name: 'pip-simple-index',
+    steps: [
+      { operation: 'simple', resource: 'index', source: 'project-simple' },
+      { operation: 'download', resource: 'file', source: 'link-from-page' },
+    ],
+    stopOnFailure: true,
+    client: 'pip',
+  },
+  'seed-tool': {
+    name: 'seed-tool',
+    steps: [
+      { operation: 'root', resource: 'index', source: 'project-root' },
+      { operation: 'simple', resource: 'index', source: 'project-simple' },
+      { operation: 'download', resource: 'file', source: 'constructed-wheel' },
+    ],
+    stopOnFailure: false,
+    client: 'python-requests',
+  },
+};
+
+/** Path (relative to the target root, no leading "/") of a fixed step. */
+export function stepPath(step: FlowStep, project: string, version: string): string {
+  switch (step.source) {
+    case 'project-root':
+      return `${project}/`;
+    case 'project-simple':
+      return `simple/${project}/`;
+    case 'constructed-wheel':
+      return `packages/${wheelFileName(project, version)}`;
+    case 'link-from-page':
+      throw new Error('a link-from-page step has no fixed path');
+  }
+}
+
+/** HTTP requests one install makes when nothing fails (redirect hops included, retries not). */
+export function nominalRequestsPerInstall(flow: FlowName): number {
+  return FLOWS[flow].steps.reduce((sum, step) => sum + (step.source === 'project-root' ? 2 : 1), 0);
+}

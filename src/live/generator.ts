@@ -1,0 +1,201 @@
+/**
+ * The load generator: turns a scenario's profile into installs against the
+ * target. A burst creates all its installs in one synchronous loop, so they
+ * are dispatched within milliseconds; the seed's iteration loop waits for an
+ * iteration's installs before the next may start. Stopping (stopSignal) ends
+ * scheduling; hardSignal aborts in-flight requests.
+ */
+import { performance } from 'node:perf_hooks';
+import seedrandom from 'seedrandom';
+import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
+import { basicAuthorization, clientHeaders } from './client-headers.js';
+import { ConnectionCounter } from './connections.js';
+import { FLOWS } from './flows.js';
+import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type RequestRecord } from './install.js';
+import { projectName, projectVersions } from './package-names.js';
+import { installsInIteration, isBurstIteration, openLoopOffsets } from './schedule.js';
+
+export interface LoadOptions {
+  /** Server root, ending with "/". */
+  base: URL;
+  scenario: Scenario;
+  username?: string;
+  password?: string;
+  /** Seed of the package picks. */
+  seed: number;
+  stopSignal: AbortSignal;
+  hardSignal: AbortSignal;
+  runStartPerf: number;
+  wallOffsetMs: number;
+  onRequest: (record: RequestRecord) => void;
+  onOperation: (record: OperationRecord) => void;
+  onInstall?: (result: InstallResult) => void;
+  /** Called when a burst iteration (or, for open-loop profiles, a sampling point) starts; must not block. */
+  onBurst?: (point: { label: string; iteration?: number; atSeconds: number }) => void;
+  /** For open-loop profiles: seconds between diagnostics points (default 60). */
+  openLoopDiagnosticsEverySeconds?: number;
+}
+
+export interface IterationRecord {
+  index: number;
+  burst: boolean;
+  installs: number;
+  /** Seconds from the run start. */
+  started_s: number;
+  finished_s: number | null;
+  /** Time between the first and the last install's first request, ms. */
+  dispatch_spread_ms: number | null;
+  installs_ok: number;
+  installs_failed: number;
+}
+
+export interface LoadResult {
+  iterations: IterationRecord[];
+  installsStarted: number;
+  installsOk: number;
+  installsFailed: number;
+  /** Why installs stopped early (e.g. "root failed": 3). */
+  installProblems: Record<string, number>;
+  connectionsOpened: number;
+}
+
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/** A LoadResult with nothing counted yet. */
+export function emptyLoadResult(): LoadResult {
+  return { iterations: [], installsStarted: 0, installsOk: 0, installsFailed: 0, installProblems: {}, connectionsOpened: 0 };
+}
+
+/**
+ * Runs the scenario's load. `result` is filled in place as installs complete,
+ * so a caller that has to stop early still holds the counts so far.
+ */
+export async function runLoad(options: LoadOptions, result: LoadResult = emptyLoadResult()): Promise<LoadResult> {
+  const { scenario } = options;
+  const flow = FLOWS[scenario.flow];
+  const counter = new ConnectionCounter();
+  let operationId = 0;
+  const ctx: InstallContext = {
+    base: options.base,
+    flow: scenario.flow,
+    headers: clientHeaders(flow.client),
+    authorization: options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined,
+    client: scenario.client,
+    counter,
+    runStartPerf: options.runStartPerf,
+    wallOffsetMs: options.wallOffsetMs,
+    nextOperationId: () => ++operationId,
+    stopped: () => options.stopSignal.aborted,
+    signal: options.hardSignal,
+    onRequest: options.onRequest,
+    onOperation: options.onOperation,
+  };
+  const rng = seedrandom(`${options.seed}/packages`);
+  const versions = projectVersions(scenario.repository.versionsPerProject);
+  let nextInstallId = 0;
+  const newSpec = (iteration: number | null): InstallSpec => {
+    const project = projectName(Math.floor(rng() * scenario.repository.projects));
+    const uniform = scenario.repository.versionPick === 'uniform';
+    const version = uniform ? versions[Math.floor(rng() * versions.length)] : versions[versions.length - 1];
+    return { id: nextInstallId++, iteration, project, version, pick: uniform ? 'exact' : 'latest' };
+  };
+
+  const settle = (install: InstallResult) => {
+    result.connectionsOpened = counter.opened;
+    if (install.ok) result.installsOk += 1;
+    else {
+      result.installsFailed += 1;
+      if (install.problem) result.installProblems[install.problem] = (result.installProblems[install.problem] ?? 0) + 1;
+    }
+    options.onInstall?.(install);
+    return install;
+  };
+  const seconds = (perf: number) => round3((perf - options.runStartPerf) / 1000);
+
+  if (scenario.profile.executor === 'burst-iterations') {
+    const profile: BurstIterationsProfile = scenario.profile;
+    let index = 0;
+    let nextStart = options.runStartPerf;
+    const pendingIterations: Array<Promise<unknown>> = [];
+    while (!options.stopSignal.aborted) {
+      // No iteration starts at or after durationSeconds: do not wait for one that will not start.
+      if ((nextStart - options.runStartPerf) / 1000 >= profile.durationSeconds) break;
+      await sleepUnless(nextStart - performance.now(), options.stopSignal);
+      if (options.stopSignal.aborted) break;
+      const startPerf = performance.now();
+      if ((startPerf - options.runStartPerf) / 1000 >= profile.durationSeconds) break;
+      const count = installsInIteration(profile, index);
+      const burst = isBurstIteration(profile, index);
+      const specs = Array.from({ length: count }, () => newSpec(index));
+      const record: IterationRecord = {
+        index,
+        burst,
+        installs: count,
+        started_s: seconds(startPerf),
+        finished_s: null,
+        dispatch_spread_ms: null,
+        installs_ok: 0,
+        installs_failed: 0,
+      };
+      result.iterations.push(record);
+      result.installsStarted += count;
+      // All installs of the iteration are created in one synchronous loop.
+      const running = specs.map((spec) => runInstall(ctx, spec).then(settle));
+      if (burst) options.onBurst?.({ label: `burst iteration ${index}`, iteration: index, atSeconds: record.started_s });
+      const nextNominal = startPerf + profile.iterationSeconds * 1000;
+      if (profile.waitForInstalls) {
+        const finished = await Promise.all(running);
+        const firsts = finished.map((install) => install.firstDispatchPerf).filter((perf): perf is number => perf !== null);
+        record.dispatch_spread_ms = firsts.length > 0 ? round3(Math.max(...firsts) - Math.min(...firsts)) : null;
+        record.installs_ok = finished.filter((install) => install.ok).length;
+        record.installs_failed = finished.length - record.installs_ok;
+        record.finished_s = seconds(performance.now());
+        nextStart = Math.max(nextNominal, performance.now());
+      } else {
+        void Promise.all(running).then((finished) => {
+          const firsts = finished.map((install) => install.firstDispatchPerf).filter((perf): perf is number => perf !== null);
+          record.dispatch_spread_ms = firsts.length > 0 ? round3(Math.max(...firsts) - Math.min(...firsts)) : null;
+          record.installs_ok = finished.filter((install) => install.ok).length;
+          record.installs_failed = finished.length - record.installs_ok;
+          record.finished_s = seconds(performance.now());
+        });
+        pendingIterations.push(Promise.all(running));
+        nextStart = nextNominal;
+      }
+      index += 1;
+    }
+    await Promise.all(pendingIterations);
+  } else {
+    const offsets = openLoopOffsets(scenario.profile, scenario.source);
+    const every = (options.openLoopDiagnosticsEverySeconds ?? 60) * 1000;
+    let nextPoint = 0;
+    const running: Array<Promise<InstallResult>> = [];
+    for (const offset of offsets) {
+      await sleepUnless(options.runStartPerf + offset * 1000 - performance.now(), options.stopSignal);
+      if (options.stopSignal.aborted) break;
+      const elapsed = performance.now() - options.runStartPerf;
+      if (elapsed >= nextPoint) {
+        options.onBurst?.({ label: `sampling point at ${Math.round(elapsed / 1000)} s`, atSeconds: seconds(performance.now()) });
+        nextPoint += every;
+      }
+      result.installsStarted += 1;
+      running.push(runInstall(ctx, newSpec(null)).then(settle));
+    }
+    await Promise.all(running);
+  }
+  return result;
+}
+

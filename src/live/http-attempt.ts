@@ -1,0 +1,228 @@
+/**
+ * One HTTP GET on an install's connection: timed from dispatch to the last
+ * body byte, body counted (kept only when the caller needs to read links),
+ * failures classified the way the seed counts them.
+ */
+import { performance } from 'node:perf_hooks';
+import zlib from 'node:zlib';
+import type { Client } from 'undici';
+
+export type ErrorClass =
+  | 'timeout'
+  | 'connect_timeout'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'dns'
+  | 'aborted'
+  | 'http_status'
+  | 'other';
+
+export interface AttemptResult {
+  /** performance.now() at dispatch. */
+  startPerf: number;
+  latencyMs: number;
+  status?: number;
+  bytes: number;
+  errorClass?: ErrorClass;
+  error?: string;
+  connection: string | null;
+  upstream: string | null;
+  location?: string;
+  retryAfter?: string;
+  contentType?: string;
+  /** Decoded body, when requested and the request succeeded. */
+  body?: string;
+}
+
+interface ErrorLike {
+  code?: string;
+  name?: string;
+  message?: string;
+  cause?: ErrorLike;
+  errors?: ErrorLike[];
+}
+
+function codeOf(error: ErrorLike | undefined): string | undefined {
+  if (!error) return undefined;
+  return error.code ?? codeOf(error.cause) ?? (error.errors && error.errors.length > 0 ? codeOf(error.errors[0]) : undefined);
+}
+
+/** Maps an undici / socket error to the failure classes capsim reports. */
+export function classifyError(error: unknown): { errorClass: ErrorClass; error: string } {
+  const err = (error ?? {}) as ErrorLike;
+  const code = codeOf(err);
+  let errorClass: ErrorClass;
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+      errorClass = 'timeout';
+      break;
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      errorClass = 'connect_timeout';
+      break;
+    case 'ECONNREFUSED':
+      errorClass = 'connection_refused';
+      break;
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      errorClass = 'connection_reset';
+      break;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      errorClass = 'dns';
+      break;
+    case 'UND_ERR_ABORTED':
+    case 'ABORT_ERR':
+      errorClass = 'aborted';
+      break;
+    default:
+      errorClass = err.name === 'AbortError' ? 'aborted' : 'other';
+  }
+  const text = `${code ? `${code}: ` : ''}${err.message ?? String(error)}`.split('\n')[0].slice(0, 200);
+  return { errorClass, error: text };
+}
+
+function decodeBody(raw: Buffer, encoding: string | undefined): string {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.gunzipSync(raw).toString('utf8');
+    case 'deflate':
+      return zlib.inflateSync(raw).toString('utf8');
+    case 'br':
+      return zlib.brotliDecompressSync(raw).toString('utf8');
+    default:
+      return raw.toString('utf8');
+  }
+}
+
+export interface AttemptRequest {
+  client: Client;
+  connectionId: () => string | null;
+  /** Path and query, starting with "/". */
+  path: string;
+  headers: Record<string, string>;
+  keepBody: boolean;
+  signal?: AbortSignal;
+}
+
+interface ResponseHead {
+  status: number;
+  upstream: string | null;
+  location?: string;
+  retryAfter?: string;
+  contentType?: string;
+  contentEncoding?: string;
+}
+
+/** Picks the few response headers capsim uses out of undici's raw [name, value, ...] list. */
+function readHead(status: number, raw: Buffer[] | string[] | null | undefined): ResponseHead {
+  const head: ResponseHead = { status, upstream: null };
+  if (!raw) return head;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toString().toLowerCase();
+    switch (name) {
+      case 'x-upstream':
+        head.upstream = raw[i + 1].toString();
+        break;
+      case 'location':
+        head.location = raw[i + 1].toString();
+        break;
+      case 'retry-after':
+        head.retryAfter = raw[i + 1].toString();
+        break;
+      case 'content-type':
+        head.contentType = raw[i + 1].toString();
+        break;
+      case 'content-encoding':
+        head.contentEncoding = raw[i + 1].toString();
+        break;
+      default:
+    }
+  }
+  return head;
+}
+
+/**
+ * Sends one GET and reads the whole response; never throws. Uses undici's
+ * dispatch with a plain handler (no stream objects), so that the generator's
+ * own cost per request stays small next to what it measures (see bench/generator.ts).
+ */
+export function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const startPerf = performance.now();
+    let head: ResponseHead | null = null;
+    let bytes = 0;
+    const chunks: Buffer[] | null = request.keepBody ? [] : null;
+    let abortDispatch: ((reason?: Error) => void) | null = null;
+    let settled = false;
+    const onAbort = () => abortDispatch?.(Object.assign(new Error('aborted by capsim'), { code: 'UND_ERR_ABORTED' }));
+    const finish = (result: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      request.signal?.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    const fail = (error: unknown) => {
+      const { errorClass, error: text } = classifyError(error);
+      finish({ startPerf, latencyMs: performance.now() - startPerf, bytes: 0, errorClass, error: text, connection: request.connectionId(), upstream: head?.upstream ?? null });
+    };
+    if (request.signal?.aborted) {
+      fail(Object.assign(new Error('aborted by capsim'), { code: 'UND_ERR_ABORTED' }));
+      return;
+    }
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      request.client.dispatch(
+        { method: 'GET', path: request.path, headers: request.headers },
+        {
+          onConnect(abort: (reason?: Error) => void) {
+            abortDispatch = abort;
+            if (request.signal?.aborted) onAbort();
+          },
+          onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null) {
+            head = readHead(statusCode, rawHeaders);
+            return true;
+          },
+          onData(chunk: Buffer) {
+            bytes += chunk.length;
+            if (chunks) chunks.push(chunk);
+            return true;
+          },
+          onComplete() {
+            const latencyMs = performance.now() - startPerf;
+            const h = head!;
+            const result: AttemptResult = {
+              startPerf,
+              latencyMs,
+              status: h.status,
+              bytes,
+              connection: request.connectionId(),
+              upstream: h.upstream,
+              location: h.location,
+              retryAfter: h.retryAfter,
+              contentType: h.contentType,
+            };
+            if (h.status >= 400) result.errorClass = 'http_status';
+            if (chunks && h.status < 400) {
+              try {
+                result.body = decodeBody(Buffer.concat(chunks), h.contentEncoding);
+              } catch {
+                result.body = '';
+              }
+            }
+            finish(result);
+          },
+          onError(error: Error) {
+            fail(error);
+          },
+        } as unknown as Parameters<Client['dispatch']>[1],
+      );
+    } catch (error) {
+      fail(error);
+    }
+  });
+}

@@ -1,0 +1,288 @@
+/**
+ * One simulated "pip install" of one package: the flow's steps in order, each
+ * an operation; inside an operation, redirects followed like requests does
+ * (same headers, Authorization dropped on a change of host) and every HTTP
+ * request retried like urllib3 under pip's policy. Each HTTP request and each
+ * operation is reported as soon as it completes.
+ */
+import type { ClientBehaviour } from '../scenario/types.js';
+import type { ClientHeaders } from './client-headers.js';
+import { InstallConnections, type ConnectionCounter } from './connections.js';
+import { FLOWS, stepPath, type Flow, type FlowStep, type OperationName } from './flows.js';
+import { sendAttempt, type AttemptResult, type ErrorClass } from './http-attempt.js';
+import { parseIndexPage, type FileLink } from './index-page.js';
+import { compareVersions } from './package-names.js';
+import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
+import type { FlowName } from '../scenario/types.js';
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** requests' Session.max_redirects. */
+const MAX_REDIRECTS = 30;
+
+/** One HTTP request, as written to requests.ndjson. */
+export interface RequestRecord {
+  time: string;
+  /** Seconds from the run start to this request's dispatch. */
+  t: number;
+  install: number;
+  iteration: number | null;
+  operation: OperationName;
+  /** Run-wide operation number. */
+  op: number;
+  /** 0 for the first try, 1.. for retries. */
+  attempt: number;
+  /** 0 for the operation's first URL, 1.. after redirects. */
+  hop: number;
+  method: 'GET';
+  path: string;
+  status: number | null;
+  latency_ms: number;
+  bytes: number;
+  error_class: ErrorClass | null;
+  error?: string;
+  connection: string | null;
+  upstream: string | null;
+  /** On the operation's last request: the operation's outcome. */
+  op_final?: true;
+  op_ok?: boolean;
+  op_latency_ms?: number;
+}
+
+/** One completed operation (what the seed summary counts). */
+export interface OperationRecord {
+  install: number;
+  iteration: number | null;
+  operation: OperationName;
+  op: number;
+  /** performance.now() at the operation's first dispatch and at its end. */
+  startPerf: number;
+  endPerf: number;
+  latencyMs: number;
+  ok: boolean;
+  status?: number;
+  errorClass?: ErrorClass;
+  error?: string;
+  path: string;
+  httpRequests: number;
+}
+
+export interface InstallSpec {
+  id: number;
+  iteration: number | null;
+  project: string;
+  /** Version to fetch: the constructed wheel's version (seed tool) or the one pip picks from the page. */
+  version: string;
+  /** 'latest': pip's choice (highest version on the page); 'exact': the file of `version`. */
+  pick: 'latest' | 'exact';
+}
+
+export interface InstallResult {
+  id: number;
+  ok: boolean;
+  /** Why the install stopped early, if it did. */
+  problem?: string;
+  operations: number;
+  /** performance.now() of the first dispatch. */
+  firstDispatchPerf: number | null;
+}
+
+export interface InstallContext {
+  /** Server root, ending with "/". */
+  base: URL;
+  flow: FlowName;
+  headers: ClientHeaders;
+  /** "Basic ..." for the target origin, or undefined. */
+  authorization?: string;
+  client: ClientBehaviour;
+  counter: ConnectionCounter;
+  /** performance.now() at the run start. */
+  runStartPerf: number;
+  /** Date.now() - performance.now() at the run start, to turn perf times into wall clock. */
+  wallOffsetMs: number;
+  nextOperationId: () => number;
+  /** True once the run stops issuing requests (in-flight ones may still finish). */
+  stopped: () => boolean;
+  /** Aborts in-flight requests (hard stop). */
+  signal: AbortSignal;
+  onRequest: (record: RequestRecord) => void;
+  onOperation: (record: OperationRecord) => void;
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function pickLink(links: FileLink[], spec: InstallSpec): FileLink | null {
+  const wheels = links.filter((link) => link.fileName.endsWith('.whl') && link.version !== null);
+  const candidates = wheels.length > 0 ? wheels : links.filter((link) => link.version !== null);
+  if (candidates.length === 0) return null;
+  if (spec.pick === 'exact') return candidates.find((link) => link.version === spec.version) ?? null;
+  return candidates.reduce((best, link) => (compareVersions(link.version!, best.version!) > 0 ? link : best));
+}
+
+interface OperationRun {
+  record: OperationRecord;
+  lastAttempt: AttemptResult;
+  finalUrl: URL;
+}
+
+async function runOperation(
+  ctx: InstallContext,
+  spec: InstallSpec,
+  step: FlowStep,
+  firstUrl: URL,
+  connections: InstallConnections,
+  keepBody: boolean,
+  onFirstDispatch: (perf: number) => void,
+): Promise<OperationRun | null> {
+  const opId = ctx.nextOperationId();
+  const baseHeaders = step.resource === 'index' ? ctx.headers.index : ctx.headers.file;
+  const firstPath = firstUrl.pathname + firstUrl.search;
+  let url = firstUrl;
+  let hop = 0;
+  let attempt = 0;
+  let httpRequests = 0;
+  let startPerf: number | null = null;
+
+  for (;;) {
+    if (ctx.signal.aborted || ctx.stopped()) return null;
+    const sameOrigin = url.origin === ctx.base.origin;
+    const headers = ctx.authorization && sameOrigin ? { ...baseHeaders, authorization: ctx.authorization } : baseHeaders;
+    const { client, connectionId } = connections.clientFor(url.origin);
+    const result = await sendAttempt({ client, connectionId, path: url.pathname + url.search, headers, keepBody, signal: ctx.signal });
+    // Stopped by us: not a measurement (the operation's earlier requests are already on record).
+    if (result.errorClass === 'aborted' || (ctx.signal.aborted && result.status === undefined)) return null;
+    if (startPerf === null) {
+      startPerf = result.startPerf;
+      onFirstDispatch(startPerf);
+    }
+    httpRequests += 1;
+    const retry = attempt < ctx.client.retries && isRetryable(result, ctx.client.retryStatuses);
+    const redirect =
+      !retry && result.status !== undefined && REDIRECT_STATUSES.has(result.status) && result.location !== undefined && hop < MAX_REDIRECTS;
+    const request: RequestRecord = {
+      time: new Date(ctx.wallOffsetMs + result.startPerf + result.latencyMs).toISOString(),
+      t: round3((result.startPerf - ctx.runStartPerf) / 1000),
+      install: spec.id,
+      iteration: spec.iteration,
+      operation: step.operation,
+      op: opId,
+      attempt,
+      hop,
+      method: 'GET',
+      path: url.pathname + url.search,
+      status: result.status ?? null,
+      latency_ms: round3(result.latencyMs),
+      bytes: result.bytes,
+      error_class: result.errorClass ?? null,
+      ...(result.error ? { error: result.error } : {}),
+      connection: result.connection,
+      upstream: result.upstream,
+    };
+    if (retry) {
+      ctx.onRequest(request);
+      attempt += 1;
+      const retryAfter = result.status === 503 ? retryAfterSeconds(result.retryAfter) : null;
+      await sleep(1000 * (retryAfter ?? retryBackoffSeconds(attempt, ctx.client.backoffFactorSeconds)), ctx.signal);
+      continue;
+    }
+    if (redirect) {
+      ctx.onRequest(request);
+      url = new URL(result.location!, url);
+      hop += 1;
+      attempt = 0;
+      continue;
+    }
+    const endPerf = result.startPerf + result.latencyMs;
+    const ok = result.status !== undefined && result.status < 400;
+    const record: OperationRecord = {
+      install: spec.id,
+      iteration: spec.iteration,
+      operation: step.operation,
+      op: opId,
+      startPerf,
+      endPerf,
+      latencyMs: endPerf - startPerf,
+      ok,
+      ...(result.status !== undefined ? { status: result.status } : {}),
+      ...(!ok ? { errorClass: result.errorClass ?? 'other', error: result.error ?? `HTTP ${result.status}` } : {}),
+      path: firstPath,
+      httpRequests,
+    };
+    request.op_final = true;
+    request.op_ok = ok;
+    request.op_latency_ms = round3(record.latencyMs);
+    ctx.onRequest(request);
+    ctx.onOperation(record);
+    return { record, lastAttempt: result, finalUrl: url };
+  }
+}
+
+/** Runs one install to its end (or until the context's signal aborts it). Never throws on HTTP failures. */
+export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promise<InstallResult> {
+  const flow: Flow = FLOWS[ctx.flow];
+  const timeoutMs = ctx.client.timeoutSeconds * 1000;
+  let connections = new InstallConnections(ctx.counter, timeoutMs);
+  let firstDispatchPerf: number | null = null;
+  const markFirst = (perf: number) => {
+    if (firstDispatchPerf === null) firstDispatchPerf = perf;
+  };
+  let operations = 0;
+  let ok = true;
+  let problem: string | undefined;
+  let page: { links: FileLink[] } | null = null;
+  try {
+    for (let i = 0; i < flow.steps.length; i += 1) {
+      const step = flow.steps[i];
+      const next = flow.steps[i + 1];
+      let url: URL;
+      if (step.source === 'link-from-page') {
+        const link = page ? pickLink(page.links, spec) : null;
+        if (!link) {
+          ok = false;
+          problem = `no ${spec.pick === 'exact' ? spec.version : 'installable'} file for ${spec.project} on its index page`;
+          break;
+        }
+        url = new URL(link.url);
+      } else {
+        url = new URL(stepPath(step, spec.project, spec.version), ctx.base);
+      }
+      const keepBody = next?.source === 'link-from-page';
+      const run = await runOperation(ctx, spec, step, url, connections, keepBody, markFirst);
+      if (!run) {
+        ok = false;
+        problem = 'stopped';
+        break;
+      }
+      operations += 1;
+      if (!run.record.ok) ok = false;
+      if (keepBody) {
+        page = run.record.ok ? { links: parseIndexPage(run.lastAttempt.body ?? '', run.lastAttempt.contentType, run.finalUrl.href) } : null;
+      }
+      if (!run.record.ok && flow.stopOnFailure) {
+        problem = `${step.operation} failed`;
+        break;
+      }
+      if (!ctx.client.keepAlive && i < flow.steps.length - 1) {
+        // Without keep-alive each operation opens its own connection (requests.get).
+        void connections.close();
+        connections = new InstallConnections(ctx.counter, timeoutMs);
+      }
+    }
+  } finally {
+    void connections.close();
+  }
+  return { id: spec.id, ok, ...(problem ? { problem } : {}), operations, firstDispatchPerf };
+}
+

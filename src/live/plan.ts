@@ -1,0 +1,100 @@
+/**
+ * The request plan of a validate run, for --dry-run: what each install sends
+ * (paths, headers with the credentials masked), the schedule, and the totals,
+ * without sending anything.
+ */
+import type { Scenario } from '../scenario/types.js';
+import { clientHeaders } from './client-headers.js';
+import { FLOWS, nominalRequestsPerInstall, stepPath } from './flows.js';
+import { projectVersions, projectName } from './package-names.js';
+import { nominalIterations, openLoopOffsets, type NominalIteration } from './schedule.js';
+
+export interface PlannedStep {
+  operation: string;
+  request: string;
+  headers: Record<string, string>;
+  note?: string;
+}
+
+export interface RequestPlan {
+  target: string;
+  flow: string;
+  profile: Scenario['profile'];
+  client: Scenario['client'];
+  perInstall: PlannedStep[];
+  /** Burst-iterations profiles: the iterations if none overruns its period. */
+  iterations: NominalIteration[] | null;
+  totals: {
+    installs: number;
+    operations: number;
+    /** Without failures or retries. */
+    httpRequests: number;
+    /** If every HTTP request used all its retries. */
+    httpRequestsWithAllRetries: number;
+    burstInstalls: number;
+  };
+}
+
+export function planValidation(scenario: Scenario, target: string, authenticated: boolean): RequestPlan {
+  const flow = FLOWS[scenario.flow];
+  const headers = clientHeaders(flow.client);
+  const example = projectName(0);
+  const version = projectVersions(scenario.repository.versionsPerProject).slice(-1)[0];
+  const perInstall: PlannedStep[] = [];
+  for (const step of flow.steps) {
+    const stepHeaders = { ...(step.resource === 'index' ? headers.index : headers.file) };
+    if (authenticated) stepHeaders.authorization = 'Basic ***';
+    if (step.source === 'link-from-page') {
+      perInstall.push({ operation: step.operation, request: 'GET <wheel link read from the index page>', headers: stepHeaders, note: 'newest version, #sha256 fragment dropped' });
+    } else if (step.source === 'project-root') {
+      perInstall.push({ operation: step.operation, request: `GET /${stepPath(step, example, version)}`, headers: stepHeaders, note: `303 to /simple/${example}/ followed (2 HTTP requests, one operation)` });
+    } else {
+      perInstall.push({ operation: step.operation, request: `GET /${stepPath(step, example, version)}`, headers: stepHeaders });
+    }
+  }
+  let iterations: NominalIteration[] | null = null;
+  let installs: number;
+  let burstInstalls = 0;
+  if (scenario.profile.executor === 'burst-iterations') {
+    iterations = nominalIterations(scenario.profile);
+    installs = iterations.reduce((sum, it) => sum + it.installs, 0);
+    burstInstalls = iterations.filter((it) => it.burst).reduce((sum, it) => sum + it.installs, 0);
+  } else {
+    installs = openLoopOffsets(scenario.profile, scenario.source).length;
+  }
+  const perInstallRequests = nominalRequestsPerInstall(scenario.flow);
+  return {
+    target,
+    flow: scenario.flow,
+    profile: scenario.profile,
+    client: scenario.client,
+    perInstall,
+    iterations,
+    totals: {
+      installs,
+      operations: installs * flow.steps.length,
+      httpRequests: installs * perInstallRequests,
+      httpRequestsWithAllRetries: installs * perInstallRequests * (1 + scenario.client.retries),
+      burstInstalls,
+    },
+  };
+}
+
+export function renderPlan(plan: RequestPlan): string {
+  const lines: string[] = [];
+  lines.push(`Dry run: nothing is sent. Target ${plan.target}, flow ${plan.flow}.`);
+  lines.push(`Client: timeout ${plan.client.timeoutSeconds} s, retries ${plan.client.retries} (backoff ${plan.client.backoffFactorSeconds} s on ${plan.client.retryStatuses.join('/') || 'none'} and connection errors), keep-alive ${plan.client.keepAlive ? 'on' : 'off'}.`);
+  lines.push('Each install:');
+  for (const step of plan.perInstall) {
+    lines.push(`  ${step.operation}: ${step.request}${step.note ? `  (${step.note})` : ''}`);
+    for (const [name, value] of Object.entries(step.headers)) lines.push(`      ${name}: ${value}`);
+  }
+  if (plan.iterations) {
+    const bursts = plan.iterations.filter((it) => it.burst);
+    lines.push(`Schedule: ${plan.iterations.length} iterations; bursts at iterations ${bursts.map((it) => `${it.index} (${it.startSeconds} s, ${it.installs} installs)`).join(', ') || 'none'}; others ${plan.iterations.find((it) => !it.burst)?.installs ?? 0} installs.`);
+  } else {
+    lines.push(`Schedule: ${plan.profile.executor}, ${plan.totals.installs} installs.`);
+  }
+  lines.push(`Totals: ${plan.totals.installs} installs, ${plan.totals.operations} operations, ${plan.totals.httpRequests} HTTP requests (up to ${plan.totals.httpRequestsWithAllRetries} with every retry).`);
+  return lines.join('\n');
+}

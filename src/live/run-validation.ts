@@ -1,0 +1,249 @@
+/**
+ * `capsim validate` as a library: checks the target, sends the scenario's
+ * load, streams every request to DIR/requests.ndjson, collects diagnostics
+ * during bursts without blocking the load, and always writes DIR/summary.json
+ * and DIR/summary.md, marked interrupted when the run was stopped by the
+ * caller's signal, by the --max-error-rate threshold, or by a crash.
+ */
+import { setMaxListeners } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Scenario } from '../scenario/types.js';
+import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
+import { emptyLoadResult, runLoad } from './generator.js';
+import type { OperationRecord, RequestRecord } from './install.js';
+import { planValidation, type RequestPlan } from './plan.js';
+import { ProgressLine } from './progress.js';
+import { RequestRecorder } from './recorder.js';
+import { Redactor, redactUrl } from './redact.js';
+import { buildSummary, SummaryAccumulator, type InterruptReason, type ValidationSummary } from './summary.js';
+import { renderSummaryMarkdown } from './summary-markdown.js';
+import type { DeclaredSizing } from './sizing.js';
+import { guardTarget, parseTarget, probeTarget } from './url-guard.js';
+import { UserError } from '../errors.js';
+
+export interface ValidationOptions {
+  /** Target server root (the pypiserver root); userinfo is accepted and never recorded. */
+  url: string;
+  /** The resolved scenario (overrides applied). */
+  scenario: Scenario;
+  username?: string;
+  password?: string;
+  /** Output directory (created). */
+  outDir: string;
+  /** Stop the run once failures / operations exceeds this fraction. */
+  maxErrorRate?: number;
+  /** Operations needed before the threshold is evaluated (default 20). */
+  abortMinOperations?: number;
+  /** Confirmation for a non-loopback target. */
+  yes?: boolean;
+  sizing?: DeclaredSizing;
+  diagnostics?: DiagnosticsCollector | null;
+  /** Seed of the package picks (default 1). */
+  seed?: number;
+  /** After a stop signal, how long in-flight requests may finish, ms (default 2000). */
+  graceMs?: number;
+  probeTimeoutMs?: number;
+  /** Show the live progress line on stderr (default true). */
+  progress?: boolean;
+  /** Where one-line notices go (default stderr); lines are already free of credentials. */
+  log?: (line: string) => void;
+  /** Test hook: called with every completed operation (an exception here is a crash). */
+  onOperation?: (record: OperationRecord) => void;
+}
+
+export interface ValidationResult {
+  summary: ValidationSummary;
+  outDir: string;
+  files: { requests: string; summary: string; markdown: string };
+  interrupted: boolean;
+  interruptReason: InterruptReason | null;
+  /** The crash, when interruptReason is "crash" (message already redacted). */
+  crash?: string;
+}
+
+export interface PreparedTarget {
+  url: URL;
+  display: string;
+  username?: string;
+  password?: string;
+  redactor: Redactor;
+}
+
+/** Parses the URL and gathers credentials (flags win over URL userinfo); nothing is sent. */
+export function prepareTarget(options: Pick<ValidationOptions, 'url' | 'username' | 'password'>): PreparedTarget {
+  const target = parseTarget(options.url);
+  const username = options.username ?? target.username;
+  const password = options.password ?? target.password;
+  if (password !== undefined && username === undefined) throw new UserError('a password was given without a user name: pass --username (or put user:password@ in --url)');
+  const redactor = new Redactor([password, target.password], username);
+  return { url: target.url, display: redactUrl(target.url), username, password, redactor };
+}
+
+/** The --dry-run plan. */
+export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' | 'password' | 'scenario'>): RequestPlan {
+  const target = prepareTarget(options);
+  return planValidation(options.scenario, target.display, target.password !== undefined && target.username !== undefined);
+}
+
+export async function runValidation(options: ValidationOptions, control: { signal?: AbortSignal } = {}): Promise<ValidationResult> {
+  const target = prepareTarget(options);
+  const { redactor } = target;
+  const log = (line: string) => (options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(redactor.redact(line));
+  guardTarget(target.url, options.yes ?? false);
+  await probeTarget(target.url, options.probeTimeoutMs ?? 5000);
+
+  const outDir = path.resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+  const files = {
+    requests: path.join(outDir, 'requests.ndjson'),
+    summary: path.join(outDir, 'summary.json'),
+    markdown: path.join(outDir, 'summary.md'),
+  };
+  const recorder = new RequestRecorder(files.requests, redactor);
+
+  const stop = new AbortController();
+  const hard = new AbortController();
+  // Every in-flight request and backoff listens on these (510 at a burst).
+  setMaxListeners(0, stop.signal, hard.signal);
+  let interruptReason: InterruptReason | null = null;
+  let interruptDetail: string | null = null;
+  let crash: string | undefined;
+  const graceMs = options.graceMs ?? 2000;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const interrupt = (reason: InterruptReason, detail: string, immediate: boolean) => {
+    if (interruptReason === null) {
+      interruptReason = reason;
+      interruptDetail = detail;
+    }
+    stop.abort();
+    if (immediate) hard.abort();
+    else if (!graceTimer) graceTimer = setTimeout(() => hard.abort(), graceMs);
+  };
+  /** An abort whose reason is an Error named "CrashError" (e.g. an uncaught exception in the CLI) is a crash. */
+  const onSignal = () => {
+    const reason = control.signal?.reason as Error | undefined;
+    if (reason instanceof Error && reason.name === 'CrashError') {
+      crash = redactor.redact(reason.message);
+      interrupt('crash', crash, true);
+    } else interrupt('signal', 'stopped by the user', false);
+  };
+  if (control.signal?.aborted) onSignal();
+  control.signal?.addEventListener('abort', onSignal, { once: true });
+
+  const runStartPerf = performance.now();
+  const wallOffsetMs = Date.now() - runStartPerf;
+  const startMs = wallOffsetMs + runStartPerf;
+  const accumulator = new SummaryAccumulator(runStartPerf, wallOffsetMs);
+  const progress = options.progress === false ? null : new ProgressLine(accumulator, runStartPerf);
+  const maxErrorRate = options.maxErrorRate ?? null;
+  const minOperations = options.abortMinOperations ?? 20;
+
+  const diagnostics: DiagnosticsCollection[] = [];
+  const pendingDiagnostics: Array<Promise<void>> = [];
+  const collector = options.diagnostics ?? null;
+  const abandonDiagnostics = new AbortController();
+  const startDiagnostics = (trigger: DiagnosticsTrigger) => {
+    if (!collector) return;
+    const startedAt = new Date().toISOString();
+    // Deferred to the next tick so a burst's dispatch never waits for it.
+    const job = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => collector.collect(trigger, abandonDiagnostics.signal))
+      .catch((error: unknown): DiagnosticsCollection => ({
+        source: collector.source,
+        trigger,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        hosts: [],
+        errors: [`diagnostics crashed: ${redactor.redact((error as Error)?.message ?? String(error))}`],
+      }))
+      .then((collection) => {
+        diagnostics.push(collection);
+        const problems = [...collection.errors, ...collection.hosts.flatMap((host) => host.errors.map((e) => `${host.host}: ${e}`))];
+        if (problems.length > 0) (progress ? progress.message.bind(progress) : log)(`diagnostics (${trigger.label}): ${problems.join('; ')}`);
+      });
+    pendingDiagnostics.push(job);
+  };
+
+  const onRequest = (record: RequestRecord) => {
+    recorder.write(record);
+    accumulator.addRequest(record);
+  };
+  const onOperation = (record: OperationRecord) => {
+    accumulator.addOperation(record);
+    if (record.ok) progress?.noteSuccess(record.latencyMs);
+    options.onOperation?.(record);
+    if (maxErrorRate !== null && accumulator.operations >= minOperations) {
+      const rate = accumulator.failures / accumulator.operations;
+      if (rate > maxErrorRate) {
+        interrupt(
+          'threshold',
+          `error rate ${(100 * rate).toFixed(1)} % exceeded --max-error-rate ${(100 * maxErrorRate).toFixed(1)} % after ${accumulator.operations} operations`,
+          true,
+        );
+      }
+    }
+  };
+
+  progress?.start();
+  const load = emptyLoadResult();
+  try {
+    await runLoad(
+      {
+        base: target.url,
+        scenario: options.scenario,
+        username: target.username,
+        password: target.password,
+        seed: options.seed ?? 1,
+        stopSignal: stop.signal,
+        hardSignal: hard.signal,
+        runStartPerf,
+        wallOffsetMs,
+        onRequest,
+        onOperation,
+        onBurst: startDiagnostics,
+      },
+      load,
+    );
+  } catch (error) {
+    crash = redactor.redact((error as Error)?.message ?? String(error));
+    interrupt('crash', crash, true);
+  } finally {
+    clearTimeout(graceTimer);
+    control.signal?.removeEventListener('abort', onSignal);
+    progress?.stop();
+  }
+  const endMs = wallOffsetMs + performance.now();
+
+  // Diagnostics have their own timeouts; after an interruption wait only briefly.
+  if (pendingDiagnostics.length > 0) {
+    const all = Promise.all(pendingDiagnostics);
+    if (interruptReason === null) await all;
+    else {
+      await Promise.race([all, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+      abandonDiagnostics.abort();
+      await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    }
+  }
+  await recorder.close();
+
+  const summary = buildSummary({
+    profile: options.scenario.name,
+    target: target.display,
+    startMs,
+    endMs,
+    accumulator,
+    load,
+    sizing: options.sizing ?? {},
+    scenario: options.scenario,
+    diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
+    maxErrorRate,
+    interruptReason,
+    interruptDetail,
+    abortedInFlightInstalls: load.installProblems.stopped ?? 0,
+  });
+  await writeFile(files.summary, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
+  await writeFile(files.markdown, redactor.redact(renderSummaryMarkdown(summary)));
+  return { summary, outDir, files, interrupted: interruptReason !== null, interruptReason, ...(crash ? { crash } : {}) };
+}

@@ -1,0 +1,200 @@
+/**
+ * Everything validate's summary.json holds: the seed tool's keys (computed by
+ * seed-summary.ts) plus capsim's own — declared sizing, resolved scenario,
+ * per-upstream request share, per-second timeline, iterations, diagnostics,
+ * and whether the run was interrupted.
+ */
+import type { Scenario } from '../scenario/types.js';
+import type { DiagnosticsCollection } from './diagnostics/types.js';
+import type { IterationRecord, LoadResult } from './generator.js';
+import type { OperationRecord, RequestRecord } from './install.js';
+import { seedPercentile, summarizeSeedRun, type OperationOutcome, type SeedSummary } from './seed-summary.js';
+import type { DeclaredSizing } from './sizing.js';
+
+export type InterruptReason = 'signal' | 'threshold' | 'crash';
+
+export interface TimelineSecond {
+  /** Whole seconds from the run start. */
+  second: number;
+  /** HTTP requests dispatched in this second. */
+  requests_sent: number;
+  /** HTTP requests completed in this second (with or without a response). */
+  requests_completed: number;
+  /** Operations completed in this second, and how many of them failed. */
+  operations: number;
+  failures: number;
+  status_5xx: number;
+  timeouts: number;
+  connection_errors: number;
+  /** P95 (seed rule) of the successful operations completed in this second, ms. */
+  latency_p95: number | null;
+}
+
+export interface UpstreamShare {
+  requests: number;
+  share: number;
+}
+
+export interface ValidationSummary extends SeedSummary {
+  /** The target, credentials removed. */
+  target: string;
+  flow: string;
+  http_requests: number;
+  installs: { started: number; ok: number; failed: number; problems: Record<string, number> };
+  connections_opened: number;
+  sizing: DeclaredSizing;
+  scenario: Scenario;
+  upstream_share: Record<string, UpstreamShare>;
+  requests_without_upstream_header: number;
+  iterations: IterationRecord[];
+  timeline: TimelineSecond[];
+  diagnostics: DiagnosticsCollection[];
+  max_error_rate: number | null;
+  interrupted: boolean;
+  interrupt_reason: InterruptReason | null;
+  interrupt_detail: string | null;
+  /** Requests still in flight when the run was stopped (not measured). */
+  aborted_in_flight_installs: number;
+}
+
+/** Collects requests and operations as they complete. */
+export class SummaryAccumulator {
+  readonly outcomes: OperationOutcome[] = [];
+  httpRequests = 0;
+  failures = 0;
+  private readonly upstreams = new Map<string, number>();
+  private withoutUpstream = 0;
+  private readonly seconds = new Map<number, TimelineSecond & { latencies: number[] }>();
+
+  constructor(
+    private readonly runStartPerf: number,
+    private readonly wallOffsetMs: number,
+  ) {}
+
+  private second(index: number) {
+    let entry = this.seconds.get(index);
+    if (!entry) {
+      entry = {
+        second: index,
+        requests_sent: 0,
+        requests_completed: 0,
+        operations: 0,
+        failures: 0,
+        status_5xx: 0,
+        timeouts: 0,
+        connection_errors: 0,
+        latency_p95: null,
+        latencies: [],
+      };
+      this.seconds.set(index, entry);
+    }
+    return entry;
+  }
+
+  addRequest(record: RequestRecord): void {
+    this.httpRequests += 1;
+    if (record.upstream) this.upstreams.set(record.upstream, (this.upstreams.get(record.upstream) ?? 0) + 1);
+    else this.withoutUpstream += 1;
+    this.second(Math.floor(record.t)).requests_sent += 1;
+    const done = this.second(Math.floor(record.t + record.latency_ms / 1000));
+    done.requests_completed += 1;
+    if (record.status !== null && record.status >= 500) done.status_5xx += 1;
+    if (record.error_class === 'timeout' || record.error_class === 'connect_timeout') done.timeouts += 1;
+    if (record.error_class === 'connection_refused' || record.error_class === 'connection_reset' || record.error_class === 'dns') done.connection_errors += 1;
+  }
+
+  addOperation(record: OperationRecord): void {
+    this.outcomes.push({
+      operation: record.operation,
+      latencyMs: record.latencyMs,
+      ok: record.ok,
+      ...(record.status !== undefined ? { status: record.status } : {}),
+      ...(record.errorClass ? { errorClass: record.errorClass } : {}),
+      ...(record.error ? { error: record.error } : {}),
+      endMs: this.wallOffsetMs + record.endPerf,
+      path: record.path,
+    });
+    if (!record.ok) this.failures += 1;
+    const entry = this.second(Math.floor((record.endPerf - this.runStartPerf) / 1000));
+    entry.operations += 1;
+    if (record.ok) entry.latencies.push(record.latencyMs);
+    else entry.failures += 1;
+  }
+
+  get operations(): number {
+    return this.outcomes.length;
+  }
+
+  upstreamShare(): { shares: Record<string, UpstreamShare>; without: number } {
+    const total = [...this.upstreams.values()].reduce((sum, count) => sum + count, 0);
+    const shares: Record<string, UpstreamShare> = {};
+    for (const [name, count] of [...this.upstreams.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+      shares[name] = { requests: count, share: total > 0 ? count / total : 0 };
+    }
+    return { shares, without: this.withoutUpstream };
+  }
+
+  timeline(): TimelineSecond[] {
+    const entries = [...this.seconds.values()].sort((a, b) => a.second - b.second);
+    if (entries.length === 0) return [];
+    const out: TimelineSecond[] = [];
+    const last = entries[entries.length - 1].second;
+    for (let s = Math.min(0, entries[0].second); s <= last; s += 1) {
+      const entry = this.seconds.get(s);
+      if (!entry) {
+        out.push({ second: s, requests_sent: 0, requests_completed: 0, operations: 0, failures: 0, status_5xx: 0, timeouts: 0, connection_errors: 0, latency_p95: null });
+        continue;
+      }
+      const { latencies, ...rest } = entry;
+      out.push({ ...rest, latency_p95: seedPercentile([...latencies].sort((a, b) => a - b), 0.95) });
+    }
+    return out;
+  }
+}
+
+export interface SummaryInput {
+  profile: string;
+  target: string;
+  startMs: number;
+  endMs: number;
+  accumulator: SummaryAccumulator;
+  load: LoadResult | null;
+  sizing: DeclaredSizing;
+  scenario: Scenario;
+  diagnostics: DiagnosticsCollection[];
+  maxErrorRate: number | null;
+  interruptReason: InterruptReason | null;
+  interruptDetail: string | null;
+  abortedInFlightInstalls: number;
+}
+
+export function buildSummary(input: SummaryInput): ValidationSummary {
+  const seed = summarizeSeedRun({ profile: input.profile, startMs: input.startMs, endMs: input.endMs, outcomes: input.accumulator.outcomes });
+  const { shares, without } = input.accumulator.upstreamShare();
+  const load = input.load;
+  return {
+    ...seed,
+    target: input.target,
+    flow: input.scenario.flow,
+    http_requests: input.accumulator.httpRequests,
+    installs: {
+      started: load?.installsStarted ?? 0,
+      ok: load?.installsOk ?? 0,
+      failed: load?.installsFailed ?? 0,
+      problems: load?.installProblems ?? {},
+    },
+    connections_opened: load?.connectionsOpened ?? 0,
+    sizing: input.sizing,
+    scenario: input.scenario,
+    upstream_share: shares,
+    requests_without_upstream_header: without,
+    iterations: load?.iterations ?? [],
+    timeline: input.accumulator.timeline(),
+    diagnostics: input.diagnostics,
+    max_error_rate: input.maxErrorRate,
+    interrupted: input.interruptReason !== null,
+    interrupt_reason: input.interruptReason,
+    interrupt_detail: input.interruptDetail,
+    aborted_in_flight_installs: input.abortedInFlightInstalls,
+  };
+}

@@ -1,0 +1,160 @@
+// The validate command as users run it: `node bin/run.js validate ...` (compiled by `npm test`'s tsc).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { oneBurst } from './helpers/scenario.js';
+import { startTinyIndex, type TinyIndex } from './helpers/tiny-index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'capsim-cli-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function capsim(args: string[], options: { env?: Record<string, string>; interruptWhenRecorded?: string } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    let poll: NodeJS.Timeout | undefined;
+    if (options.interruptWhenRecorded !== undefined) {
+      // Interrupt mid-burst: as soon as the first requests are on disk.
+      const file = options.interruptWhenRecorded;
+      poll = setInterval(() => {
+        let text = '';
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch {
+          return;
+        }
+        if (text.split('\n').length > 5) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 20);
+    }
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function index(options: Parameters<typeof startTinyIndex>[0] = {}): Promise<TinyIndex> {
+  const server = await startTinyIndex(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function scenarioFile(dir: string, scenario: ReturnType<typeof oneBurst>): string {
+  const file = path.join(dir, 'scenario.json');
+  const { source: _source, ...data } = scenario;
+  writeFileSync(file, JSON.stringify(data));
+  return file;
+}
+
+describe('capsim validate (CLI)', () => {
+  it('refuses a non-loopback target without --yes in one line', async () => {
+    const run = await capsim(['validate', '--url', 'https://user:hunter2@pypi.example.com/', '--scenario', 'pip-burst']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'capsim: refusing to send a load burst to pypi.example.com, which is not loopback: pass --yes to confirm you may load this service',
+    ]);
+    expect(run.stderr).not.toContain('hunter2');
+  });
+
+  it('fails fast on an unreachable URL in one line', async () => {
+    const started = Date.now();
+    const run = await capsim(['validate', '--url', 'http://127.0.0.1:9/', '--scenario', 'pip-burst', '--out', path.join(tempDir(), 'out')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('capsim: cannot reach http://127.0.0.1:9/: connection refused');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('rejects nonsense sizing in one line', async () => {
+    const cases = [
+      ['--tasks', '0', '--tasks: expected a whole number >= 1, got "0"'],
+      ['--workers', '-2', '--workers: expected a whole number >= 1, got "-2"'],
+      ['--worker-class', 'eventlet', '--worker-class: expected sync or gevent, got "eventlet"'],
+      ['--algorithm', 'random', '--algorithm: expected round_robin or least_outstanding_requests, got "random"'],
+    ];
+    const runs = await Promise.all(cases.map(([flag, value]) => capsim(['validate', '--url', 'http://127.0.0.1:9/', flag, value])));
+    runs.forEach((run, i) => {
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim()).toBe(`capsim: ${cases[i][2]}`);
+    });
+  });
+
+  it('--dry-run prints the plan and totals and sends nothing', async () => {
+    const server = await index();
+    const run = await capsim(['validate', '--url', server.url, '--scenario', 'production-incident', '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { plan: { totals: { installs: number; operations: number; httpRequests: number } } };
+    // 30 iterations: 5 bursts of 510, 25 of 3
+    expect(out.plan.totals).toMatchObject({ installs: 5 * 510 + 25 * 3, operations: 3 * (5 * 510 + 25 * 3), httpRequests: 4 * (5 * 510 + 25 * 3) });
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('records the declared sizing and keeps CAPSIM_PASSWORD out of every output', async () => {
+    const server = await index();
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const password = 'correct-horse-battery-staple';
+    const run = await capsim(
+      ['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('pip-root-index', 6)), '--username', 'ci', '--out', out,
+        '--instance', 'c6a.xlarge', '--instances', '2', '--tasks', '12', '--workers', '4', '--worker-class', 'gevent', '--algorithm', 'round_robin', '--json'],
+      { env: { CAPSIM_PASSWORD: password } },
+    );
+    expect(run.code).toBe(0);
+    const token = Buffer.from(`ci:${password}`).toString('base64');
+    expect(server.seen.every((r) => r.headers.authorization === `Basic ${token}`)).toBe(true);
+    const texts = [run.stdout, run.stderr, ...readdirSync(out).map((f) => readFileSync(path.join(out, f), 'utf8'))];
+    for (const text of texts) {
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(token);
+    }
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.sizing).toEqual({ instance: 'c6a.xlarge', instances: 2, tasks: 12, workers: 4, workerClass: 'gevent', algorithm: 'round_robin' });
+    expect(summary.total_requests).toBe(12);
+  });
+
+  it('SIGINT mid-burst leaves a parseable ndjson and a summary marked interrupted (exit 130)', async () => {
+    const server = await index({ delayMs: 300 });
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out', out], {
+      interruptWhenRecorded: path.join(out, 'requests.ndjson'),
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('capsim: interrupted');
+    const lines = readFileSync(path.join(out, 'requests.ndjson'), 'utf8').split('\n').filter((l) => l.length > 0);
+    const records = lines.map((line) => JSON.parse(line));
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.interrupted).toBe(true);
+    expect(summary.interrupt_reason).toBe('signal');
+    expect(records.length).toBe(summary.http_requests);
+    expect(records.length).toBeLessThan(200);
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('**Interrupted**');
+  });
+});
