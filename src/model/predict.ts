@@ -51,7 +51,7 @@ export interface Prediction {
   errorRate: Interval;
   latencyMs: { p50: Interval; p95: Interval; p99: Interval };
   latencyAllMs: { p50: Interval; p95: Interval; p99: Interval };
-  perOperation: Record<string, { operations: Interval; errorRate: Interval; meanMs: Interval; p95Ms: Interval }>;
+  perOperation: Record<string, { operations: Interval; errorRate: Interval; meanMs: Interval; meanOkMs: Interval; p95Ms: Interval }>;
   failures: Record<FailureCause, Interval>;
   http5xx: Interval;
   httpRequests: Interval;
@@ -97,6 +97,7 @@ export function summarizeReplications(input: Omit<PredictInput, 'replications'>,
       operations: pick((r) => r.perOperation[name].operations),
       errorRate: pick((r) => r.perOperation[name].errorRate),
       meanMs: pick((r) => r.perOperation[name].meanMs),
+      meanOkMs: pick((r) => r.perOperation[name].meanOkMs),
       p95Ms: pick((r) => r.perOperation[name].p95Ms),
     };
   }

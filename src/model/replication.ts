@@ -31,7 +31,8 @@ export interface ReplicationResult {
   latencyMs: Percentiles;
   /** All operations (failures at the time they failed), ms. */
   latencyAllMs: Percentiles;
-  perOperation: Record<string, { operations: number; errorRate: number; meanMs: number; p95Ms: number }>;
+  /** Per operation: count, error rate, mean of all (failures at their failure time) and of successful ones, P95 of successful ones. */
+  perOperation: Record<string, { operations: number; errorRate: number; meanMs: number; meanOkMs: number; p95Ms: number }>;
   failures: Record<FailureCause, number>;
   http5xx: number;
   httpRequests: number;
@@ -139,14 +140,18 @@ function summarizeRun(
   const perOperation: ReplicationResult['perOperation'] = {};
   recorder.opNames.forEach((name, index) => {
     const all = recorder.latencies('all', index);
+    const ok = recorder.latencies('ok', index);
     const { count, failed: opFailed } = recorder.failuresOf(index);
     let sum = 0;
     for (const v of all) sum += v;
+    let okSum = 0;
+    for (const v of ok) okSum += v;
     perOperation[name] = {
       operations: count,
       errorRate: count > 0 ? opFailed / count : 0,
       meanMs: count > 0 ? sum / count : NaN,
-      p95Ms: percentileOf(recorder.latencies('ok', index), 0.95),
+      meanOkMs: ok.length > 0 ? okSum / ok.length : NaN,
+      p95Ms: percentileOf(ok, 0.95),
     };
   });
   const burstTotal = alb.targets.reduce((n, t) => n + t.burstRequests, 0);
