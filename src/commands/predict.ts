@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { loadCalibration, DEFAULT_CALIBRATION } from '../calibrate/calibration-file.js';
+import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION } from '../calibrate/calibration-file.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
@@ -28,6 +28,7 @@ export default class Predict extends Command {
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
     calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
+    force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
     seed: seedFlag(),
@@ -54,10 +55,11 @@ export default class Predict extends Command {
       tasks: flags.tasks,
       workers: flags.workers,
       workerClass: flags['worker-class'] as WorkerClass,
-      algorithm: flags.algorithm as Algorithm,
+      algorithm: flags.algorithm as Algorithm | 'least_conn',
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
     });
+    checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);
     const prediction = predict({
       sizing,
       scenario,
