@@ -7,6 +7,8 @@ import { packagePath } from '../package-root.js';
 
 /** The calibration `predict` uses when none is named. */
 export const DEFAULT_CALIBRATION = 'published-2025';
+/** The calibration `predict` uses for a custom machine (the local stack) when none is named. */
+export const LOCAL_CALIBRATION = 'local-stack';
 
 /** A calibration file: parameter values that override models/parameters.json, with their provenance. */
 export interface CalibrationFile {

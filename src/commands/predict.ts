@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION } from '../calibrate/calibration-file.js';
+import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
@@ -27,7 +27,7 @@ export default class Predict extends Command {
     ...sizingFlags,
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
-    calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
+    calibration: Flags.string({ description: `calibration name (calibration/NAME.json) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
     force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
@@ -45,8 +45,6 @@ export default class Predict extends Command {
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
     });
-    const calibration = loadCalibration(flags.calibration);
-    const params = applySetFlags(calibration.params, flags.set ?? []);
     const sizing = resolveSizing({
       instance: flags.instance,
       vcpus: flags.vcpus,
@@ -59,6 +57,8 @@ export default class Predict extends Command {
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
     });
+    const calibration = loadCalibration(flags.calibration ?? (sizing.stackKind === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION));
+    const params = applySetFlags(calibration.params, flags.set ?? []);
     checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);
     const prediction = predict({
       sizing,
