@@ -2,7 +2,7 @@ import type { Uniform } from '../sim/rng.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { AlbClientSide, LoadBalancer } from './alb.js';
-import type { ClientConnection, Exchange, FailureCause } from './exchange.js';
+import { type ClientConnection, type Exchange, type FailureCause, newExchange } from './exchange.js';
 import type { FlowDefinition } from './flows.js';
 import type { ModelParameters } from './parameters.js';
 import type { RunRecorder } from './recorder.js';
@@ -87,23 +87,7 @@ export class ClientPopulation implements AlbClientSide {
       }
     }
     const kind = this.flow.operations[install.opIndex].requests[install.requestIndex];
-    const ex: Exchange = {
-      id: this.nextExchangeId++,
-      kind,
-      origin: this.alb,
-      connection: install.connection,
-      owner: install,
-      sentAt: now,
-      target: -1,
-      targetDone: false,
-      albClosed: false,
-      cpuJob: null,
-      ioHandle: -1,
-      workerIndex: -1,
-      stallMs: 0,
-      status: 0,
-      duringBurst: false,
-    };
+    const ex = newExchange(this.nextExchangeId++, kind, this.alb, install.connection, install, now);
     install.current = ex;
     this.recorder.requestSent(now);
     install.timeoutHandle = this.scheduler.after(this.timeoutMs, this.timedOut, install);

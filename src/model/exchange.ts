@@ -44,3 +44,32 @@ export interface Exchange {
   /** Whether it counts toward burst routing shares. */
   duringBurst: boolean;
 }
+
+/** A fresh exchange: only who sends it, what, to where, and when vary. */
+export function newExchange(
+  id: number,
+  kind: RequestKind,
+  origin: ExchangeOrigin,
+  connection: ClientConnection | null,
+  owner: unknown,
+  sentAt: number,
+  target = -1,
+): Exchange {
+  return {
+    id,
+    kind,
+    origin,
+    connection,
+    owner,
+    sentAt,
+    target,
+    targetDone: false,
+    albClosed: false,
+    cpuJob: null,
+    ioHandle: -1,
+    workerIndex: -1,
+    stallMs: 0,
+    status: 0,
+    duringBurst: false,
+  };
+}

@@ -1,7 +1,7 @@
 import type { Uniform } from '../sim/rng.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import type { Target } from './alb.js';
-import type { Exchange, ExchangeOrigin } from './exchange.js';
+import { type Exchange, type ExchangeOrigin, newExchange } from './exchange.js';
 import type { ModelParameters } from './parameters.js';
 
 interface CheckState {
@@ -47,23 +47,7 @@ export class HealthChecker implements ExchangeOrigin {
     if (this.stopped || state.target.state === 'draining') return;
     this.scheduler.after(this.p['alb.healthIntervalS'] * 1000, this.check, state);
     if (state.inFlight) return; // the previous check is still waiting for its timeout
-    const ex: Exchange = {
-      id: this.nextId++,
-      kind: 'health',
-      origin: this,
-      connection: null,
-      owner: state,
-      sentAt: this.scheduler.now,
-      target: state.target.id,
-      targetDone: false,
-      albClosed: false,
-      cpuJob: null,
-      ioHandle: -1,
-      workerIndex: -1,
-      stallMs: 0,
-      status: 0,
-      duringBurst: false,
-    };
+    const ex = newExchange(this.nextId++, 'health', this, null, state, this.scheduler.now, state.target.id);
     state.inFlight = ex;
     state.timeoutHandle = this.scheduler.after(this.p['alb.healthTimeoutS'] * 1000, this.timedOut, state);
     if (!state.target.task.accept(ex)) this.targetAnswered(ex, 502);

@@ -3,6 +3,7 @@ import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
 import type { Scenario } from '../scenario/types.js';
 import { monthlyCost, type MonthlyCost } from '../plan/cost.js';
 import type { FailureCause } from './exchange.js';
+import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
 import type { TimelineBin } from './recorder.js';
 import { type ReplicationResult, runReplication } from './replication.js';
@@ -20,17 +21,8 @@ export interface PredictInput {
   timeline?: boolean;
 }
 
-export interface InstancePrediction {
-  name: string;
-  tasks: number;
-  cpuUtilPeak: number;
-  cpuUtilMean: number;
-  iowaitPeak: number;
-  memAvailableMinMb: number;
-  swapUsedMaxMb: number;
-  pageCacheHitRate: number;
-  nfsOpsPerRequest: number;
-}
+/** Per-instance figures, averaged over replications. */
+export type InstancePrediction = Omit<InstanceMetrics, 'cpuCreditsEnd'>;
 
 /** A prediction: means with 95 % intervals over replications. */
 export interface Prediction {

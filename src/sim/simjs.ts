@@ -29,8 +29,21 @@ export interface SimjsSim {
   step(): boolean;
 }
 
+/** simjs's own request record (what its naive API allocates per event). */
+export interface SimjsRequest {
+  done(callback: (this: unknown, arg?: unknown) => void, context?: unknown, argument?: unknown): SimjsRequest;
+}
+
+/** simjs's entity base class: `setTimer(ms)` schedules through simjs's own priority queue. */
+export interface SimjsEntity {
+  sim: SimjsSim;
+  time(): number;
+  setTimer(duration: number): SimjsRequest;
+}
+
 export interface SimjsModule {
-  Sim: new () => SimjsSim;
+  Sim: new () => SimjsSim & { addEntity<T>(klass: new (...args: any[]) => T, name?: string, ...args: unknown[]): T };
+  Entity: new (sim: SimjsSim, name?: string) => SimjsEntity;
 }
 
 let loaded: SimjsModule | undefined;
