@@ -26,6 +26,14 @@ export interface CalibrationFile {
   /** Per run: observed vs predicted metrics. */
   fit: unknown[];
   notes: string[];
+  /** Written by `capsim calibrate` (optional): the calibration the fit started from. */
+  base?: string;
+  /** Written by `capsim calibrate` (optional): how the fit ran (start, bounds, weights, replications, seed, evaluations). */
+  settings?: Record<string, unknown>;
+  /** Written by `capsim calibrate` (optional): which observed metrics each fitted parameter moves. */
+  identifiability?: unknown[];
+  /** Written by `capsim calibrate` (optional): leave-one-out prediction errors, null with fewer than 3 runs. */
+  leaveOneOut?: unknown;
 }
 
 export interface LoadedCalibration {
@@ -80,6 +88,7 @@ export function validateCalibration(raw: unknown, where: string): CalibrationFil
     loss: loss as number | null,
     fit: Array.isArray(root.fit) ? root.fit : [],
     notes: notes as string[],
+    ...optionalFields(root, where),
   };
 }
 
@@ -100,4 +109,20 @@ export function checkStackKind(calibration: LoadedCalibration, sizingKind: 'aws'
     `calibration "${calibration.file.name}" (${calibration.path}) describes ${STACK_WORDS[kind]} but the sizing ${sizingName} is ${STACK_WORDS[sizingKind]}; ` +
       `use a calibration fitted on ${sizingKind === 'aws' ? 'AWS' : 'local'} runs, or pass --force`,
   );
+}
+
+/** The optional fields `capsim calibrate` adds; absent in hand-written files. */
+function optionalFields(root: Record<string, unknown>, where: string): Partial<CalibrationFile> {
+  const out: Partial<CalibrationFile> = {};
+  if (root.base !== undefined) {
+    if (typeof root.base !== 'string') throw new UserError(`${where}: field "base" must be a calibration name (got ${shown(root.base)})`);
+    out.base = root.base;
+  }
+  if (root.settings !== undefined) out.settings = expectObject(root.settings, `${where}: field "settings"`);
+  if (root.identifiability !== undefined) {
+    if (!Array.isArray(root.identifiability)) throw new UserError(`${where}: field "identifiability" must be an array`);
+    out.identifiability = root.identifiability;
+  }
+  if (root.leaveOneOut !== undefined) out.leaveOneOut = root.leaveOneOut;
+  return out;
 }

@@ -143,3 +143,9 @@ export function withOverrides(base: ModelParameters, overrides: Record<string, u
   }
   return out;
 }
+
+/** A parameter's validity rule: whole number or not, inclusive bounds (min defaults to 0, max may be absent). */
+export function parameterRule(name: ParameterName): { integer: boolean; min: number; max: number | undefined } {
+  const rule = RULES[name] ?? {};
+  return { integer: rule.integer === true, min: rule.min ?? 0, max: rule.max };
+}
