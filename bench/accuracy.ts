@@ -7,7 +7,7 @@
  * rate, relative errors) and writes OUT/accuracy.json. Targets: P95 within 25 %, error rate within 2 points
  * on every held-out sizing. Not a test: it prints figures.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderTable } from '../src/report/table.js';
 import {
@@ -16,7 +16,7 @@ import {
   calibrate,
   compareFiles,
   defaultMachine,
-  fitCpuScale,
+  LOOP_FIT,
   type LocalSizing,
   type LoopLoad,
   measure,
@@ -84,14 +84,8 @@ async function main(): Promise<void> {
   log(`measuring the calibration sizing ${sizingLabel(calibSizing)} (burst ${load.burst})`);
   const calibSummary = await measure(calibSizing, load, machine, dirOf(calibSizing));
   const calibrationFile = join(out, 'calibration.json');
-  let method: string;
-  if (existsSync(join(repoRoot, 'dist', 'src', 'commands', 'calibrate.js'))) {
-    await calibrate([calibSummary], calibrationFile, ['--calibration', 'local-stack']);
-    method = 'capsim calibrate --calibration local-stack';
-  } else {
-    const { k } = fitCpuScale(calibSummary, calibSizing, load, machine, 'local-stack', calibrationFile);
-    method = `CPU scale fit (bench/loop.ts), k = ${k.toFixed(3)}`;
-  }
+  await calibrate([calibSummary], calibrationFile);
+  const method = `capsim calibrate --calibration local-stack --fit ${LOOP_FIT.join(',')}`;
   log(`calibrated: ${method} -> ${calibrationFile}`);
 
   const rows: AccuracyRow[] = [];

@@ -14,11 +14,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../test/stack/stack.js';
 import { compareFiles, type Comparison } from '../src/report/compare.js';
-import { loadCalibration } from '../src/calibrate/calibration-file.js';
-import { withOverrides } from '../src/model/parameters.js';
-import { predict } from '../src/model/predict.js';
-import { resolveSizing } from '../src/model/sizing.js';
-import { applyOverrides, loadScenario } from '../src/scenario/load.js';
 
 export const repoRoot = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url));
 
@@ -123,9 +118,15 @@ export async function measure(sizing: LocalSizing, load: LoopLoad, machine: Loop
   return join(outDir, 'summary.json');
 }
 
-/** `capsim calibrate --run SUMMARY... --out FILE` (extra flags appended). */
+/** What the loop fits: the per-request CPU of the local machine (the rest of local-stack is measured or structural). */
+export const LOOP_FIT = ['service.walkCpuPerFileMs', 'service.requestCpuMs'];
+
+/** `capsim calibrate --calibration local-stack --run SUMMARY... --fit ... --out FILE` (extra flags appended). */
 export async function calibrate(summaries: string[], outFile: string, extra: string[] = []): Promise<CliRun> {
-  return mustSucceed('calibrate', await capsim(['calibrate', ...summaries.flatMap((s) => ['--run', s]), '--out', outFile, ...extra]));
+  return mustSucceed(
+    'calibrate',
+    await capsim(['calibrate', ...summaries.flatMap((s) => ['--run', s]), '--calibration', 'local-stack', '--fit', LOOP_FIT.join(','), '--out', outFile, '--force', ...extra]),
+  );
 }
 
 /** `capsim predict --json` at `sizing` for the loop's load; writes the JSON to `outFile`. */
@@ -164,48 +165,3 @@ export function accuracyRow(sizing: LocalSizing, role: AccuracyRow['role'], c: C
 
 export { compareFiles };
 
-/**
- * Stand-in for `capsim calibrate` while that command is not on this branch:
- * one factor k scales the per-request CPU (service.requestCpuMs and
- * service.walkCpuPerFileMs) of the starting calibration; k is found by
- * bisection (P95 grows with k) so the predicted P95 of the calibration run
- * matches the measured one. Writes a calibration file (stackKind local) that
- * records the run it was fitted on.
- */
-export function fitCpuScale(summaryPath: string, sizing: LocalSizing, load: LoopLoad, machine: LoopMachine, base: string, outFile: string): { k: number; file: string } {
-  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { latency_p95: number; error_rate: number; latency_median: number };
-  const start = loadCalibration(base);
-  const scenario = applyOverrides(loadScenario(load.scenario), { burstSize: load.burst, durationSeconds: load.durationS, timeoutSeconds: load.timeoutS });
-  const resolved = resolveSizing({ instance: 'custom', vcpus: machine.vcpus, memoryGiB: machine.memoryGiB, tasks: sizing.tasks, workers: sizing.workers, workerClass: sizing.workerClass, algorithm: sizing.balancing });
-  const scaled = (k: number) => ({
-    'service.requestCpuMs': round(start.params['service.requestCpuMs'] * k),
-    'service.walkCpuPerFileMs': round(start.params['service.walkCpuPerFileMs'] * k),
-  });
-  const p95At = (k: number) =>
-    predict({ sizing: resolved, scenario, params: withOverrides(start.params, scaled(k), 'fit'), calibration: 'fit', replications: 5, seed: 1 }).latencyMs.p95.mean;
-  let lo = Math.log(0.1);
-  let hi = Math.log(10);
-  for (let i = 0; i < 24; i++) {
-    const mid = (lo + hi) / 2;
-    if (p95At(Math.exp(mid)) < summary.latency_p95) lo = mid;
-    else hi = mid;
-  }
-  const k = Math.exp((lo + hi) / 2);
-  const file = {
-    name: `local-fit-${sizing.tasks}x${sizing.workers}-${sizing.workerClass}-${sizing.balancing}`,
-    stackKind: 'local',
-    description: `CPU scale of ${start.file.name} fitted to one burst on the local stack at ${sizingLabel(sizing)} (bench/loop.ts fitCpuScale)`,
-    parameters: { ...start.file.parameters, ...scaled(k) },
-    fitted: ['service.requestCpuMs', 'service.walkCpuPerFileMs'],
-    runs: [{ file: summaryPath, sizing: { instance: 'custom', vcpus: machine.vcpus, memoryGiB: machine.memoryGiB, ...sizing }, load, measured: { p50: summary.latency_median, p95: summary.latency_p95, errorRate: summary.error_rate } }],
-    loss: null,
-    fit: [{ scale: k, predictedP95: p95At(k), measuredP95: summary.latency_p95 }],
-    notes: [`one factor ${k.toFixed(3)} on the per-request CPU of ${start.file.name}, bisection on P95`],
-  };
-  writeFileSync(outFile, `${JSON.stringify(file, null, 2)}\n`);
-  return { k, file: outFile };
-}
-
-function round(x: number): number {
-  return Number(x.toPrecision(5));
-}
