@@ -6,15 +6,17 @@
 import { benchCalibrateRecovery } from './calibrate-recovery.js';
 import { benchGenerator } from './generator.js';
 import { benchKernel } from './kernel.js';
+import { benchPlan } from './plan.js';
 import { benchPredict } from './predict.js';
 
 type BenchFn = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 const benches: Record<string, BenchFn> = {
   kernel: () => benchKernel() as unknown as Record<string, unknown>,
-  'calibrate-recovery': () => benchCalibrateRecovery(),
   predict: () => benchPredict() as unknown as Record<string, unknown>,
   generator: () => benchGenerator() as unknown as Promise<Record<string, unknown>>,
+  plan: () => benchPlan() as unknown as Promise<Record<string, unknown>>,
+  'calibrate-recovery': () => benchCalibrateRecovery(),
 };
 
 async function main(): Promise<void> {

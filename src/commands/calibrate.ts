@@ -3,7 +3,7 @@ import { prepareCalibration, runCalibration } from '../calibrate/calibrate.js';
 import { DEFAULT_CALIBRATION } from '../calibrate/calibration-file.js';
 import { progressReporter } from '../calibrate/progress.js';
 import { parseAssignments, parseBounds, parseFitList, partialSizingOf, sizingFlagsWithoutDefaults } from '../cli/calibrate-flags.js';
-import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { jsonFlag, parseWholeNumber, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
 import { renderCalibration } from '../report/calibrate-report.js';
 import type { FlowName } from '../scenario/types.js';
@@ -31,7 +31,11 @@ export default class Calibrate extends Command {
     set: Flags.string({ description: 'fix a parameter (and a fitted one\'s start), NAME=VALUE (repeatable)', multiple: true }),
     bounds: Flags.string({ description: 'search range of a fitted parameter, NAME=LO:HI (default: start/20 .. start*20, or the rule\'s range for fractions)', multiple: true }),
     weight: Flags.string({ description: 'loss weight of a metric, METRIC=W (errorRate, p50Ms, p95Ms, p99Ms, throughputOpsPerSecond, perOperationMeanMs, cpuUtilPeak, iowaitPeak, memAvailableMinMb; 0 = leave out)', multiple: true }),
-    replications: replicationsFlag(3)(),
+    replications: Flags.custom<number>({
+      description: 'replications of each run at every evaluation (common random numbers: the same seed and replication streams every time)',
+      default: 3,
+      parse: async (raw) => parseWholeNumber('replications', raw, 1, 1000),
+    })(),
     seed: seedFlag(),
     'max-evaluations': Flags.custom<number>({ description: 'stop the fit after this many model evaluations (each = runs x replications simulations)', default: 200, parse: async (raw) => parseWholeNumber('max-evaluations', raw, 1, 100000) })(),
     'leave-one-out': Flags.boolean({ description: 'with 3 or more runs, refit without each run and report its prediction error', default: true, allowNo: true }),

@@ -83,7 +83,11 @@ export function predict(input: PredictInput): Prediction {
   return summarizeReplications(input, runs);
 }
 
-const ci = (values: number[]): Interval => confidenceInterval(values, 0.95);
+/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
+const ci = (values: number[]): Interval => {
+  const interval = confidenceInterval(values, 0.95);
+  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
+};
 
 /** Means and 95 % intervals over replication results. */
 export function summarizeReplications(input: Omit<PredictInput, 'replications'>, runs: ReplicationResult[]): Prediction {

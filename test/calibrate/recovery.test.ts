@@ -21,21 +21,11 @@ import { fitParameters } from '../../src/calibrate/fit.js';
 import { DEFAULT_WEIGHTS } from '../../src/calibrate/loss.js';
 import { readRunFiles } from '../../src/calibrate/run-file.js';
 import { defaultParameters, withOverrides } from '../../src/model/parameters.js';
-import { type SyntheticSpec, writeValidateRun } from '../../src/calibrate/synthetic-run.js';
+import { writeValidateRun } from '../../src/calibrate/synthetic-run.js';
+import { HEAVY, LIGHT } from './designs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'capsim-recovery-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-export const HEAVY: Omit<SyntheticSpec, 'truth' | 'seed'> = {
-  sizing: { instance: 't3.small', instances: 2, tasks: 6, workers: 1, workerClass: 'gevent', algorithm: 'round_robin' },
-  scenario: 'production-incident',
-  overrides: { burstSize: 100, durationSeconds: 70 },
-};
-export const LIGHT: Omit<SyntheticSpec, 'truth' | 'seed'> = {
-  sizing: { instance: 'c6a.xlarge', instances: 2, tasks: 12, workers: 4, workerClass: 'gevent', algorithm: 'round_robin' },
-  scenario: 'steady',
-  overrides: { durationSeconds: 120 },
-};
 
 const within = (fitted: number, truth: number, tolerance: number) => Math.abs(fitted / truth - 1) <= tolerance;
 

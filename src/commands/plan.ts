@@ -1,0 +1,188 @@
+import { writeFileSync } from 'node:fs';
+import { Command, Flags } from '@oclif/core';
+import { DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
+import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
+import { UserError } from '../errors.js';
+import type { Algorithm } from '../model/alb.js';
+import type { WorkerClass } from '../model/gunicorn.js';
+import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
+import { runPlan } from '../plan/plan.js';
+import { planTfvars, reproduceCommand } from '../plan/plan-tfvars.js';
+import { defaultThreads } from '../plan/pool.js';
+import { ProgressBar } from '../plan/progress.js';
+import { parseErrorRate } from '../plan/slo.js';
+import { renderPlan } from '../report/plan-report.js';
+import { applyOverrides, loadScenario } from '../scenario/load.js';
+import { scaleLoad } from '../scenario/scale.js';
+import type { FlowName } from '../scenario/types.js';
+import { applySetFlags } from './predict.js';
+
+function splitList(flag: string, raw: string): string[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new UserError(`--${flag} must list at least one value (comma-separated), got "${raw}"`);
+  return items;
+}
+
+function wholeList(flag: string, min: number, max: number) {
+  return async (raw: string) => splitList(flag, raw).map((item) => parseWholeNumber(flag, item, min, max));
+}
+
+function choiceList<T extends string>(flag: string, options: readonly T[]) {
+  return async (raw: string) =>
+    splitList(flag, raw).map((item) => {
+      if (!(options as readonly string[]).includes(item)) throw new UserError(`--${flag}: unknown value "${item}"; use ${options.join(', ')}`);
+      return item as T;
+    });
+}
+
+export default class Plan extends Command {
+  static override summary = 'Find the cheapest sizing that meets an error-rate and P95 objective, and write it as Terraform variables';
+  static override description =
+    'Predicts every sizing of a grid (instance types x instance counts x tasks x gunicorn workers, placed with the ' +
+    "terraform-aws-pypiserver module's formula) under a scenario with its burst scaled by --headroom, using common random " +
+    'numbers. Candidates that clearly miss the SLO after a few replications are dropped (racing); survivors get the full ' +
+    'count. Prints the recommendation, the Pareto frontier of cost vs P95 and why the cheaper candidates fail. ' +
+    'Exit 1 when no candidate meets the SLO.';
+  static override examples = [
+    '<%= config.bin %> plan --scenario production-incident --slo-error-rate 0.001 --slo-p95-ms 15000',
+    '<%= config.bin %> plan --slo-error-rate 0.1% --slo-p95-ms 10000 --headroom 1.5 --instance-types t3.small,c6a.xlarge --tfvars sizing.auto.tfvars',
+  ];
+  static override flags = {
+    scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
+    ...scenarioOverrideFlags,
+    'slo-error-rate': Flags.custom<number>({
+      description: 'largest acceptable error rate, a fraction (0.001) or a percentage (0.1%)',
+      required: true,
+      parse: async (raw) => parseErrorRate(raw),
+    })(),
+    'slo-p95-ms': Flags.custom<number>({
+      description: 'largest acceptable P95 of successful operations, ms',
+      required: true,
+      parse: async (raw) => parseDecimal('slo-p95-ms', raw),
+    })(),
+    headroom: Flags.custom<number>({
+      description: 'the SLO must hold with the burst (or arrival rate) scaled by this factor, e.g. 1.5',
+      default: 1,
+      parse: async (raw) => parseDecimal('headroom', raw),
+    })(),
+    'instance-types': Flags.custom<string[]>({
+      description: `comma-separated instance types from models/instances.json [default: ${DEFAULT_INSTANCE_TYPES.join(',')}]`,
+      parse: async (raw) => splitList('instance-types', raw),
+    })(),
+    'max-instances': Flags.custom<number>({
+      description: 'most EC2 instances a candidate may use',
+      default: DEFAULT_MAX_INSTANCES,
+      parse: async (raw) => parseWholeNumber('max-instances', raw, 1, 100),
+    })(),
+    workers: Flags.custom<number[]>({
+      description: `comma-separated gunicorn workers per task [default: ${DEFAULT_WORKERS.join(',')}]`,
+      parse: wholeList('workers', 1, 256),
+    })(),
+    'worker-class': Flags.custom<WorkerClass[]>({
+      description: 'comma-separated gunicorn worker classes (gevent, sync) [default: gevent]',
+      parse: choiceList<WorkerClass>('worker-class', ['gevent', 'sync']),
+    })(),
+    algorithms: Flags.custom<Algorithm[]>({
+      description: 'comma-separated ALB algorithms (round_robin, least_outstanding_requests) [default: round_robin]',
+      parse: choiceList<Algorithm>('algorithms', ['round_robin', 'least_outstanding_requests']),
+    })(),
+    'container-memory': Flags.custom<number[]>({
+      description: 'comma-separated container_memory values, MiB [default: 512]',
+      parse: wholeList('container-memory', 6, 1_000_000),
+    })(),
+    placements: Flags.string({
+      description: 'task counts per instance count: "fewest" (each task count on the fewest instances that place it) or "all" (every count, no idle instance)',
+      options: [...PLACEMENT_GRIDS],
+      default: 'fewest',
+    }),
+    calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
+    set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
+    replications: replicationsFlag(5)(),
+    seed: seedFlag(),
+    threads: Flags.custom<number>({
+      description: 'worker threads (results are identical whatever the count) [default: available CPUs]',
+      parse: async (raw) => parseWholeNumber('threads', raw, 1, 256),
+    })(),
+    racing: Flags.boolean({ description: 'drop candidates that clearly miss the SLO early (--no-racing: full count for all)', default: true, allowNo: true }),
+    tfvars: Flags.string({ description: 'write the recommendation as terraform-aws-pypiserver variables to this file' }),
+    progress: Flags.boolean({ description: 'show the progress bar on stderr even when it is not a terminal', default: false }),
+    json: jsonFlag,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Plan);
+    const overrides = {
+      flow: flags.flow as FlowName | undefined,
+      burstSize: flags['burst-size'],
+      baseline: flags.baseline,
+      durationSeconds: flags.duration,
+      timeoutSeconds: flags['timeout-s'],
+    };
+    const slo = { errorRate: flags['slo-error-rate'], p95Ms: flags['slo-p95-ms'] };
+    const scenario = applyOverrides(loadScenario(flags.scenario), overrides);
+    const calibration = loadCalibration(flags.calibration);
+    const params = applySetFlags(calibration.params, flags.set ?? []);
+    const bar = process.stderr.isTTY || flags.progress ? new ProgressBar(process.stderr) : null;
+    const { result, timing } = await runPlan({
+      scenario,
+      headroom: flags.headroom,
+      slo,
+      params,
+      calibration: calibration.file.name,
+      grid: {
+        instanceTypes: flags['instance-types'] ?? DEFAULT_INSTANCE_TYPES,
+        maxInstances: flags['max-instances'],
+        workers: flags.workers ?? DEFAULT_WORKERS,
+        workerClasses: flags['worker-class'] ?? ['gevent'],
+        algorithms: flags.algorithms ?? ['round_robin'],
+        containerMemoryMb: flags['container-memory'] ?? [512],
+        placements: flags.placements as PlacementGrid,
+      },
+      replications: flags.replications,
+      seed: flags.seed,
+      threads: flags.threads ?? defaultThreads(),
+      racing: flags.racing ? undefined : false,
+      onProgress: bar ? (p) => bar.update(p) : undefined,
+    });
+    bar?.finish();
+
+    const rec = result.analysis.recommendation;
+    let reproduce: string | undefined;
+    if (rec) {
+      const planned = scaleLoad(scenario, flags.headroom);
+      const args = [`--scenario ${flags.scenario}`];
+      if (overrides.flow) args.push(`--flow ${overrides.flow}`);
+      if (overrides.baseline !== undefined) args.push(`--baseline ${overrides.baseline}`);
+      if (overrides.durationSeconds !== undefined) args.push(`--duration ${overrides.durationSeconds}`);
+      if (overrides.timeoutSeconds !== undefined) args.push(`--timeout-s ${overrides.timeoutSeconds}`);
+      if (planned.profile.executor === 'burst-iterations' && (flags.headroom !== 1 || overrides.burstSize !== undefined)) {
+        args.push(`--burst-size ${planned.profile.burstInstalls}`);
+      }
+      reproduce = reproduceCommand(result, rec, args);
+      if (flags.headroom !== 1 && planned.profile.executor !== 'burst-iterations') {
+        reproduce += ` (predict has no flag for a scaled ${planned.profile.executor} load: this reproduces the scenario's own load)`;
+      }
+    }
+    let tfvarsPath: string | undefined;
+    if (flags.tfvars) {
+      const text = planTfvars(result, reproduce ?? '');
+      if (text === null) {
+        process.stderr.write(`capsim: no candidate meets the SLO: ${flags.tfvars} not written\n`);
+      } else {
+        try {
+          writeFileSync(flags.tfvars, text);
+        } catch (error) {
+          throw new UserError(`cannot write --tfvars ${flags.tfvars}: ${(error as Error).message}`);
+        }
+        tfvarsPath = flags.tfvars;
+      }
+    }
+    if (flags.json) this.log(JSON.stringify({ ...result, reproduce: reproduce ?? null, tfvars: tfvarsPath ?? null }, null, 2));
+    else this.log(renderPlan(result, { reproduce, tfvarsPath, timing }));
+    if (!rec) this.exit(1);
+  }
+}

@@ -1,0 +1,97 @@
+import type { FailureCause } from '../model/exchange.js';
+import type { Prediction } from '../model/predict.js';
+import type { Interval } from '../sim/stats/interval.js';
+import type { Candidate } from './grid.js';
+import type { RaceDrop } from './racing.js';
+import { explainMiss } from './explain.js';
+import { checkSlo, type Slo, type SloCheck } from './slo.js';
+
+/**
+ * What the plan learned about one candidate: its figures over the
+ * replications it ran (all of them, or the few before racing dropped it),
+ * whether it meets the SLO, and the resource figures that say why not.
+ */
+export type CandidateStatus = 'meets' | 'misses' | 'dropped';
+
+export interface CandidateOutcome {
+  index: number;
+  id: string;
+  instanceType: string;
+  vcpus: number;
+  memoryMiB: number;
+  instances: number;
+  tasks: number;
+  tasksPerInstance: number[];
+  workers: number;
+  workerClass: string;
+  algorithm: string;
+  containerMemoryMb: number;
+  containerCpu: number;
+  reservationMb: number;
+  costPerMonthUsd: number;
+  /** Replications run (the full count, or fewer when dropped). */
+  replications: number;
+  /** meets / misses after the full count, or dropped early by racing (which is a miss). */
+  status: CandidateStatus;
+  drop: RaceDrop | null;
+  errorRate: Interval;
+  p95Ms: Interval;
+  p50Ms: Interval;
+  /** Mean failed operations per replication, by cause. */
+  failures: Record<FailureCause, number>;
+  http5xx: number;
+  /** Highest per-instance CPU peak, fraction of the instance's vCPUs. */
+  cpuPeak: number;
+  iowaitPeak: number;
+  swapUsedMaxMb: number;
+  memAvailableMinMb: number;
+  /** Largest share of burst-time requests one target received. */
+  maxTargetShare: number;
+  checks: SloCheck[];
+  /** Why it misses the SLO, in words (empty when it meets it). */
+  why: string;
+}
+
+/** Reduces a candidate's prediction (over the replications it ran) to an outcome. */
+export function toOutcome(candidate: Candidate, prediction: Prediction, slo: Slo, fullReplications: number, drop: RaceDrop | null): CandidateOutcome {
+  const checks = checkSlo(slo, prediction.errorRate.mean, prediction.latencyMs.p95.mean);
+  const meets = checks.every((c) => c.meets);
+  const status: CandidateStatus = drop !== null && prediction.replications < fullReplications ? 'dropped' : meets ? 'meets' : 'misses';
+  const failures = {} as Record<FailureCause, number>;
+  for (const [cause, interval] of Object.entries(prediction.failures) as Array<[FailureCause, Interval]>) failures[cause] = interval.mean;
+  const inst = prediction.instances;
+  const outcome: CandidateOutcome = {
+    index: candidate.index,
+    id: candidate.id,
+    instanceType: candidate.instanceType,
+    vcpus: candidate.vcpus,
+    memoryMiB: candidate.memoryMiB,
+    instances: candidate.instances,
+    tasks: candidate.tasks,
+    tasksPerInstance: candidate.tasksPerInstance,
+    workers: candidate.workers,
+    workerClass: candidate.workerClass,
+    algorithm: candidate.algorithm,
+    containerMemoryMb: candidate.containerMemoryMb,
+    containerCpu: candidate.containerCpu,
+    reservationMb: candidate.reservationMb,
+    costPerMonthUsd: candidate.costPerMonthUsd,
+    replications: prediction.replications,
+    status,
+    drop: status === 'dropped' ? drop : null,
+    errorRate: prediction.errorRate,
+    p95Ms: prediction.latencyMs.p95,
+    p50Ms: prediction.latencyMs.p50,
+    failures,
+    http5xx: prediction.http5xx.mean,
+    cpuPeak: Math.max(0, ...inst.map((i) => i.cpuUtilPeak)),
+    iowaitPeak: Math.max(0, ...inst.map((i) => i.iowaitPeak)),
+    swapUsedMaxMb: Math.max(0, ...inst.map((i) => i.swapUsedMaxMb)),
+    memAvailableMinMb: Math.min(...inst.map((i) => i.memAvailableMinMb)),
+    maxTargetShare: prediction.maxTargetShare.mean,
+    checks,
+    why: '',
+  };
+  outcome.why = explainMiss(outcome, slo);
+  return outcome;
+}

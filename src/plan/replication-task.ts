@@ -1,0 +1,42 @@
+import type { ModelParameters } from '../model/parameters.js';
+import { runReplication, type ReplicationResult } from '../model/replication.js';
+import { resolveSizing, type SizingRequest } from '../model/sizing.js';
+import type { Scenario } from '../scenario/types.js';
+import { RngStreams } from '../sim/rng.js';
+
+/**
+ * One unit of plan work: some replications of one sizing. Plain data only,
+ * so it crosses to a worker thread by structured clone and back unchanged
+ * (numbers, NaN included, survive the copy bit for bit).
+ */
+export interface ReplicationTask {
+  /** The candidate's index in the grid (the caller's bookkeeping). */
+  candidate: number;
+  request: SizingRequest;
+  scenario: Scenario;
+  params: ModelParameters;
+  seed: number;
+  /** Replication indexes to run, e.g. [3, 4, 5]. */
+  indexes: number[];
+}
+
+export interface ReplicationTaskResult {
+  candidate: number;
+  indexes: number[];
+  runs: ReplicationResult[];
+}
+
+/**
+ * Runs a task where it is called (the worker script and the one-thread
+ * runner both use this). Replication r runs exactly as predict.ts
+ * `replicate(input, r)` runs it (streams `new RngStreams(seed).replication(r)`,
+ * no timeline), so plan figures equal `capsim predict` figures (test/plan
+ * checks it); it calls runReplication directly because predict.ts pulls in
+ * mathjs, whose import costs every worker thread seconds of start-up.
+ */
+export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
+  const sizing = resolveSizing(task.request);
+  const input = { sizing, scenario: task.scenario, params: task.params };
+  const seeded = new RngStreams(task.seed);
+  return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => runReplication(input, seeded.replication(index))) };
+}
