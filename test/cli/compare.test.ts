@@ -16,6 +16,9 @@ describe('predict: calibration stack kind', () => {
     const custom = runCli(['predict', ...local, '--calibration', 'published-2025', ...quick]);
     expect(custom.code).toBe(2);
     expect(custom.stderr).toMatch(/calibration "published-2025" .* describes an AWS stack .* is a local stack/);
+    const plan = runCli(['plan', '--calibration', 'local-stack', '--slo-error-rate', '1%', '--slo-p95-ms', '10000']);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr.trim()).toMatch(/^capsim: calibration "local-stack" .*the plan grid .* or pass --force$/);
   });
 
   it('--force uses it anyway; a custom machine defaults to the local-stack calibration', () => {
