@@ -7,6 +7,8 @@ import { packagePath } from '../package-root.js';
 
 /** The calibration `predict` uses when none is named. */
 export const DEFAULT_CALIBRATION = 'published-2025';
+/** The calibration `predict` uses for a custom machine (the local stack) when none is named. */
+export const LOCAL_CALIBRATION = 'local-stack';
 
 /** A calibration file: parameter values that override models/parameters.json, with their provenance. */
 export interface CalibrationFile {
@@ -88,6 +90,25 @@ export function validateCalibration(raw: unknown, where: string): CalibrationFil
     notes: notes as string[],
     ...optionalFields(root, where),
   };
+}
+
+const STACK_WORDS: Record<'aws' | 'local', string> = {
+  aws: 'an AWS stack (ALB, ECS on EC2, EFS)',
+  local: 'a local stack (nginx, gunicorn, local disk)',
+};
+
+/**
+ * A calibration fitted on one kind of stack says little about the other (a
+ * local machine's CPU per file is not an EC2 instance's, nginx is not an ALB):
+ * refuses the pair, in one line, unless `force`.
+ */
+export function checkStackKind(calibration: LoadedCalibration, sizingKind: 'aws' | 'local', sizingName: string, force: boolean): void {
+  const kind = calibration.file.stackKind;
+  if (kind === sizingKind || force) return;
+  throw new UserError(
+    `calibration "${calibration.file.name}" (${calibration.path}) describes ${STACK_WORDS[kind]} but the sizing ${sizingName} is ${STACK_WORDS[sizingKind]}; ` +
+      `use a calibration fitted on ${sizingKind === 'aws' ? 'AWS' : 'local'} runs, or pass --force`,
+  );
 }
 
 /** The optional fields `capsim calibrate` adds; absent in hand-written files. */

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
-import { DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
+import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
@@ -100,6 +100,7 @@ export default class Plan extends Command {
       default: 'fewest',
     }),
     calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
+    force: Flags.boolean({ description: 'use a calibration fitted on the local stack for the AWS grid anyway', default: false }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(5)(),
     seed: seedFlag(),
@@ -125,6 +126,7 @@ export default class Plan extends Command {
     const slo = { errorRate: flags['slo-error-rate'], p95Ms: flags['slo-p95-ms'] };
     const scenario = applyOverrides(loadScenario(flags.scenario), overrides);
     const calibration = loadCalibration(flags.calibration);
+    checkStackKind(calibration, 'aws', '(the plan grid of catalog instance types)', flags.force);
     const params = applySetFlags(calibration.params, flags.set ?? []);
     const bar = process.stderr.isTTY || flags.progress ? new ProgressBar(process.stderr) : null;
     const { result, timing } = await runPlan({

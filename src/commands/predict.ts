@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { loadCalibration, DEFAULT_CALIBRATION } from '../calibrate/calibration-file.js';
+import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
@@ -27,8 +27,9 @@ export default class Predict extends Command {
     ...sizingFlags,
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
-    routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target', options: ['per-request', 'per-connection'] }),
-    calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
+    routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target (nginx on the local stack routes every request)', options: ['per-request', 'per-connection'] }),
+    calibration: Flags.string({ description: `calibration name (calibration/NAME.json) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
+    force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
     seed: seedFlag(),
@@ -45,9 +46,6 @@ export default class Predict extends Command {
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
     });
-    const calibration = loadCalibration(flags.calibration);
-    let params = applySetFlags(calibration.params, flags.set ?? []);
-    if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
     const sizing = resolveSizing({
       instance: flags.instance,
       vcpus: flags.vcpus,
@@ -56,10 +54,14 @@ export default class Predict extends Command {
       tasks: flags.tasks,
       workers: flags.workers,
       workerClass: flags['worker-class'] as WorkerClass,
-      algorithm: flags.algorithm as Algorithm,
+      algorithm: flags.algorithm as Algorithm | 'least_conn',
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
     });
+    const calibration = loadCalibration(flags.calibration ?? (sizing.stackKind === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION));
+    let params = applySetFlags(calibration.params, flags.set ?? []);
+    if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
+    checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);
     const prediction = predict({
       sizing,
       scenario,

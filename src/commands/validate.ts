@@ -54,12 +54,15 @@ export default class Validate extends Command {
     region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
     'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
     seed: seedFlag(),
-    instance: Flags.string({ description: 'declared: EC2 instance type of the stack (recorded in the summary)' }),
+    instance: Flags.string({ description: 'declared: EC2 instance type of the stack, or custom (a machine of your own) with --vcpus and --memory-gb (recorded in the summary)' }),
+    vcpus: Flags.string({ description: 'declared: vCPUs of a custom instance (the cores the servers are pinned to)' }),
+    'memory-gb': Flags.string({ description: 'declared: memory (GiB) of a custom instance' }),
+    'lor-feedback-ms': Flags.string({ description: 'declared: least outstanding requests feedback delay, ms' }),
     instances: Flags.string({ description: 'declared: number of instances' }),
     tasks: Flags.string({ description: 'declared: number of ECS tasks' }),
     workers: Flags.string({ description: 'declared: gunicorn workers per task (a number or auto)' }),
     'worker-class': Flags.string({ description: 'declared: gunicorn worker class (sync or gevent)' }),
-    algorithm: Flags.string({ description: 'declared: ALB routing algorithm (round_robin or least_outstanding_requests)' }),
+    algorithm: Flags.string({ description: 'declared: routing algorithm (round_robin, least_outstanding_requests, or least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)' }),
     json: jsonFlag,
   };
 
@@ -72,6 +75,9 @@ export default class Validate extends Command {
       workers: flags.workers,
       workerClass: flags['worker-class'],
       algorithm: flags.algorithm,
+      vcpus: flags.vcpus,
+      memoryGiB: flags['memory-gb'],
+      lorFeedbackMs: flags['lor-feedback-ms'],
     });
     const scenario = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,

@@ -14,6 +14,13 @@ export interface DeclaredSizing {
   workers?: number | 'auto';
   workerClass?: 'sync' | 'gevent';
   algorithm?: 'round_robin' | 'least_outstanding_requests';
+  /** Least outstanding requests: age of the counts routed on, ms (nginx least_conn: 0). */
+  lorFeedbackMs?: number;
+  /** A machine of your own (instance "custom"): its vCPUs and memory. */
+  vcpus?: number;
+  memoryGiB?: number;
+  /** 'local' for the local test stack's disk (implied by instance "custom"), 'efs' for AWS. */
+  storage?: 'efs' | 'local';
 }
 
 export interface RawSizingFlags {
@@ -23,6 +30,17 @@ export interface RawSizingFlags {
   workers?: string | number;
   workerClass?: string;
   algorithm?: string;
+  lorFeedbackMs?: string | number;
+  vcpus?: string | number;
+  memoryGiB?: string | number;
+}
+
+function positiveNumber(flag: string, value: string | number | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n) || n < min) throw new UserError(`--${flag}: expected a number >= ${min}, got "${text}"`);
+  return n;
 }
 
 function positiveInteger(flag: string, value: string | number | undefined): number | undefined {
@@ -36,8 +54,19 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
   const sizing: DeclaredSizing = {};
   if (flags.instance !== undefined) {
     const instance = flags.instance.trim();
-    if (!/^[a-z0-9-]+\.[a-z0-9-]+$/i.test(instance)) throw new UserError(`--instance: expected an EC2 instance type like c6a.xlarge, got "${flags.instance}"`);
+    if (instance !== 'custom' && !/^[a-z0-9-]+\.[a-z0-9-]+$/i.test(instance)) {
+      throw new UserError(`--instance: expected an EC2 instance type like c6a.xlarge, or custom with --vcpus and --memory-gb, got "${flags.instance}"`);
+    }
     sizing.instance = instance;
+  }
+  const vcpus = positiveNumber('vcpus', flags.vcpus, 0.1);
+  const memoryGiB = positiveNumber('memory-gb', flags.memoryGiB, 0.1);
+  if ((vcpus !== undefined || memoryGiB !== undefined) && sizing.instance !== 'custom') throw new UserError('--vcpus and --memory-gb describe --instance custom');
+  if (sizing.instance === 'custom') {
+    if (vcpus === undefined || memoryGiB === undefined) throw new UserError('--instance custom needs --vcpus N and --memory-gb M');
+    sizing.vcpus = vcpus;
+    sizing.memoryGiB = memoryGiB;
+    sizing.storage = 'local';
   }
   const instances = positiveInteger('instances', flags.instances);
   if (instances !== undefined) sizing.instances = instances;
@@ -51,10 +80,20 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
     sizing.workerClass = flags.workerClass;
   }
   if (flags.algorithm !== undefined) {
-    if (flags.algorithm !== 'round_robin' && flags.algorithm !== 'least_outstanding_requests') {
-      throw new UserError(`--algorithm: expected round_robin or least_outstanding_requests, got "${flags.algorithm}"`);
+    if (flags.algorithm === 'least_conn') {
+      // nginx least_conn: least outstanding requests, counted by the balancer itself (no feedback delay).
+      sizing.algorithm = 'least_outstanding_requests';
+      sizing.lorFeedbackMs = 0;
+    } else if (flags.algorithm === 'round_robin' || flags.algorithm === 'least_outstanding_requests') {
+      sizing.algorithm = flags.algorithm;
+    } else {
+      throw new UserError(`--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "${flags.algorithm}"`);
     }
-    sizing.algorithm = flags.algorithm;
+  }
+  const feedback = positiveNumber('lor-feedback-ms', flags.lorFeedbackMs, 0);
+  if (feedback !== undefined) {
+    if (sizing.algorithm !== 'least_outstanding_requests') throw new UserError('--lor-feedback-ms needs --algorithm least_outstanding_requests');
+    sizing.lorFeedbackMs = feedback;
   }
   return sizing;
 }

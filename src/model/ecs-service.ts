@@ -22,7 +22,7 @@ export class EcsService {
     private readonly scheduler: Scheduler,
     private readonly p: ModelParameters,
     private readonly alb: LoadBalancer,
-    private readonly health: HealthChecker,
+    private readonly health: Pick<HealthChecker, 'watch'>,
     private readonly taskSpec: { workers: number; workerClass: WorkerClass; containerMemoryMb: number; maxTasksPerInstance: number },
     private readonly instances: Instance[],
     private readonly ctx: Omit<GunicornContext, 'onTaskDied'>,

@@ -46,6 +46,8 @@ export const PARAMETER_NAMES = [
   'alb.surgeConnectionsPerSecond',
   'alb.surgeConnectFailureProb',
   'ecs.taskStartS',
+  'nginx.processingMs',
+  'nginx.proxyReadTimeoutS',
   'client.rttMs',
   'client.burstSpreadMs',
   'client.connectTimeoutS',

@@ -8,6 +8,7 @@ import type { ModelParameters } from './parameters.js';
 import type { TimelineBin } from './recorder.js';
 import { type ReplicationResult, runReplication } from './replication.js';
 import type { ResolvedSizing } from './sizing.js';
+import { balancerFor } from './balancer.js';
 
 export interface PredictInput {
   sizing: ResolvedSizing;
@@ -39,6 +40,8 @@ export interface Prediction {
     lorFeedbackMs: number;
     perConnectionRouting: boolean;
     albNodes: number;
+    /** 'alb' on AWS, 'nginx' on the local stack. */
+    balancer: 'alb' | 'nginx';
     containerMemoryMb: number;
     containerCpu: number;
     storage: string;
@@ -130,8 +133,9 @@ export function summarizeReplications(input: Omit<PredictInput, 'replications'>,
       workerClass: sizing.workerClass,
       algorithm: sizing.algorithm,
       lorFeedbackMs: sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'],
-      perConnectionRouting: params['alb.perConnectionRouting'] === 1,
-      albNodes: params['alb.nodes'],
+      perConnectionRouting: balancerFor(sizing, params).params['alb.perConnectionRouting'] === 1,
+      albNodes: balancerFor(sizing, params).params['alb.nodes'],
+      balancer: balancerFor(sizing, params).kind,
       containerMemoryMb: sizing.placement.containerMemoryMb,
       containerCpu: sizing.placement.containerCpu,
       storage: sizing.storage,

@@ -3,6 +3,7 @@ import { Scheduler } from '../sim/scheduler.js';
 import { percentileOf } from '../sim/stats/percentile.js';
 import type { Scenario } from '../scenario/types.js';
 import { LoadBalancer } from './alb.js';
+import { balancerFor } from './balancer.js';
 import { ClientPopulation } from './clients.js';
 import { EcsService } from './ecs-service.js';
 import type { FailureCause } from './exchange.js';
@@ -63,9 +64,10 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
   const scheduler = new Scheduler();
   const flow = FLOWS[scenario.flow];
   const recorder = new RunRecorder(flow.operations.map((o) => o.name));
-  const clients = new ClientPopulation(scheduler, params, flow, scenario.client, recorder, streams.stream('routing'));
+  const balancer = balancerFor(sizing, params);
+  const clients = new ClientPopulation(scheduler, balancer.params, flow, scenario.client, recorder, streams.stream('routing'));
   const lorFeedback = sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'];
-  const alb = new LoadBalancer(scheduler, params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000, streams.stream('surge'));
+  const alb = new LoadBalancer(scheduler, balancer.params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000, streams.stream('surge'));
   clients.connect(alb);
   const storage = new Storage(sizing.storage, params);
   const workingSet = repositoryWorkingSetMb(scenario.repository, params);
@@ -74,11 +76,13 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
   );
   let ecs: EcsService | null = null;
   const health = new HealthChecker(scheduler, params, streams.stream('health'), (t) => ecs?.replace(t), (t) => ecs?.healthy(t));
+  // nginx (local stack) has no health checks: nothing is taken out or replaced.
+  const watcher = balancer.healthChecks ? health : { watch: () => undefined };
   ecs = new EcsService(
     scheduler,
     params,
     alb,
-    health,
+    watcher,
     { workers: sizing.workers, workerClass: sizing.workerClass, containerMemoryMb: sizing.placement.containerMemoryMb, maxTasksPerInstance: sizing.placement.maxTasksPerInstance },
     instances,
     { scheduler, params, storage, repository: scenario.repository, serviceRng: streams.stream('service'), ioRng: streams.stream('io') },

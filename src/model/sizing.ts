@@ -17,7 +17,8 @@ export interface SizingRequest {
   tasks: number;
   workers: number;
   workerClass: WorkerClass;
-  algorithm: Algorithm;
+  /** `least_conn` (nginx) is least outstanding requests with perfect knowledge (feedback 0 ms). */
+  algorithm: Algorithm | 'least_conn';
   lorFeedbackMs?: number;
   containerMemoryMb?: number;
   /** 'efs' for AWS (default), 'local' for the local test stack. */
@@ -38,9 +39,10 @@ export interface ResolvedSizing {
 }
 
 /** Validates a sizing and places its tasks (module formula); every problem is one clear line. */
-export function resolveSizing(req: SizingRequest): ResolvedSizing {
+export function resolveSizing(input: SizingRequest): ResolvedSizing {
+  const req = input.algorithm === 'least_conn' ? { ...input, algorithm: 'least_outstanding_requests' as const, lorFeedbackMs: input.lorFeedbackMs ?? 0 } : input;
   if (!WORKER_CLASSES.includes(req.workerClass)) throw new UserError(`unknown worker class "${req.workerClass}"; use gevent or sync`);
-  if (!ALGORITHMS.includes(req.algorithm)) throw new UserError(`unknown algorithm "${req.algorithm}"; use round_robin or least_outstanding_requests`);
+  if (!(ALGORITHMS as readonly string[]).includes(req.algorithm)) throw new UserError(`unknown algorithm "${req.algorithm}"; use round_robin, least_outstanding_requests or least_conn`);
   if (!(Number.isInteger(req.tasks) && req.tasks >= 1)) throw new UserError(`--tasks must be a whole number >= 1, got ${req.tasks}`);
   if (!(Number.isInteger(req.workers) && req.workers >= 1)) throw new UserError(`--workers must be a whole number >= 1, got ${req.workers}`);
   if (req.instances !== undefined && !(Number.isInteger(req.instances) && req.instances >= 1)) {
@@ -65,7 +67,7 @@ export function resolveSizing(req: SizingRequest): ResolvedSizing {
     placement,
     workers: req.workers,
     workerClass: req.workerClass,
-    algorithm: req.algorithm,
+    algorithm: req.algorithm as Algorithm,
     lorFeedbackMs: req.algorithm === 'least_outstanding_requests' ? (req.lorFeedbackMs ?? null) : null,
     storage: req.storage ?? (custom ? 'local' : 'efs'),
     stackKind: custom ? 'local' : 'aws',

@@ -119,7 +119,15 @@ export class Workload {
       this.activeBursts--;
       if (this.activeBursts === 0) this.onBurstChange(false);
     }
-    if (next) this.scheduler.at(Math.max(this.scheduler.now, it.start + p.iterationSeconds * 1000), this.startIteration, next);
+    if (!next) return;
+    const nextStart = Math.max(this.scheduler.now, it.start + p.iterationSeconds * 1000);
+    // Like the live generator: no iteration starts at or after the duration, so the run ends with this
+    // iteration's last install instead of waiting out the pacing of one that will never start.
+    if (nextStart >= p.durationSeconds * 1000) {
+      this.generating = false;
+      return;
+    }
+    this.scheduler.at(nextStart, this.startIteration, next);
   }
 
   private checkFinished(): void {

@@ -97,7 +97,8 @@ describe('capsim validate (CLI)', () => {
       ['--tasks', '0', '--tasks: expected a whole number >= 1, got "0"'],
       ['--workers', '-2', '--workers: expected a whole number >= 1, got "-2"'],
       ['--worker-class', 'eventlet', '--worker-class: expected sync or gevent, got "eventlet"'],
-      ['--algorithm', 'random', '--algorithm: expected round_robin or least_outstanding_requests, got "random"'],
+      ['--algorithm', 'random', '--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "random"'],
+      ['--instance', 'custom', '--instance custom needs --vcpus N and --memory-gb M'],
     ];
     const runs = await Promise.all(cases.map(([flag, value]) => capsim(['validate', '--url', 'http://127.0.0.1:9/', flag, value])));
     runs.forEach((run, i) => {

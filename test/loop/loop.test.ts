@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { accuracyRow, calibrate, capsim, compareFiles, defaultMachine, type LocalSizing, type LoopLoad, measure, predictAt } from '../../bench/loop.js';
+
+/**
+ * The reduced calibrate-then-predict loop on the real local stack (the full matrix is `npm run accuracy`):
+ * one burst at 1 task x 2 sync workers is measured and calibrated on; the model then predicts 1 task x 4
+ * sync workers for the same load, which is measured and compared. Servers on core 0, generator on core 1.
+ */
+describe('calibrate on one live run, predict another sizing (local stack)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'capsim-loop-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const machine = defaultMachine();
+  const load: LoopLoad = { scenario: 'local-burst', burst: 200, durationS: 15, timeoutS: 15 };
+  const calibSizing: LocalSizing = { tasks: 1, workers: 2, workerClass: 'sync', balancing: 'round_robin' };
+  const heldOut: LocalSizing = { tasks: 1, workers: 4, workerClass: 'sync', balancing: 'round_robin' };
+
+  it('predicts the held-out sizing: P95 within 35 %, error rate within 3 points', async () => {
+    const calibSummary = await measure(calibSizing, load, machine, join(dir, 'a'));
+    const calibration = join(dir, 'calibration.json');
+    await calibrate([calibSummary], calibration, ['--replications', '3']);
+    const file = JSON.parse(readFileSync(calibration, 'utf8'));
+    expect(file.stackKind).toBe('local');
+    expect(JSON.stringify(file.runs)).toContain(calibSummary);
+
+    const prediction = await predictAt(heldOut, load, machine, calibration, join(dir, 'b-prediction.json'), 5);
+    const measured = await measure(heldOut, load, machine, join(dir, 'b'));
+    const row = accuracyRow(heldOut, 'held-out', compareFiles(prediction, measured));
+    expect(row.measured.p95).toBeGreaterThan(0);
+    expect(Math.abs(row.relativeError.p95 as number)).toBeLessThan(0.35);
+    expect(Math.abs(row.errorRatePoints)).toBeLessThan(3);
+
+    // The printed comparison is the same figures.
+    const printed = await capsim(['compare', prediction, measured]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(/P95 .* %/);
+  });
+});
