@@ -34,14 +34,34 @@ export class Redactor {
     const forms = new Set<string>([secret, encodeURIComponent(secret)]);
     if (username !== undefined) {
       const pair = `${username}:${secret}`;
-      forms.add(Buffer.from(pair).toString('base64'));
-      forms.add(Buffer.from(pair).toString('base64').replace(/=+$/, ''));
+      // The header is sent latin1-encoded; mask the UTF-8 form as well.
+      for (const encoding of ['utf8', 'latin1'] as const) {
+        const token = Buffer.from(pair, encoding).toString('base64');
+        forms.add(token);
+        forms.add(token.replace(/=+$/, ''));
+      }
       forms.add(encodeURIComponent(username) + ':' + encodeURIComponent(secret));
     }
     // Longest first so that a form containing another is masked whole.
     for (const form of [...forms].sort((a, b) => b.length - a.length)) {
       if (form.length > 0) this.patterns.push(new RegExp(escapeRegExp(form), 'g'));
     }
+  }
+
+  /**
+   * A copy of a JSON-like value with every string in it (keys included)
+   * redacted; numbers are left alone, so a short secret such as "1" can never
+   * corrupt a figure or the JSON around it.
+   */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item)) as T;
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[this.redact(key)] = this.redactDeep(item);
+      return out as T;
+    }
+    return value;
   }
 
   /** The text with URL userinfo, Basic tokens and every known secret masked. */

@@ -228,7 +228,8 @@ export async function runValidation(options: ValidationOptions, control: { signa
   }
   await recorder.close();
 
-  const summary = buildSummary({
+  // Mask every string of the summary before anything is written or returned (numbers stay intact).
+  const summary = redactor.redactDeep(buildSummary({
     profile: options.scenario.name,
     target: target.display,
     startMs,
@@ -242,8 +243,8 @@ export async function runValidation(options: ValidationOptions, control: { signa
     interruptReason,
     interruptDetail,
     abortedInFlightInstalls: load.installProblems.stopped ?? 0,
-  });
-  await writeFile(files.summary, `${redactor.redact(JSON.stringify(summary, null, 2))}\n`);
-  await writeFile(files.markdown, redactor.redact(renderSummaryMarkdown(summary)));
+  }));
+  await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(files.markdown, renderSummaryMarkdown(summary));
   return { summary, outDir, files, interrupted: interruptReason !== null, interruptReason, ...(crash ? { crash } : {}) };
 }

@@ -1,12 +1,11 @@
+import { readReplayOffsets } from '../scenario/replay-offsets.js';
 /**
  * When installs start, per load profile. burst-iterations is closed-loop (the
  * seed's loop: an iteration starts at max(previous start + period, previous
  * end) when waitForInstalls, and none starts after durationSeconds); the
  * others are open-loop lists of start offsets.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
 import type {
   BurstIterationsProfile,
   ConstantArrivalRateProfile,
@@ -76,28 +75,7 @@ function rampingOffsets(profile: RampingArrivalRateProfile): number[] {
 
 function replayOffsets(profile: ReplayProfile, scenarioSource: string | undefined): number[] {
   const file = path.resolve(scenarioSource ? path.dirname(scenarioSource) : process.cwd(), profile.file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`${file}: cannot read the replay offsets file named by profile.file`);
-  }
-  let values: unknown[];
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      values = JSON.parse(trimmed) as unknown[];
-    } catch {
-      throw new UserError(`${file}: not a valid JSON array of offsets in seconds`);
-    }
-  } else values = trimmed.split(/\s+/).filter((line) => line.length > 0);
-  return values
-    .map((value, i) => {
-      const number = Number(value);
-      if (!Number.isFinite(number) || number < 0) throw new UserError(`${file}: entry ${i + 1} is not a non-negative number of seconds`);
-      return number * profile.timeScale;
-    })
-    .sort((a, b) => a - b);
+  return readReplayOffsets(file).map((seconds) => seconds * profile.timeScale);
 }
 
 /** Start offsets (seconds) of every install of an open-loop profile. */

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { readReplayOffsets } from '../scenario/replay-offsets.js';
 import type { Uniform } from '../sim/rng.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import type { BurstIterationsProfile, LoadProfile } from '../scenario/types.js';
@@ -177,27 +176,4 @@ export function arrivalTimesMs(p: LoadProfile): number[] {
     case 'burst-iterations':
       throw new Error('burst-iterations is closed-loop: it has no arrival times');
   }
-}
-
-/** Offsets in seconds from a replay file: a JSON array or one number per line (# comments allowed). */
-export function readReplayOffsets(file: string): number[] {
-  const text = readFileSync(file, 'utf8');
-  let values: unknown[];
-  if (text.trim().startsWith('[')) {
-    try {
-      values = JSON.parse(text) as unknown[];
-    } catch (error) {
-      throw new UserError(`replay file ${file} is not a valid JSON array: ${(error as Error).message}`);
-    }
-  } else {
-    values = text
-      .split('\n')
-      .map((line) => line.replace(/#.*/, '').trim())
-      .filter((line) => line !== '')
-      .map((line) => Number(line));
-  }
-  values.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UserError(`replay file ${file}: entry ${i + 1} must be a number of seconds >= 0`);
-  });
-  return (values as number[]).slice().sort((a, b) => a - b);
 }

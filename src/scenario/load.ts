@@ -13,6 +13,7 @@ import {
   shown,
 } from '../model/data-file.js';
 import { packagePath } from '../package-root.js';
+import { readReplayOffsets } from './replay-offsets.js';
 import type { ClientBehaviour, FlowName, LoadProfile, Repository, Scenario } from './types.js';
 
 export const FLOW_NAMES: readonly FlowName[] = ['pip-root-index', 'pip-simple-index', 'seed-tool'];
@@ -103,6 +104,7 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
       const rel = requireString(p, 'file', where);
       const offsets = resolve(dirname(file), rel);
       if (!existsSync(offsets)) throw new UserError(`${where}: field "file": ${offsets} does not exist`);
+      readReplayOffsets(offsets); // a malformed file is an error now, not in the middle of a run
       return { executor, file: offsets, timeScale: requireNumber(p, 'timeScale', where, { above: 0 }) };
     }
   }

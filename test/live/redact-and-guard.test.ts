@@ -55,4 +55,21 @@ describe('url guard', () => {
       `cannot reach http://***@127.0.0.1:${port}/: connection refused`,
     );
   });
+
+  it('masks a short password in every string of a summary without touching its numbers', () => {
+    const redactor = new Redactor(['1'], 'ci');
+    const summary = { total_requests: 111, error_rate: 0.1, error_samples: ['GET http://ci:1@host/ failed: token 1'], upstream_share: { 'host:1': { share: 1 } } };
+    const masked = redactor.redactDeep(summary);
+    expect(masked.total_requests).toBe(111);
+    expect(masked.error_rate).toBe(0.1);
+    expect(JSON.stringify(masked.error_samples)).not.toMatch(/ci:1|token 1/);
+    expect(() => JSON.parse(JSON.stringify(masked))).not.toThrow();
+  });
+
+  it('masks the Basic token of a non-ASCII password as sent (latin1)', () => {
+    const redactor = new Redactor(['pässword'], 'ci');
+    const token = Buffer.from('ci:pässword', 'latin1').toString('base64');
+    expect(redactor.redact(`token=${token}`)).toBe('token=***');
+  });
 });
+

@@ -1,0 +1,42 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openLoopOffsets } from '../../src/live/schedule.js';
+import { arrivalTimesMs } from '../../src/model/workload.js';
+import { validateScenario } from '../../src/scenario/load.js';
+import { readReplayOffsets } from '../../src/scenario/replay-offsets.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'capsim-replay-'));
+
+function scenarioWith(file: string) {
+  return validateScenario(
+    {
+      name: 'replay',
+      flow: 'pip-simple-index',
+      profile: { executor: 'replay', file, timeScale: 0.5 },
+      client: { timeoutSeconds: 15, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true },
+      repository: { projects: 10, versionsPerProject: 1, wheelBytes: 1000, versionPick: 'latest' },
+    },
+    join(dir, 'scenario.json'),
+  );
+}
+
+describe('replay offsets', () => {
+  it('predict and validate read one file the same way (comments, white space, JSON)', () => {
+    writeFileSync(join(dir, 'offsets.txt'), '# CI starts\n0 0.5\n2   # a late one\n1\n');
+    expect(readReplayOffsets(join(dir, 'offsets.txt'))).toEqual([0, 0.5, 1, 2]);
+    writeFileSync(join(dir, 'offsets.json'), '[3, 1, 2]');
+    expect(readReplayOffsets(join(dir, 'offsets.json'))).toEqual([1, 2, 3]);
+    const scenario = scenarioWith('offsets.txt');
+    expect(arrivalTimesMs(scenario.profile)).toEqual([0, 250, 500, 1000]);
+    expect(openLoopOffsets(scenario.profile as never, scenario.source)).toEqual([0, 0.25, 0.5, 1]);
+  });
+
+  it('rejects a malformed or unreadable file when the scenario loads, in one line', () => {
+    writeFileSync(join(dir, 'bad.txt'), '1\nsoon\n');
+    expect(() => scenarioWith('bad.txt')).toThrow(/entry 2 must be a number of seconds/);
+    mkdirSync(join(dir, 'folder'));
+    expect(() => scenarioWith('folder')).toThrow(/cannot be read \(EISDIR\)/);
+  });
+});
