@@ -1,5 +1,5 @@
 /**
- * `npm run accuracy [-- --burst 300 --repeats 1 --out runs/accuracy --json]`: the calibrate-then-predict loop
+ * `npm run accuracy [-- --burst 300 --repeats 3 --out runs/accuracy --json]`: the calibrate-then-predict loop
  * over a small matrix of the real local stack (bench/loop.ts). Servers (gunicorn and nginx) are pinned to
  * core 0, the generator (capsim validate) to core 1; the model sees a custom 1-vCPU machine. One sizing is
  * measured and calibrated on; every other sizing is predicted from that calibration for exactly the load
@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { renderTable } from '../src/report/table.js';
 import {
   accuracyRow,
+  averageRows,
   type AccuracyRow,
   calibrate,
   compareFiles,
@@ -79,32 +80,37 @@ async function main(): Promise<void> {
   const matrix = MATRIX.slice(0, Math.max(2, only));
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
+  const repeats = Math.max(1, Number(argValue(args, '--repeats', '3')));
   const calibSizing = matrix[0];
   const dirOf = (s: LocalSizing) => join(out, sizingLabel(s).replace(/ /g, '-'));
-  log(`measuring the calibration sizing ${sizingLabel(calibSizing)} (burst ${load.burst})`);
-  const calibSummary = await measure(calibSizing, load, machine, dirOf(calibSizing));
+  // Every sizing is measured `repeats` times, the rounds interleaved so that drift of the machine
+  // spreads over all sizings; one burst's P95 varies by about +-25 % from run to run here.
+  const summaries: string[][] = matrix.map(() => []);
+  for (let round = 0; round < repeats; round++) {
+    for (const [i, sizing] of matrix.entries()) {
+      summaries[i].push(await measure(sizing, load, machine, join(dirOf(sizing), `run-${round + 1}`)));
+      log(`measured ${sizingLabel(sizing)} (round ${round + 1}/${repeats})`);
+    }
+  }
   const calibrationFile = join(out, 'calibration.json');
-  await calibrate([calibSummary], calibrationFile);
-  const method = `capsim calibrate --calibration local-stack --fit ${LOOP_FIT.join(',')}`;
+  await calibrate(summaries[0], calibrationFile);
+  const method = `capsim calibrate --calibration local-stack --fit ${LOOP_FIT.join(',')} (${repeats} runs)`;
   log(`calibrated: ${method} -> ${calibrationFile}`);
 
   const rows: AccuracyRow[] = [];
   for (const [i, sizing] of matrix.entries()) {
-    const dir = dirOf(sizing);
-    mkdirSync(dir, { recursive: true });
-    const prediction = await predictAt(sizing, load, machine, calibrationFile, join(dir, 'prediction.json'));
-    const summary = i === 0 ? calibSummary : await measure(sizing, load, machine, dir);
-    if (i > 0) log(`measured ${sizingLabel(sizing)}`);
-    rows.push(accuracyRow(sizing, i === 0 ? 'calibration' : 'held-out', compareFiles(prediction, summary)));
+    const prediction = await predictAt(sizing, load, machine, calibrationFile, join(dirOf(sizing), 'prediction.json'));
+    const role = i === 0 ? 'calibration' : 'held-out';
+    rows.push(averageRows(summaries[i].map((summary) => accuracyRow(sizing, role, compareFiles(prediction, summary)))));
   }
   const heldOut = rows.filter((r) => r.role === 'held-out');
   const p95Ok = heldOut.filter((r) => r.relativeError.p95 !== null && Math.abs(r.relativeError.p95) <= 0.25).length;
   const errOk = heldOut.filter((r) => Math.abs(r.errorRatePoints) <= 2).length;
-  const result = { load, machine, calibration: { sizing: sizingLabel(calibSizing), method, file: calibrationFile }, rows, targets: { p95Within25Pct: `${p95Ok}/${heldOut.length}`, errorWithin2Points: `${errOk}/${heldOut.length}` } };
+  const result = { load, machine, repeats, calibration: { sizing: sizingLabel(calibSizing), method, file: calibrationFile }, rows, targets: { p95Within25Pct: `${p95Ok}/${heldOut.length}`, errorWithin2Points: `${errOk}/${heldOut.length}` } };
   writeFileSync(join(out, 'accuracy.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    process.stdout.write(`load: ${load.scenario}, burst ${load.burst}, duration ${load.durationS} s, timeout ${load.timeoutS} s; servers on core ${machine.serverCpuSet}, generator on core ${machine.generatorCpuSet}\n`);
+    process.stdout.write(`load: ${load.scenario}, burst ${load.burst}, duration ${load.durationS} s, timeout ${load.timeoutS} s; servers on core ${machine.serverCpuSet}, generator on core ${machine.generatorCpuSet}; measured figures are means of ${repeats} runs\n`);
     process.stdout.write(`calibration: ${method} on ${sizingLabel(calibSizing)}\n\n${renderAccuracy(rows)}\n\n`);
     process.stdout.write(`held-out sizings with P95 within 25 %: ${p95Ok}/${heldOut.length}; error rate within 2 points: ${errOk}/${heldOut.length}\n`);
   }

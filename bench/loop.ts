@@ -165,3 +165,31 @@ export function accuracyRow(sizing: LocalSizing, role: AccuracyRow['role'], c: C
 
 export { compareFiles };
 
+
+/**
+ * One row from several measurements of one sizing: the measured figures are
+ * averaged over the repeats (single bursts on this machine vary by about
+ * +-25 % in P95 from run to run), and the errors are taken against that mean.
+ */
+export function averageRows(rows: AccuracyRow[]): AccuracyRow {
+  const mean = (values: Array<number | null>): number | null => {
+    const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+    return present.length === 0 ? null : present.reduce((a, b) => a + b, 0) / present.length;
+  };
+  const first = rows[0];
+  const measured = {
+    p50: mean(rows.map((r) => r.measured.p50)),
+    p95: mean(rows.map((r) => r.measured.p95)),
+    p99: mean(rows.map((r) => r.measured.p99)),
+    errorRate: mean(rows.map((r) => r.measured.errorRate)) ?? 0,
+  };
+  const rel = (p: number | null, m: number | null) => (p === null || m === null || m === 0 ? null : p / m - 1);
+  return {
+    sizing: first.sizing,
+    role: first.role,
+    predicted: first.predicted,
+    measured,
+    relativeError: { p50: rel(first.predicted.p50, measured.p50), p95: rel(first.predicted.p95, measured.p95), p99: rel(first.predicted.p99, measured.p99) },
+    errorRatePoints: 100 * (first.predicted.errorRate - measured.errorRate),
+  };
+}
