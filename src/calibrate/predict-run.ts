@@ -13,7 +13,7 @@
  * `meanMs`, which includes failed operations (the same when none fail).
  */
 import type { ModelParameters } from '../model/parameters.js';
-import { replicate } from '../model/predict.js';
+import { replicate } from '../model/replication.js';
 import type { ReplicationResult } from '../model/replication.js';
 import type { RunMetrics } from './metrics.js';
 import type { ObservedRun } from './run-file.js';
@@ -27,7 +27,7 @@ export interface SimulationSettings {
 export function simulateRun(run: Pick<ObservedRun, 'resolvedSizing' | 'scenario'>, params: ModelParameters, settings: SimulationSettings): ReplicationResult[] {
   const results: ReplicationResult[] = [];
   for (let r = 0; r < settings.replications; r++) {
-    results.push(replicate({ sizing: run.resolvedSizing, scenario: run.scenario, params, calibration: 'calibrate', seed: settings.seed }, r));
+    results.push(replicate({ sizing: run.resolvedSizing, scenario: run.scenario, params, seed: settings.seed }, r));
   }
   return results;
 }

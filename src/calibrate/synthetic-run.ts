@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultParameters, withOverrides } from '../model/parameters.js';
-import { replicate } from '../model/predict.js';
+import { replicate } from '../model/replication.js';
 import type { ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
 import { applyOverrides, loadScenario, type ScenarioOverrides } from '../scenario/load.js';
@@ -28,7 +28,7 @@ export interface SyntheticSpec {
 export function simulateSyntheticRun(spec: SyntheticSpec): { result: ReplicationResult; scenario: Scenario } {
   const scenario = applyOverrides(loadScenario(spec.scenario), spec.overrides);
   const params = withOverrides(defaultParameters(), spec.truth, 'truth');
-  const result = replicate({ sizing: resolveSizing(spec.sizing), scenario, params, calibration: 'truth', seed: spec.seed }, 0);
+  const result = replicate({ sizing: resolveSizing(spec.sizing), scenario, params, seed: spec.seed }, 0);
   return { result, scenario };
 }
 

@@ -14,6 +14,7 @@ import { FLOWS } from './flows.js';
 import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type RequestRecord } from './install.js';
 import { projectName, projectVersions } from './package-names.js';
 import { installsInIteration, isBurstIteration, openLoopOffsets } from './schedule.js';
+import { abortableSleep, round3 } from './abortable-sleep.js';
 
 export interface LoadOptions {
   /** Server root, ending with "/". */
@@ -59,20 +60,7 @@ export interface LoadResult {
   connectionsOpened: number;
 }
 
-function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
-const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 /** A LoadResult with nothing counted yet. */
 export function emptyLoadResult(): LoadResult {
@@ -124,6 +112,14 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     return install;
   };
   const seconds = (perf: number) => round3((perf - options.runStartPerf) / 1000);
+  /** Fills an iteration's record once all its installs have settled. */
+  const finishIteration = (record: IterationRecord, finished: Array<{ ok: boolean; firstDispatchPerf: number | null }>): void => {
+    const firsts = finished.map((install) => install.firstDispatchPerf).filter((perf): perf is number => perf !== null);
+    record.dispatch_spread_ms = firsts.length > 0 ? round3(Math.max(...firsts) - Math.min(...firsts)) : null;
+    record.installs_ok = finished.filter((install) => install.ok).length;
+    record.installs_failed = finished.length - record.installs_ok;
+    record.finished_s = seconds(performance.now());
+  };
 
   if (scenario.profile.executor === 'burst-iterations') {
     const profile: BurstIterationsProfile = scenario.profile;
@@ -133,7 +129,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     while (!options.stopSignal.aborted) {
       // No iteration starts at or after durationSeconds: do not wait for one that will not start.
       if ((nextStart - options.runStartPerf) / 1000 >= profile.durationSeconds) break;
-      await sleepUnless(nextStart - performance.now(), options.stopSignal);
+      await abortableSleep(nextStart - performance.now(), options.stopSignal);
       if (options.stopSignal.aborted) break;
       const startPerf = performance.now();
       if ((startPerf - options.runStartPerf) / 1000 >= profile.durationSeconds) break;
@@ -157,21 +153,10 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
       if (burst) options.onBurst?.({ label: `burst iteration ${index}`, iteration: index, atSeconds: record.started_s });
       const nextNominal = startPerf + profile.iterationSeconds * 1000;
       if (profile.waitForInstalls) {
-        const finished = await Promise.all(running);
-        const firsts = finished.map((install) => install.firstDispatchPerf).filter((perf): perf is number => perf !== null);
-        record.dispatch_spread_ms = firsts.length > 0 ? round3(Math.max(...firsts) - Math.min(...firsts)) : null;
-        record.installs_ok = finished.filter((install) => install.ok).length;
-        record.installs_failed = finished.length - record.installs_ok;
-        record.finished_s = seconds(performance.now());
+        finishIteration(record, await Promise.all(running));
         nextStart = Math.max(nextNominal, performance.now());
       } else {
-        void Promise.all(running).then((finished) => {
-          const firsts = finished.map((install) => install.firstDispatchPerf).filter((perf): perf is number => perf !== null);
-          record.dispatch_spread_ms = firsts.length > 0 ? round3(Math.max(...firsts) - Math.min(...firsts)) : null;
-          record.installs_ok = finished.filter((install) => install.ok).length;
-          record.installs_failed = finished.length - record.installs_ok;
-          record.finished_s = seconds(performance.now());
-        });
+        void Promise.all(running).then((finished) => finishIteration(record, finished));
         pendingIterations.push(Promise.all(running));
         nextStart = nextNominal;
       }
@@ -184,7 +169,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     let nextPoint = 0;
     const running: Array<Promise<InstallResult>> = [];
     for (const offset of offsets) {
-      await sleepUnless(options.runStartPerf + offset * 1000 - performance.now(), options.stopSignal);
+      await abortableSleep(options.runStartPerf + offset * 1000 - performance.now(), options.stopSignal);
       if (options.stopSignal.aborted) break;
       const elapsed = performance.now() - options.runStartPerf;
       if (elapsed >= nextPoint) {

@@ -14,6 +14,7 @@ import { parseIndexPage, type FileLink } from './index-page.js';
 import { compareVersions } from './package-names.js';
 import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
 import type { FlowName } from '../scenario/types.js';
+import { abortableSleep, round3 } from './abortable-sleep.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** requests' Session.max_redirects. */
@@ -108,20 +109,7 @@ export interface InstallContext {
   onOperation: (record: OperationRecord) => void;
 }
 
-const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 function pickLink(links: FileLink[], spec: InstallSpec): FileLink | null {
   const wheels = links.filter((link) => link.fileName.endsWith('.whl') && link.version !== null);
@@ -194,7 +182,7 @@ async function runOperation(
       ctx.onRequest(request);
       attempt += 1;
       const retryAfter = result.status === 503 ? retryAfterSeconds(result.retryAfter) : null;
-      await sleep(1000 * (retryAfter ?? retryBackoffSeconds(attempt, ctx.client.backoffFactorSeconds)), ctx.signal);
+      await abortableSleep(1000 * (retryAfter ?? retryBackoffSeconds(attempt, ctx.client.backoffFactorSeconds)), ctx.signal);
       continue;
     }
     if (redirect) {

@@ -49,8 +49,3 @@ export const FLOWS: Readonly<Record<FlowName, FlowDefinition>> = {
     continueAfterFailure: true,
   },
 };
-
-/** HTTP requests per install when nothing fails. */
-export function requestsPerInstall(flow: FlowName): number {
-  return FLOWS[flow].operations.reduce((n, op) => n + op.requests.length, 0);
-}

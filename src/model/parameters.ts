@@ -127,11 +127,6 @@ export function defaultParameters(): ModelParameters {
   return shipped.values;
 }
 
-export function parameterDocs(): Record<ParameterName, ParameterDoc> {
-  shipped ??= loadParameterDefaults();
-  return shipped.docs;
-}
-
 /** Defaults with `overrides` applied; every override is validated, `where` names its source. */
 export function withOverrides(base: ModelParameters, overrides: Record<string, unknown>, where: string): ModelParameters {
   const out = { ...base } as Record<ParameterName, number>;

@@ -1,4 +1,3 @@
-import { RngStreams } from '../sim/rng.js';
 import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
 import type { Scenario } from '../scenario/types.js';
 import { monthlyCost, type MonthlyCost } from '../plan/cost.js';
@@ -6,7 +5,7 @@ import type { FailureCause } from './exchange.js';
 import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
 import type { TimelineBin } from './recorder.js';
-import { type ReplicationResult, runReplication } from './replication.js';
+import { replicate, type ReplicationResult } from './replication.js';
 import type { ResolvedSizing } from './sizing.js';
 import { balancerFor } from './balancer.js';
 
@@ -70,11 +69,7 @@ export interface Prediction {
   timeline?: TimelineBin[];
 }
 
-/** Runs replication `index` of a prediction (what `plan` races on; same streams as `predict`). */
-export function replicate(input: Omit<PredictInput, 'replications'>, index: number): ReplicationResult {
-  const streams = new RngStreams(input.seed).replication(index);
-  return runReplication({ sizing: input.sizing, scenario: input.scenario, params: input.params, timeline: input.timeline && index === 0 }, streams);
-}
+export { replicate };
 
 /** Predicts a sizing under a scenario: `replications` independent runs, summarized. */
 export function predict(input: PredictInput): Prediction {

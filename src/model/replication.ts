@@ -1,4 +1,4 @@
-import type { RngStreams } from '../sim/rng.js';
+import { RngStreams } from '../sim/rng.js';
 import { Scheduler } from '../sim/scheduler.js';
 import { percentileOf } from '../sim/stats/percentile.js';
 import type { Scenario } from '../scenario/types.js';
@@ -183,4 +183,15 @@ function summarizeRun(
   };
   if (withTimeline) result.timeline = recorder.timeline();
   return result;
+}
+
+/**
+ * Replication `index` of a prediction under master seed `seed`: the streams
+ * `new RngStreams(seed).replication(index)`. `predict`, `plan` and `calibrate`
+ * all go through here, so the same sizing, seed and index give the same run.
+ * The timeline is kept for replication 0 only.
+ */
+export function replicate(input: ReplicationInput & { seed: number }, index: number): ReplicationResult {
+  const streams = new RngStreams(input.seed).replication(index);
+  return runReplication({ sizing: input.sizing, scenario: input.scenario, params: input.params, timeline: input.timeline === true && index === 0 }, streams);
 }

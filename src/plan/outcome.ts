@@ -13,20 +13,15 @@ import { checkSlo, type Slo, type SloCheck } from './slo.js';
  */
 export type CandidateStatus = 'meets' | 'misses' | 'dropped';
 
-export interface CandidateOutcome {
+/** The sizing a candidate stands for, as a prediction's `config` describes it. */
+type CandidateSizing = Pick<
+  Prediction['config'],
+  'instanceType' | 'vcpus' | 'memoryMiB' | 'instances' | 'tasks' | 'tasksPerInstance' | 'workers' | 'workerClass' | 'algorithm' | 'containerMemoryMb' | 'containerCpu'
+>;
+
+export interface CandidateOutcome extends CandidateSizing {
   index: number;
   id: string;
-  instanceType: string;
-  vcpus: number;
-  memoryMiB: number;
-  instances: number;
-  tasks: number;
-  tasksPerInstance: number[];
-  workers: number;
-  workerClass: string;
-  algorithm: string;
-  containerMemoryMb: number;
-  containerCpu: number;
   reservationMb: number;
   costPerMonthUsd: number;
   /** Replications run (the full count, or fewer when dropped). */

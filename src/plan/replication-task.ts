@@ -1,8 +1,7 @@
 import type { ModelParameters } from '../model/parameters.js';
-import { runReplication, type ReplicationResult } from '../model/replication.js';
+import { replicate, type ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
 import type { Scenario } from '../scenario/types.js';
-import { RngStreams } from '../sim/rng.js';
 
 /**
  * One unit of plan work: some replications of one sizing. Plain data only,
@@ -29,14 +28,11 @@ export interface ReplicationTaskResult {
 /**
  * Runs a task where it is called (the worker script and the one-thread
  * runner both use this). Replication r runs exactly as predict.ts
- * `replicate(input, r)` runs it (streams `new RngStreams(seed).replication(r)`,
- * no timeline), so plan figures equal `capsim predict` figures (test/plan
- * checks it); it calls runReplication directly because predict.ts pulls in
- * mathjs, whose import costs every worker thread seconds of start-up.
+ * `replicate(input, r)` from replication.ts, the function predict uses, so plan
+ * figures equal `capsim predict` figures (test/plan checks it); it imports it
+ * from replication.ts, not predict.ts, which pulls in mathjs (seconds of start-up per worker).
  */
 export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
-  const sizing = resolveSizing(task.request);
-  const input = { sizing, scenario: task.scenario, params: task.params };
-  const seeded = new RngStreams(task.seed);
-  return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => runReplication(input, seeded.replication(index))) };
+  const input = { sizing: resolveSizing(task.request), scenario: task.scenario, params: task.params, seed: task.seed };
+  return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
 }

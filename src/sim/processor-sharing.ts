@@ -27,7 +27,6 @@ export class ProcessorSharing {
   private speedFactor: number;
   private completionHandle = -1;
   private nextId = 0;
-  private readonly runnableLevel: TimeWeighted;
   private readonly usedCores: TimeWeighted;
   private readonly onCompletion = (): void => this.complete();
 
@@ -39,7 +38,6 @@ export class ProcessorSharing {
     if (!(cores > 0)) throw new RangeError(`cores must be > 0, got ${cores}`);
     this.speedFactor = speed;
     this.lastUpdate = scheduler.now;
-    this.runnableLevel = new TimeWeighted(scheduler.now);
     this.usedCores = new TimeWeighted(scheduler.now);
   }
 
@@ -60,11 +58,6 @@ export class ProcessorSharing {
   /** Core-ms of work done from the start to now (for utilization). */
   coreMsUsed(time = this.scheduler.now): number {
     return this.usedCores.integral(time);
-  }
-
-  /** Time-average number of runnable jobs up to `time`. */
-  meanRunnable(time = this.scheduler.now): number {
-    return this.runnableLevel.average(time);
   }
 
   /** Starts `work` core-ms of CPU work; `done(arg)` runs when it has been served. */
@@ -107,7 +100,6 @@ export class ProcessorSharing {
 
   private levelsChanged(): void {
     const now = this.scheduler.now;
-    this.runnableLevel.set(now, this.active);
     this.usedCores.set(now, this.speedFactor * Math.min(this.active, this.cores));
   }
 

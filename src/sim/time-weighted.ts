@@ -1,28 +1,21 @@
 /**
  * The time integral of a piecewise-constant level (jobs in system, busy
- * servers, memory in use): gives time averages such as L in Little's law, and
- * the peak.
+ * servers, memory in use): gives time averages such as L in Little's law.
  */
 export class TimeWeighted {
   private level = 0;
   private lastTime: number;
   private area = 0;
-  private peakLevel = 0;
   private readonly startTime: number;
 
   constructor(startTime = 0, initial = 0) {
     this.startTime = startTime;
     this.lastTime = startTime;
     this.level = initial;
-    this.peakLevel = initial;
   }
 
   get current(): number {
     return this.level;
-  }
-
-  get peak(): number {
-    return this.peakLevel;
   }
 
   /** Sets the level from `time` on. */
@@ -30,7 +23,6 @@ export class TimeWeighted {
     this.area += this.level * (time - this.lastTime);
     this.lastTime = time;
     this.level = level;
-    if (level > this.peakLevel) this.peakLevel = level;
   }
 
   add(time: number, delta: number): void {
