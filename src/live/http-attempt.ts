@@ -107,6 +107,13 @@ export interface AttemptRequest {
   headers: Record<string, string>;
   keepBody: boolean;
   signal?: AbortSignal;
+  /**
+   * pip's (connect, read) timeout, to the millisecond: connecting may take this long, then the
+   * request is written and no response byte for this long fails the attempt as a timeout.
+   * (undici's own headersTimeout and bodyTimeout run on a coarse timer that fires up to about a
+   * second late: a 1 s timeout waited 1.15-1.19 s in a burst.)
+   */
+  timeoutMs?: number;
 }
 
 interface ResponseHead {
@@ -159,10 +166,26 @@ export function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
     const chunks: Buffer[] | null = request.keepBody ? [] : null;
     let abortDispatch: ((reason?: Error) => void) | null = null;
     let settled = false;
+    let timedOut: Error | null = null;
+    let timer: NodeJS.Timeout | null = null;
     const onAbort = () => abortDispatch?.(Object.assign(new Error('aborted by capsim'), { code: 'UND_ERR_ABORTED' }));
+    const onTimeout = () => {
+      timer = null;
+      timedOut = Object.assign(new Error(`no response byte within ${request.timeoutMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+      // Not on a socket yet: fail now; onConnect aborts the request when undici gets to it.
+      if (abortDispatch) abortDispatch(timedOut);
+      else fail(timedOut);
+    };
+    const armTimeout = () => {
+      if (request.timeoutMs === undefined || settled) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(onTimeout, request.timeoutMs);
+    };
     const finish = (result: AttemptResult) => {
       if (settled) return;
       settled = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
       request.signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
@@ -175,19 +198,24 @@ export function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
       return;
     }
     request.signal?.addEventListener('abort', onAbort, { once: true });
+    armTimeout();
     try {
       request.client.dispatch(
         { method: 'GET', path: request.path, headers: request.headers },
         {
           onConnect(abort: (reason?: Error) => void) {
             abortDispatch = abort;
-            if (request.signal?.aborted) onAbort();
+            if (timedOut) abort(timedOut);
+            else if (request.signal?.aborted) onAbort();
+            else armTimeout(); // connected, about to write the request: the read timeout starts
           },
           onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null) {
             head = readHead(statusCode, rawHeaders);
+            armTimeout();
             return true;
           },
           onData(chunk: Buffer) {
+            armTimeout();
             bytes += chunk.length;
             if (chunks) chunks.push(chunk);
             return true;

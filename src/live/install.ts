@@ -148,7 +148,7 @@ async function runOperation(
     const sameOrigin = url.origin === ctx.base.origin;
     const headers = ctx.authorization && sameOrigin ? { ...baseHeaders, authorization: ctx.authorization } : baseHeaders;
     const { client, connectionId } = connections.clientFor(url.origin);
-    const result = await sendAttempt({ client, connectionId, path: url.pathname + url.search, headers, keepBody, signal: ctx.signal });
+    const result = await sendAttempt({ client, connectionId, path: url.pathname + url.search, headers, keepBody, signal: ctx.signal, timeoutMs: ctx.client.timeoutSeconds * 1000 });
     // Stopped by us: not a measurement (the operation's earlier requests are already on record).
     if (result.errorClass === 'aborted' || (ctx.signal.aborted && result.status === undefined)) return null;
     if (startPerf === null) {
