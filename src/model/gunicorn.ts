@@ -74,8 +74,11 @@ export class GunicornTask {
     this.memoryMb = p['memory.taskBaseMb'] + workerCount * p['memory.perWorkerMb'];
     instance.taskCount++;
     instance.changeMemory(id, this.memoryMb, this.containerExcess());
+    // A gevent worker spends more CPU on each request than a sync one (its sockets and greenlets).
+    const workerCpuMs = workerClass === 'gevent' ? p['gunicorn.geventCpuMs'] : 0;
     for (const kind of ['redirect', 'simple', 'wheel', 'health'] as RequestKind[]) {
-      const demand = serviceDemand(kind, ctx.repository, p);
+      const base = serviceDemand(kind, ctx.repository, p);
+      const demand = { ...base, cpuMs: base.cpuMs + workerCpuMs };
       const cv = p['service.cpuCv'];
       this.demands.set(kind, { demand, cpu: cv > 0 && demand.cpuMs > 0 ? new LogNormal(demand.cpuMs, cv) : null });
     }

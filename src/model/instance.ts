@@ -28,7 +28,8 @@ export interface InstanceMetrics {
 
 /**
  * One EC2 instance: its vCPUs shared by every runnable worker process
- * (processor sharing: each gets min(1, cores / runnable)); CPU credits for
+ * (processor sharing: each gets min(1, cores / runnable), less the cost of
+ * switching between them when they outnumber the cores); CPU credits for
  * burstable types (standard mode throttles to the baseline when they run out);
  * memory = OS + tasks (base + workers + requests in flight), the rest is page
  * cache; past physical memory (or a container's limit) pages go to swap, and
@@ -62,7 +63,7 @@ export class Instance {
     private readonly p: ModelParameters,
     private readonly workingSetMb: number,
   ) {
-    this.cpu = new ProcessorSharing(scheduler, type.vcpus);
+    this.cpu = new ProcessorSharing(scheduler, type.vcpus, 1, p['cpu.contentionOverhead']);
     this.blocked = new TimeWeighted(scheduler.now);
     this.memoryUsedMb = p['memory.osOverheadMb'];
     this.memAvailableMin = this.memoryAvailableMb;

@@ -18,6 +18,10 @@ export interface PsJob {
  * a virtual clock that advances at that per-job rate, so each arrival or
  * departure costs O(log n) and only one completion event is ever scheduled.
  * `speed` scales every core (CPU credit throttling, swap stalls).
+ * `contentionOverhead` (c) is the cost of time-slicing more jobs than cores:
+ * every job's work grows by the factor 1 + c x (1 - cores / n) when n > cores
+ * (context switches and caches re-warmed after each), so n equal jobs of work
+ * W on one core all finish at n W (1 + c (1 - 1/n)).
  */
 export class ProcessorSharing {
   private readonly jobs = new MinHeap<PsJob>();
@@ -34,8 +38,10 @@ export class ProcessorSharing {
     private readonly scheduler: Scheduler,
     readonly cores: number,
     speed = 1,
+    readonly contentionOverhead = 0,
   ) {
     if (!(cores > 0)) throw new RangeError(`cores must be > 0, got ${cores}`);
+    if (!(contentionOverhead >= 0)) throw new RangeError(`contentionOverhead must be >= 0, got ${contentionOverhead}`);
     this.speedFactor = speed;
     this.lastUpdate = scheduler.now;
     this.usedCores = new TimeWeighted(scheduler.now);
@@ -52,7 +58,10 @@ export class ProcessorSharing {
 
   /** Service rate each job receives now (core-ms per ms). */
   get ratePerJob(): number {
-    return this.active === 0 ? 0 : this.speedFactor * Math.min(1, this.cores / this.active);
+    if (this.active === 0) return 0;
+    if (this.active <= this.cores) return this.speedFactor;
+    const share = this.cores / this.active;
+    return (this.speedFactor * share) / (1 + this.contentionOverhead * (1 - share));
   }
 
   /** Core-ms of work done from the start to now (for utilization). */

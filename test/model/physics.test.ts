@@ -110,4 +110,22 @@ describe('stack model physics', () => {
     expect(idle.taskReplacements.mean).toBe(0);
     expect(idle.failures.http503.mean).toBe(0);
   });
+
+  it('a gevent worker adds its CPU to every request; more runnable processes than cores cost the contention overhead', () => {
+    // One local core saturated by a burst, deterministic CPU (cv 0), one worker: requests run one at a
+    // time in arrival order, so the burst lasts its total work and a gevent worker lengthens it by
+    // requests x geventCpuMs. Four sync workers time-slice the core: about 1 + c (1 - 1/4) longer.
+    const s = burstScenario({ burst: 200, duration: 15, timeout: 120, flow: 'pip-root-index', wheelBytes: 3300 });
+    const local = { instance: 'custom', vcpus: 1, memoryGiB: 8, storage: 'local' as const, tasks: 1 };
+    const p = params({ 'service.cpuCv': 0, 'gunicorn.geventCpuMs': 0.5, 'cpu.contentionOverhead': 0.2, 'client.burstSpreadMs': 0 });
+    const burstMs = (r: ReturnType<typeof run>) => r.durationSeconds.mean * 1000 - 10_000;
+    const sync = run({ ...local, workers: 1, workerClass: 'sync' }, s, p, 1);
+    const gevent = run({ ...local, workers: 1, workerClass: 'gevent' }, s, p, 1);
+    const requests = sync.httpRequests.mean - 3 * 1; // the burst's requests (the baseline install came before)
+    expect(burstMs(gevent) - burstMs(sync)).toBeCloseTo(requests * 0.5, -1);
+    const four = run({ ...local, workers: 4, workerClass: 'sync' }, s, p, 1);
+    const ratio = burstMs(four) / burstMs(sync);
+    expect(ratio).toBeGreaterThan(1 + 0.2 * 0.75 * 0.9);
+    expect(ratio).toBeLessThan(1 + 0.2 * 0.75);
+  });
 });

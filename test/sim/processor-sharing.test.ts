@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ProcessorSharing } from '../../src/sim/processor-sharing.js';
 import { Scheduler } from '../../src/sim/scheduler.js';
 
-function finishTimes(cores: number, jobs: Array<{ at: number; work: number }>, speed = 1): number[] {
+function finishTimes(cores: number, jobs: Array<{ at: number; work: number }>, speed = 1, contentionOverhead = 0): number[] {
   const s = new Scheduler();
-  const ps = new ProcessorSharing(s, cores, speed);
+  const ps = new ProcessorSharing(s, cores, speed, contentionOverhead);
   const done: number[] = new Array(jobs.length).fill(NaN);
   jobs.forEach((job, i) => s.after(job.at, () => ps.run(job.work, () => (done[i] = s.now))));
   s.run();
@@ -28,6 +28,18 @@ describe('ProcessorSharing', () => {
       { at: 0, work: 10 },
     ]);
     expect(done).toEqual([4, 10]);
+  });
+
+  it('charges the contention overhead only while jobs outnumber the cores (hand-computed)', () => {
+    // 1 core, c = 0.2. Four jobs of 3 core-ms: each runs at (1/4) / (1 + 0.2 x 3/4) = 1/4.6, all done at 13.8.
+    expect(finishTimes(1, [0, 0, 0, 0].map((at) => ({ at, work: 3 })), 1, 0.2).map((t) => Number(t.toFixed(9)))).toEqual([13.8, 13.8, 13.8, 13.8]);
+    // A: 1 ms, B: 3 ms at t=0: each at (1/2) / 1.1 until A is done at 2.2; B has 2 ms left, alone: done at 4.2.
+    const [a, b] = finishTimes(1, [{ at: 0, work: 1 }, { at: 0, work: 3 }], 1, 0.2);
+    expect(a).toBeCloseTo(2.2, 12);
+    expect(b).toBeCloseTo(4.2, 12);
+    // No more jobs than cores: no overhead.
+    expect(finishTimes(2, [{ at: 0, work: 3 }, { at: 0, work: 5 }], 1, 0.2)).toEqual([3, 5]);
+    expect(() => new ProcessorSharing(new Scheduler(), 1, 1, -0.1)).toThrow(/contentionOverhead/);
   });
 
   it('re-shares when jobs come and go (hand-computed)', () => {
