@@ -1,5 +1,5 @@
 /**
- * `npm run accuracy [-- --burst 300 --repeats 3 --out runs/accuracy --json]`: the calibrate-then-predict loop
+ * `npm run accuracy [-- --burst 500 --repeats 5 --out runs/accuracy --json --reuse]`: the calibrate-then-predict loop
  * over a small matrix of the real local stack (bench/loop.ts). Servers (gunicorn and nginx) are pinned to
  * core 0, the generator (capsim validate) to core 1; the model sees a custom 1-vCPU machine. One sizing is
  * measured and calibrated on; every other sizing is predicted from that calibration for exactly the load
@@ -7,7 +7,7 @@
  * rate, relative errors) and writes OUT/accuracy.json. Targets: P95 within 25 %, error rate within 2 points
  * on every held-out sizing. Not a test: it prints figures.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderTable } from '../src/report/table.js';
 import {
@@ -47,12 +47,13 @@ const ms = (x: number | null) => (x === null ? '-' : String(Math.round(x)));
 
 export function renderAccuracy(rows: AccuracyRow[]): string {
   return renderTable(
-    ['sizing', 'role', 'P50 pred/meas', 'P95 pred/meas', 'P99 pred/meas', 'err % pred/meas', 'P50 err', 'P95 err', 'P99 err', 'err pts'],
+    ['sizing', 'role', 'P50 pred/meas', 'P95 pred/meas', 'P95 meas 95 % CI', 'P99 pred/meas', 'err % pred/meas', 'P50 err', 'P95 err', 'P99 err', 'err pts'],
     rows.map((r) => [
       r.sizing,
       r.role,
       `${ms(r.predicted.p50)}/${ms(r.measured.p50)}`,
       `${ms(r.predicted.p95)}/${ms(r.measured.p95)}`,
+      r.measuredP95Ci === null ? '-' : `${ms(r.measuredP95Ci.low)}-${ms(r.measuredP95Ci.high)}`,
       `${ms(r.predicted.p99)}/${ms(r.measured.p99)}`,
       `${(100 * r.predicted.errorRate).toFixed(2)}/${(100 * r.measured.errorRate).toFixed(2)}`,
       pct(r.relativeError.p50),
@@ -60,7 +61,7 @@ export function renderAccuracy(rows: AccuracyRow[]): string {
       pct(r.relativeError.p99),
       `${r.errorRatePoints >= 0 ? '+' : ''}${r.errorRatePoints.toFixed(2)}`,
     ]),
-    [false, false, true, true, true, true, true, true, true, true],
+    [false, false, true, true, true, true, true, true, true, true, true],
   );
 }
 
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const load: LoopLoad = {
     scenario: argValue(args, '--scenario', 'local-burst'),
-    burst: Number(argValue(args, '--burst', '300')),
+    burst: Number(argValue(args, '--burst', '500')),
     durationS: Number(argValue(args, '--duration', '15')),
     timeoutS: Number(argValue(args, '--timeout-s', '15')),
   };
@@ -80,15 +81,24 @@ async function main(): Promise<void> {
   const matrix = MATRIX.slice(0, Math.max(2, only));
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
-  const repeats = Math.max(1, Number(argValue(args, '--repeats', '3')));
+  const repeats = Math.max(1, Number(argValue(args, '--repeats', '5')));
   const calibSizing = matrix[0];
   const dirOf = (s: LocalSizing) => join(out, sizingLabel(s).replace(/ /g, '-'));
   // Every sizing is measured `repeats` times, the rounds interleaved so that drift of the machine
-  // spreads over all sizings; one burst's P95 varies by about +-25 % from run to run here.
+  // spreads over all sizings: this machine's cores change speed by +-25 % from second to second
+  // (a fixed CPU loop), so one burst's P95 varies by about +-15 % from run to run.
+  // --reuse: judge a changed model against the runs already measured in OUT (same load), measuring nothing.
+  const reuse = args.includes('--reuse');
   const summaries: string[][] = matrix.map(() => []);
   for (let round = 0; round < repeats; round++) {
     for (const [i, sizing] of matrix.entries()) {
-      summaries[i].push(await measure(sizing, load, machine, join(dirOf(sizing), `run-${round + 1}`)));
+      const dir = join(dirOf(sizing), `run-${round + 1}`);
+      if (reuse) {
+        if (!existsSync(join(dir, 'summary.json'))) throw new Error(`--reuse: ${join(dir, 'summary.json')} does not exist (measure with the same --out, --repeats and load first)`);
+        summaries[i].push(join(dir, 'summary.json'));
+        continue;
+      }
+      summaries[i].push(await measure(sizing, load, machine, dir));
       log(`measured ${sizingLabel(sizing)} (round ${round + 1}/${repeats})`);
     }
   }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '../test/stack/stack.js';
 import { compareFiles, type Comparison } from '../src/report/compare.js';
+import { confidenceInterval } from '../src/sim/stats/interval.js';
 
 export const repoRoot = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url));
 
@@ -148,6 +149,9 @@ export interface AccuracyRow {
   relativeError: { p50: number | null; p95: number | null; p99: number | null };
   /** predicted - measured error rate, percentage points. */
   errorRatePoints: number;
+  /** Measured P95 of each run and the 95 % interval of their mean (several runs of one sizing), ms. */
+  measuredP95Runs: number[];
+  measuredP95Ci: { low: number; high: number } | null;
 }
 
 export function accuracyRow(sizing: LocalSizing, role: AccuracyRow['role'], c: Comparison): AccuracyRow {
@@ -160,6 +164,8 @@ export function accuracyRow(sizing: LocalSizing, role: AccuracyRow['role'], c: C
     measured: { p50: get('P50').measured, p95: get('P95').measured, p99: get('P99').measured, errorRate: er.measured ?? 0 },
     relativeError: { p50: get('P50').relativeError, p95: get('P95').relativeError, p99: get('P99').relativeError },
     errorRatePoints: er.difference ?? 0,
+    measuredP95Runs: get('P95').measured === null ? [] : [get('P95').measured!],
+    measuredP95Ci: null,
   };
 }
 
@@ -184,6 +190,8 @@ export function averageRows(rows: AccuracyRow[]): AccuracyRow {
     errorRate: mean(rows.map((r) => r.measured.errorRate)) ?? 0,
   };
   const rel = (p: number | null, m: number | null) => (p === null || m === null || m === 0 ? null : p / m - 1);
+  const p95Runs = rows.flatMap((r) => r.measuredP95Runs);
+  const p95Interval = confidenceInterval(p95Runs);
   return {
     sizing: first.sizing,
     role: first.role,
@@ -191,5 +199,7 @@ export function averageRows(rows: AccuracyRow[]): AccuracyRow {
     measured,
     relativeError: { p50: rel(first.predicted.p50, measured.p50), p95: rel(first.predicted.p95, measured.p95), p99: rel(first.predicted.p99, measured.p99) },
     errorRatePoints: 100 * (first.predicted.errorRate - measured.errorRate),
+    measuredP95Runs: p95Runs,
+    measuredP95Ci: p95Runs.length > 1 ? { low: p95Interval.ciLow, high: p95Interval.ciHigh } : null,
   };
 }
