@@ -36,6 +36,8 @@ export class ClientPopulation implements AlbClientSide {
   private readonly timeoutMs: number;
   private readonly retryStatuses: Set<number>;
   private alb!: LoadBalancer;
+  /** No response is read before this time: the generator is still dispatching a burst. */
+  private readingFrom = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -53,6 +55,15 @@ export class ClientPopulation implements AlbClientSide {
 
   connect(alb: LoadBalancer): void {
     this.alb = alb;
+  }
+
+  /**
+   * A burst of `installs` starts. A generator that starts them all from one event loop (capsim validate)
+   * reads no response until it has dispatched every one: client.burstDispatchMsPerInstall x installs.
+   * Separate pip processes (the default, 0) read theirs at once.
+   */
+  burstStarted(installs: number): void {
+    this.readingFrom = Math.max(this.readingFrom, this.scheduler.now + installs * this.p['client.burstDispatchMsPerInstall']);
   }
 
   /** Starts one install; `onDone(arg)` runs when it has finished (however it ended). */
@@ -111,6 +122,10 @@ export class ClientPopulation implements AlbClientSide {
   }
 
   private readonly receive = (ex: Exchange): void => {
+    if (this.scheduler.now < this.readingFrom) {
+      this.scheduler.at(this.readingFrom, this.receive, ex);
+      return;
+    }
     const install = ex.owner as Install;
     if (install.current !== ex) return; // the client already gave up on it
     install.current = null;

@@ -52,6 +52,7 @@ export const PARAMETER_NAMES = [
   'nginx.proxyReadTimeoutS',
   'client.rttMs',
   'client.burstSpreadMs',
+  'client.burstDispatchMsPerInstall',
   'client.connectTimeoutS',
 ] as const;
 

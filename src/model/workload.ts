@@ -6,6 +6,8 @@ import type { BurstIterationsProfile, LoadProfile } from '../scenario/types.js';
 /** What the workload drives: something that runs installs, and a flag for burst periods. */
 export interface InstallRunner {
   startInstall(onDone: (arg: any) => void, arg: unknown): void;
+  /** A burst of `installs` starts now (before its installs are launched). */
+  burstStarted(installs: number): void;
 }
 
 interface Iteration {
@@ -86,6 +88,7 @@ export class Workload {
       this.bursts++;
       this.activeBursts++;
       this.onBurstChange(true);
+      this.runner.burstStarted(count);
     }
     for (let i = 0; i < count; i++) {
       this.outstanding++;
