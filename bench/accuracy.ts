@@ -1,5 +1,5 @@
 /**
- * `npm run accuracy [-- --burst 500 --repeats 5 --out runs/accuracy --json --reuse]`: the calibrate-then-predict loop
+ * `npm run accuracy [-- --burst 500 --repeats 5 --out runs/accuracy --json --reuse --calibration FILE]`: the calibrate-then-predict loop
  * over a small matrix of the real local stack (bench/loop.ts). Servers (gunicorn and nginx) are pinned to
  * core 0, the generator (capsim validate) to core 1; the model sees a custom 1-vCPU machine. One sizing is
  * measured and calibrated on; every other sizing is predicted from that calibration for exactly the load
@@ -102,26 +102,28 @@ async function main(): Promise<void> {
       log(`measured ${sizingLabel(sizing)} (round ${round + 1}/${repeats})`);
     }
   }
-  const calibrationFile = join(out, 'calibration.json');
-  await calibrate(summaries[0], calibrationFile);
-  const method = `capsim calibrate --calibration local-stack --fit ${LOOP_FIT.join(',')} (${repeats} runs)`;
-  log(`calibrated: ${method} -> ${calibrationFile}`);
+  // --calibration FILE: predict from a calibration made elsewhere (say, on runs of another load) instead of fitting here.
+  const given = argValue(args, '--calibration', '');
+  const calibrationFile = given === '' ? join(out, 'calibration.json') : resolve(given);
+  if (given === '') await calibrate(summaries[0], calibrationFile);
+  const method = given === '' ? `capsim calibrate --calibration local-stack --fit ${LOOP_FIT.join(',')} (${repeats} runs)` : `given: ${calibrationFile}`;
+  log(`calibration: ${method} -> ${calibrationFile}`);
 
   const rows: AccuracyRow[] = [];
   for (const [i, sizing] of matrix.entries()) {
     const prediction = await predictAt(sizing, load, machine, calibrationFile, join(dirOf(sizing), 'prediction.json'));
-    const role = i === 0 ? 'calibration' : 'held-out';
+    const role = i === 0 && given === '' ? 'calibration' : 'held-out';
     rows.push(averageRows(summaries[i].map((summary) => accuracyRow(sizing, role, compareFiles(prediction, summary)))));
   }
   const heldOut = rows.filter((r) => r.role === 'held-out');
   const p95Ok = heldOut.filter((r) => r.relativeError.p95 !== null && Math.abs(r.relativeError.p95) <= 0.25).length;
   const errOk = heldOut.filter((r) => Math.abs(r.errorRatePoints) <= 2).length;
-  const result = { load, machine, repeats, calibration: { sizing: sizingLabel(calibSizing), method, file: calibrationFile }, rows, targets: { p95Within25Pct: `${p95Ok}/${heldOut.length}`, errorWithin2Points: `${errOk}/${heldOut.length}` } };
+  const result = { load, machine, repeats, calibration: { sizing: given === '' ? sizingLabel(calibSizing) : null, method, file: calibrationFile }, rows, targets: { p95Within25Pct: `${p95Ok}/${heldOut.length}`, errorWithin2Points: `${errOk}/${heldOut.length}` } };
   writeFileSync(join(out, 'accuracy.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     process.stdout.write(`load: ${load.scenario}, burst ${load.burst}, duration ${load.durationS} s, timeout ${load.timeoutS} s; servers on core ${machine.serverCpuSet}, generator on core ${machine.generatorCpuSet}; measured figures are means of ${repeats} runs\n`);
-    process.stdout.write(`calibration: ${method} on ${sizingLabel(calibSizing)}\n\n${renderAccuracy(rows)}\n\n`);
+    process.stdout.write(`calibration: ${given === '' ? `${method} on ${sizingLabel(calibSizing)}` : method}\n\n${renderAccuracy(rows)}\n\n`);
     process.stdout.write(`held-out sizings with P95 within 25 %: ${p95Ok}/${heldOut.length}; error rate within 2 points: ${errOk}/${heldOut.length}\n`);
   }
 }

@@ -200,6 +200,6 @@ export function averageRows(rows: AccuracyRow[]): AccuracyRow {
     relativeError: { p50: rel(first.predicted.p50, measured.p50), p95: rel(first.predicted.p95, measured.p95), p99: rel(first.predicted.p99, measured.p99) },
     errorRatePoints: 100 * (first.predicted.errorRate - measured.errorRate),
     measuredP95Runs: p95Runs,
-    measuredP95Ci: p95Runs.length > 1 ? { low: p95Interval.ciLow, high: p95Interval.ciHigh } : null,
+    measuredP95Ci: p95Runs.length > 1 ? { low: Math.max(0, p95Interval.ciLow), high: p95Interval.ciHigh } : null,
   };
 }
