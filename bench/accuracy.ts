@@ -7,7 +7,7 @@
  * rate, relative errors) and writes OUT/accuracy.json. Targets: P95 within 25 %, error rate within 2 points
  * on every held-out sizing. Not a test: it prints figures.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderTable } from '../src/report/table.js';
 import {
@@ -65,6 +65,17 @@ export function renderAccuracy(rows: AccuracyRow[]): string {
   );
 }
 
+/** A run already measured, checked to have applied `load` (--reuse must not judge a model on another load's runs). */
+function reusableSummary(file: string, load: LoopLoad): string {
+  if (!existsSync(file)) throw new Error(`--reuse: ${file} does not exist (measure with the same --out, --repeats and load first)`);
+  const s = JSON.parse(readFileSync(file, 'utf8')) as { scenario?: { name?: string; profile?: { burstInstalls?: number; durationSeconds?: number }; client?: { timeoutSeconds?: number } } };
+  const applied = { scenario: s.scenario?.name, burst: s.scenario?.profile?.burstInstalls, durationS: s.scenario?.profile?.durationSeconds, timeoutS: s.scenario?.client?.timeoutSeconds };
+  for (const key of Object.keys(applied) as Array<keyof typeof applied>) {
+    if (applied[key] !== load[key]) throw new Error(`--reuse: ${file} applied ${key} ${String(applied[key])}, not ${String(load[key])}`);
+  }
+  return file;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const load: LoopLoad = {
@@ -94,8 +105,7 @@ async function main(): Promise<void> {
     for (const [i, sizing] of matrix.entries()) {
       const dir = join(dirOf(sizing), `run-${round + 1}`);
       if (reuse) {
-        if (!existsSync(join(dir, 'summary.json'))) throw new Error(`--reuse: ${join(dir, 'summary.json')} does not exist (measure with the same --out, --repeats and load first)`);
-        summaries[i].push(join(dir, 'summary.json'));
+        summaries[i].push(reusableSummary(join(dir, 'summary.json'), load));
         continue;
       }
       summaries[i].push(await measure(sizing, load, machine, dir));
@@ -104,26 +114,27 @@ async function main(): Promise<void> {
   }
   // --calibration FILE: predict from a calibration made elsewhere (say, on runs of another load) instead of fitting here.
   const given = argValue(args, '--calibration', '');
-  const calibrationFile = given === '' ? join(out, 'calibration.json') : resolve(given);
-  if (given === '') await calibrate(summaries[0], calibrationFile);
-  const method = given === '' ? `capsim calibrate --calibration local-stack --fit ${LOOP_FIT.join(',')} (${repeats} runs)` : `given: ${calibrationFile}`;
+  const fitHere = given === '';
+  const calibrationFile = fitHere ? join(out, 'calibration.json') : resolve(given);
+  if (fitHere) await calibrate(summaries[0], calibrationFile);
+  const method = fitHere ? `capsim calibrate --calibration local-stack --fit ${LOOP_FIT.join(',')} (${repeats} runs)` : `given: ${calibrationFile}`;
   log(`calibration: ${method} -> ${calibrationFile}`);
 
   const rows: AccuracyRow[] = [];
   for (const [i, sizing] of matrix.entries()) {
     const prediction = await predictAt(sizing, load, machine, calibrationFile, join(dirOf(sizing), 'prediction.json'));
-    const role = i === 0 && given === '' ? 'calibration' : 'held-out';
+    const role = i === 0 && fitHere ? 'calibration' : 'held-out';
     rows.push(averageRows(summaries[i].map((summary) => accuracyRow(sizing, role, compareFiles(prediction, summary)))));
   }
   const heldOut = rows.filter((r) => r.role === 'held-out');
   const p95Ok = heldOut.filter((r) => r.relativeError.p95 !== null && Math.abs(r.relativeError.p95) <= 0.25).length;
   const errOk = heldOut.filter((r) => Math.abs(r.errorRatePoints) <= 2).length;
-  const result = { load, machine, repeats, calibration: { sizing: given === '' ? sizingLabel(calibSizing) : null, method, file: calibrationFile }, rows, targets: { p95Within25Pct: `${p95Ok}/${heldOut.length}`, errorWithin2Points: `${errOk}/${heldOut.length}` } };
+  const result = { load, machine, repeats, calibration: { sizing: fitHere ? sizingLabel(calibSizing) : null, method, file: calibrationFile }, rows, targets: { p95Within25Pct: `${p95Ok}/${heldOut.length}`, errorWithin2Points: `${errOk}/${heldOut.length}` } };
   writeFileSync(join(out, 'accuracy.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     process.stdout.write(`load: ${load.scenario}, burst ${load.burst}, duration ${load.durationS} s, timeout ${load.timeoutS} s; servers on core ${machine.serverCpuSet}, generator on core ${machine.generatorCpuSet}; measured figures are means of ${repeats} runs\n`);
-    process.stdout.write(`calibration: ${given === '' ? `${method} on ${sizingLabel(calibSizing)}` : method}\n\n${renderAccuracy(rows)}\n\n`);
+    process.stdout.write(`calibration: ${fitHere ? `${method} on ${sizingLabel(calibSizing)}` : method}\n\n${renderAccuracy(rows)}\n\n`);
     process.stdout.write(`held-out sizings with P95 within 25 %: ${p95Ok}/${heldOut.length}; error rate within 2 points: ${errOk}/${heldOut.length}\n`);
   }
 }

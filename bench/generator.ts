@@ -129,11 +129,12 @@ async function runGenerator(url: string, clients: number, seconds: number, recor
   const end = start + seconds * 1000;
   let completedInWindow = 0;
   const client = async (id: number) => {
-    const connections = new InstallConnections(counter, 15_000);
+    const timeoutMs = 15_000; // validate's default --timeout-s, timed by sendAttempt as in a run
+    const connections = new InstallConnections(counter, timeoutMs);
     const { client: http, connectionId } = connections.clientFor(base.origin);
     let n = 0;
     while (performance.now() < end) {
-      const result = await sendAttempt({ client: http, connectionId, path: '/', headers, keepBody: false });
+      const result = await sendAttempt({ client: http, connectionId, path: '/', headers, keepBody: false, timeoutMs });
       const record: RequestRecord = {
         time: new Date().toISOString(),
         t: (result.startPerf - start) / 1000,

@@ -65,6 +65,18 @@ export class InstallConnections {
     return { client: found.client, connectionId: () => found.current };
   }
 
+  /**
+   * Drops the origin's client and its connection attempt: the next request connects afresh (what
+   * requests does with a connection it timed out on). An attempt that timed out while connecting is
+   * still queued on its client, where it would hold up, or fail, the retry.
+   */
+  discard(origin: string): void {
+    const entry = this.byOrigin.get(origin);
+    if (!entry) return;
+    this.byOrigin.delete(origin);
+    entry.client.destroy().catch(() => undefined);
+  }
+
   /** Closes every connection (what the end of a pip process does). */
   async close(): Promise<void> {
     const clients = [...this.byOrigin.values()].map((entry) => entry.client);

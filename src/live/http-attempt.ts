@@ -171,15 +171,19 @@ export function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
     const onAbort = () => abortDispatch?.(Object.assign(new Error('aborted by capsim'), { code: 'UND_ERR_ABORTED' }));
     const onTimeout = () => {
       timer = null;
-      timedOut = Object.assign(new Error(`no response byte within ${request.timeoutMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' });
-      // Not on a socket yet: fail now; onConnect aborts the request when undici gets to it.
-      if (abortDispatch) abortDispatch(timedOut);
-      else fail(timedOut);
+      if (abortDispatch) {
+        timedOut = Object.assign(new Error(`no response byte within ${request.timeoutMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+        abortDispatch(timedOut);
+      } else {
+        // Still connecting: fail now; the caller discards this client (see InstallConnections.discard).
+        timedOut = Object.assign(new Error(`not connected within ${request.timeoutMs} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' });
+        fail(timedOut);
+      }
     };
     const armTimeout = () => {
       if (request.timeoutMs === undefined || settled) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(onTimeout, request.timeoutMs);
+      if (timer) timer.refresh();
+      else timer = setTimeout(onTimeout, request.timeoutMs);
     };
     const finish = (result: AttemptResult) => {
       if (settled) return;

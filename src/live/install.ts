@@ -156,6 +156,7 @@ async function runOperation(
       onFirstDispatch(startPerf);
     }
     httpRequests += 1;
+    if (result.errorClass === 'connect_timeout') connections.discard(url.origin);
     const retry = attempt < ctx.client.retries && isRetryable(result, ctx.client.retryStatuses);
     const redirect =
       !retry && result.status !== undefined && REDIRECT_STATUSES.has(result.status) && result.location !== undefined && hop < MAX_REDIRECTS;

@@ -14,7 +14,8 @@ export interface PsJob {
 
 /**
  * Egalitarian processor sharing over `cores` cores: with n runnable jobs each
- * progresses at speed x min(1, cores / n) (work in core-ms). Implemented with
+ * progresses at speed x min(1, cores / n) (work in core-ms), less the
+ * contention overhead below. Implemented with
  * a virtual clock that advances at that per-job rate, so each arrival or
  * departure costs O(log n) and only one completion event is ever scheduled.
  * `speed` scales every core (CPU credit throttling, swap stalls).
@@ -64,7 +65,7 @@ export class ProcessorSharing {
     return (this.speedFactor * share) / (1 + this.contentionOverhead * (1 - share));
   }
 
-  /** Core-ms of work done from the start to now (for utilization). */
+  /** Core-ms the cores were busy from the start to now (for utilization; includes the contention overhead). */
   coreMsUsed(time = this.scheduler.now): number {
     return this.usedCores.integral(time);
   }

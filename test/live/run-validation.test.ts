@@ -135,15 +135,15 @@ describe('runValidation against a loopback index', () => {
     expect(s.timeline.reduce((sum, second) => sum + second.timeouts, 0)).toBe(2);
   });
 
-  it('times out at the timeout itself, like pip, also past the 1 s where undici switches to its coarse timer', async () => {
+  it('times out at the timeout itself, like pip, not on undici\'s coarse 499 ms timer', async () => {
     const server = await index({ fault: (p) => (p.startsWith('/packages/') ? 'hang' : undefined) });
     const options = base(server, { scenario: oneBurst('pip-simple-index', 2, { timeoutSeconds: 1.2 }) });
     await runValidation(options);
     const timedOut = readRequests(options.outDir).filter((r) => r.error_class === 'timeout');
     expect(timedOut).toHaveLength(2);
-    // undici's headersTimeout alone fired at 1.48 s here (its timer for delays over 1 s ticks every 499 ms).
+    // undici's headersTimeout alone fired at 1.48 s here (its timeouts run on a timer that ticks every 499 ms).
     for (const r of timedOut) {
-      expect(r.latency_ms).toBeGreaterThanOrEqual(1200);
+      expect(r.latency_ms).toBeGreaterThan(1195); // node timers may fire a fraction of a ms early on the perf clock
       expect(r.latency_ms).toBeLessThan(1300);
     }
   });

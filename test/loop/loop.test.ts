@@ -39,7 +39,7 @@ describe('calibrate on one live run, predict another sizing (local stack)', () =
     expect(Math.abs(row.relativeError.p95 as number)).toBeLessThan(0.35);
     expect(Math.abs(row.errorRatePoints)).toBeLessThan(3);
 
-    // The printed comparison is the same figures.
+    // `capsim compare` prints the comparison for one held-out run.
     const printed = await capsim(['compare', prediction, heldOutSummaries[0]]);
     expect(printed.code).toBe(0);
     expect(printed.stdout).toMatch(/P95 .* %/);
