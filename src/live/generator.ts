@@ -156,8 +156,9 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
         finishIteration(record, await Promise.all(running));
         nextStart = Math.max(nextNominal, performance.now());
       } else {
-        void Promise.all(running).then((finished) => finishIteration(record, finished));
-        pendingIterations.push(Promise.all(running));
+        const finishing = Promise.all(running);
+        void finishing.then((finished) => finishIteration(record, finished));
+        pendingIterations.push(finishing);
         nextStart = nextNominal;
       }
       index += 1;

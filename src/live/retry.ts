@@ -7,11 +7,8 @@
  * F = 0.25), or the Retry-After of a 503.
  */
 
-/** Seconds urllib3 sleeps before retry number `retry` (1-based). */
-export function retryBackoffSeconds(retry: number, backoffFactorSeconds: number): number {
-  if (retry <= 1) return 0;
-  return Math.min(120, backoffFactorSeconds * 2 ** (retry - 1));
-}
+/** Seconds urllib3 sleeps before retry number `retry` (1-based); shared with the model's clients. */
+export { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 
 /** Error classes urllib3 retries for a GET (connect and read errors). */
 const RETRYABLE_ERRORS = new Set(['timeout', 'connect_timeout', 'connection_refused', 'connection_reset', 'dns']);

@@ -1,5 +1,6 @@
 import type { Uniform } from '../sim/rng.js';
 import type { Scheduler } from '../sim/scheduler.js';
+import { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { AlbClientSide, LoadBalancer } from './alb.js';
 import { type ClientConnection, type Exchange, type FailureCause, newExchange } from './exchange.js';
@@ -26,7 +27,7 @@ interface Install {
  * at a time on its connection (kept alive across requests when the scenario
  * says so), follows the 303, gives up on a request at the client timeout, and
  * retries like pip (urllib3: connection errors, timeouts and the listed
- * statuses; sleep 0 before the first retry, then factor x 2^(n-1)).
+ * statuses; sleep 0 before the first retry, then factor x 2^(n-1), at most 120 s).
  */
 export class ClientPopulation implements AlbClientSide {
   private nextExchangeId = 0;
@@ -161,8 +162,7 @@ export class ClientPopulation implements AlbClientSide {
   private failed(install: Install, cause: FailureCause, retryable: boolean): void {
     if (retryable && install.attempt < this.client.retries) {
       install.attempt++;
-      const backoffS = install.attempt <= 1 ? 0 : this.client.backoffFactorSeconds * 2 ** (install.attempt - 1);
-      this.scheduler.after(backoffS * 1000, this.retry, install);
+      this.scheduler.after(retryBackoffSeconds(install.attempt, this.client.backoffFactorSeconds) * 1000, this.retry, install);
       return;
     }
     this.operationDone(install, false, cause);

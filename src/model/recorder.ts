@@ -20,7 +20,6 @@ export class RunRecorder {
   private opIndex: number[] = [];
   private opOk: boolean[] = [];
   private opLatency: number[] = [];
-  private opStart: number[] = [];
   readonly failures: Record<FailureCause, number> = { clientTimeout: 0, connectionError: 0, http502: 0, http503: 0, http504: 0, httpOther: 0 };
   /** 5xx responses received by clients (every attempt, retries included). */
   http5xx = 0;
@@ -42,7 +41,6 @@ export class RunRecorder {
     this.opIndex.push(index);
     this.opOk.push(ok);
     this.opLatency.push(endTime - startTime);
-    this.opStart.push(startTime);
     if (!ok && cause) this.failures[cause]++;
     if (endTime > this.lastEventTime) this.lastEventTime = endTime;
   }

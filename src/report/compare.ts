@@ -33,19 +33,8 @@ export interface Comparison {
   metrics: ComparedMetric[];
 }
 
-/** The figures of a prediction the comparison reads (means over replications). */
-export interface PredictedFigures {
-  errorRate: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  operations: number;
-  throughput: number;
-  perOperationMeanMs: Record<string, number>;
-}
-
-/** The figures of a measured run the comparison reads. */
-export interface MeasuredFigures {
+/** The figures the comparison reads, from a prediction (means over replications) or from a measured run. */
+export interface ComparedFigures {
   errorRate: number;
   p50: number | null;
   p95: number | null;
@@ -71,7 +60,7 @@ function meanOf(obj: JsonObject, key: string, where: string): number | null {
 }
 
 /** Reads the figures of a `capsim predict --json` output. */
-export function predictedFigures(raw: unknown, where: string): PredictedFigures {
+export function predictedFigures(raw: unknown, where: string): ComparedFigures {
   const root = expectObject(raw, where);
   if (!('latencyMs' in root) || !('errorRate' in root) || !('config' in root)) {
     throw new UserError(`${where}: not a capsim predict --json output (no "config", "errorRate" and "latencyMs" fields)`);
@@ -95,7 +84,7 @@ export function predictedFigures(raw: unknown, where: string): PredictedFigures 
 }
 
 /** Reads the figures of a `capsim validate` summary.json (or the seed tool's summary). */
-export function measuredFigures(raw: unknown, where: string): MeasuredFigures {
+export function measuredFigures(raw: unknown, where: string): ComparedFigures {
   const root = expectObject(raw, where);
   if (!('error_rate' in root) || !('total_requests' in root)) {
     throw new UserError(`${where}: not a run summary (no "error_rate" and "total_requests" fields; give validate's summary.json)`);
@@ -133,7 +122,7 @@ function metric(name: string, unit: string, predicted: number | null, measured: 
 }
 
 /** Compares the figures metric by metric. */
-export function compareFigures(p: PredictedFigures, m: MeasuredFigures): ComparedMetric[] {
+export function compareFigures(p: ComparedFigures, m: ComparedFigures): ComparedMetric[] {
   const rows = [
     metric('error rate', 'points', p.errorRate, m.errorRate, 100),
     metric('P50', 'ms', p.p50, m.p50),

@@ -117,24 +117,17 @@ export function parseHostSections(
       outKiBPerSecondMax: vmstat.max.so,
     };
   }
-  if (mpstat) {
-    parsed.detail.mpstat = mpstat;
+  if (mpstat) parsed.detail.mpstat = mpstat;
+  // mpstat's CPU split when it ran, else vmstat's.
+  const cpu = mpstat ? { figures: mpstat, source: 'mpstat' as const } : vmstat ? { figures: vmstat, source: 'vmstat' as const } : null;
+  if (cpu) {
     parsed.cpu = {
-      user: mpstat.cpuUserPercent,
-      system: mpstat.cpuSystemPercent,
-      iowait: mpstat.cpuIowaitPercent,
-      idle: mpstat.cpuIdlePercent,
-      steal: mpstat.cpuStealPercent,
-      source: 'mpstat',
-    };
-  } else if (vmstat) {
-    parsed.cpu = {
-      user: vmstat.cpuUserPercent,
-      system: vmstat.cpuSystemPercent,
-      iowait: vmstat.cpuIowaitPercent,
-      idle: vmstat.cpuIdlePercent,
-      steal: vmstat.cpuStealPercent,
-      source: 'vmstat',
+      user: cpu.figures.cpuUserPercent,
+      system: cpu.figures.cpuSystemPercent,
+      iowait: cpu.figures.cpuIowaitPercent,
+      idle: cpu.figures.cpuIdlePercent,
+      steal: cpu.figures.cpuStealPercent,
+      source: cpu.source,
     };
   }
   if (free) {
