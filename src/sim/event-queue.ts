@@ -61,7 +61,11 @@ export class EventQueue implements SimjsEventQueue {
     return order;
   }
 
-  /** Cancels a scheduled event by its handle; a no-op if it already ran. */
+  /**
+   * Cancels a pending event by its handle (negative handles are ignored). A handle must not be
+   * cancelled after its event ran: the queue cannot tell, and keeps the handle until it next empties
+   * (callers set their handle to -1 when it fires).
+   */
   cancel(handle: number): void {
     if (handle >= 0) this.cancelledOrders.add(handle);
   }
@@ -96,6 +100,8 @@ export class EventQueue implements SimjsEventQueue {
     if (last === 0) {
       callbacks[0] = undefined as unknown as EventCallback;
       args[0] = undefined;
+      // Nothing is pending: any handle still listed belonged to an event that had already run.
+      this.cancelledOrders.clear();
       return;
     }
     const t = times[last];
