@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { closestNames } from '../model/closest-names.js';
+import { closestNames } from '../input/closest-names.js';
 import { isParameterName, type ModelParameters, PARAMETER_NAMES, type ParameterName, withOverrides } from '../model/parameters.js';
 import { loadCalibration } from './calibration-file.js';
 import { fitParameters, type FitProgress, type FitRequest, type FitResult, type RunFit } from './fit.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { expectObject, readJsonFile, shown } from '../model/data-file.js';
+import { expectObject, readJsonFile, shown } from '../input/data-file.js';
 import { defaultParameters, isParameterName, type ModelParameters, withOverrides } from '../model/parameters.js';
 import { packagePath } from '../package-root.js';
 

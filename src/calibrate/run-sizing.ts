@@ -12,7 +12,7 @@
  * round_robin), recorded as such.
  */
 import { UserError } from '../errors.js';
-import { shown } from '../model/data-file.js';
+import { shown } from '../input/data-file.js';
 import type { Algorithm } from '../model/alb.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { autoWorkers, MODULE_PLACEMENT_RULES } from '../model/placement.js';

@@ -20,7 +20,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { checkNumber, expectObject, type JsonObject, readJsonFile, rejectUnknownKeys, shown } from '../model/data-file.js';
+import { checkNumber, expectObject, type JsonObject, readJsonFile, rejectUnknownKeys, shown } from '../input/data-file.js';
 import type { ScenarioOverrides } from '../scenario/load.js';
 import { FLOW_NAMES } from '../scenario/load.js';
 import type { FlowName } from '../scenario/types.js';

@@ -1,7 +1,7 @@
 import { arch } from 'node:os';
 import { UserError } from '../errors.js';
 import { packagePath } from '../package-root.js';
-import { closestNames } from './closest-names.js';
+import { closestNames } from '../input/closest-names.js';
 import {
   ISO_DATE,
   checkNumber,
@@ -15,7 +15,7 @@ import {
   requireText,
   readJsonFile,
   type JsonObject,
-} from './data-file.js';
+} from '../input/data-file.js';
 
 /**
  * The EC2 instance catalog (models/instances.json): vCPUs, memory, price and

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { expectObject, readJsonFile, shown } from './data-file.js';
+import { expectObject, readJsonFile, shown } from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
 
 /** Every parameter the stack model reads; models/parameters.json must define exactly these. */

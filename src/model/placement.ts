@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { InstanceType } from './catalog.js';
-import { checkNumber } from './data-file.js';
+import { checkNumber } from '../input/data-file.js';
 
 /**
  * ECS task placement as the terraform-aws-pypiserver module sizes it

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { checkNumber } from '../model/data-file.js';
+import { checkNumber } from '../input/data-file.js';
 import { EFS_THROUGHPUT_MODES, type EfsThroughputMode } from './cost.js';
 
 /**

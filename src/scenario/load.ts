@@ -11,7 +11,7 @@ import {
   requireOneOf,
   requireString,
   shown,
-} from '../model/data-file.js';
+} from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
 import { readReplayOffsets } from './replay-offsets.js';
 import type { ClientBehaviour, FlowName, LoadProfile, Repository, Scenario } from './types.js';

@@ -7,7 +7,7 @@ import {
   shippedCatalog,
   visibleMemoryFor,
 } from '../../src/model/catalog.js';
-import { closestNames, editDistance } from '../../src/model/closest-names.js';
+import { closestNames, editDistance } from '../../src/input/closest-names.js';
 import { shippedJson, tempFile } from './temp-data.js';
 
 /** The error a function throws (fails the test when it does not throw). */
