@@ -4,7 +4,7 @@ import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
 import { type ModelParameters, withOverrides } from '../model/parameters.js';
-import { predict } from '../model/predict.js';
+import { predict } from '../prediction/predict.js';
 import { resolveSizing } from '../model/sizing.js';
 import type { Algorithm } from '../model/alb.js';
 import type { WorkerClass } from '../model/gunicorn.js';

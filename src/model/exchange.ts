@@ -2,7 +2,8 @@ import type { PsJob } from '../sim/processor-sharing.js';
 import type { RequestKind } from './flows.js';
 
 /** How an HTTP request ended for the client when it did not get a response below 400. */
-export type FailureCause = 'clientTimeout' | 'connectionError' | 'http502' | 'http503' | 'http504' | 'httpOther';
+export const FAILURE_CAUSES = ['clientTimeout', 'connectionError', 'http502', 'http503', 'http504', 'httpOther'] as const;
+export type FailureCause = (typeof FAILURE_CAUSES)[number];
 
 /** Where a server-side answer goes: the ALB (client traffic) or the health checker. */
 export interface ExchangeOrigin {

@@ -5,7 +5,7 @@ import type { WorkerClass } from '../model/gunicorn.js';
 import { placeTasks } from '../model/placement.js';
 import { WORKER_CLASSES, resolveSizing, type SizingRequest } from '../model/sizing.js';
 import { isUserError } from '../errors.js';
-import { monthlyCost } from './cost.js';
+import { monthlyCost } from '../cost/monthly-cost.js';
 
 /**
  * The candidate grid of `capsim plan`.

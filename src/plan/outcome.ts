@@ -1,5 +1,5 @@
 import type { FailureCause } from '../model/exchange.js';
-import type { Prediction } from '../model/predict.js';
+import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
 import type { Candidate } from './grid.js';
 import type { RaceDrop } from './racing.js';

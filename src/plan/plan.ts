@@ -1,12 +1,13 @@
 import { UserError } from '../errors.js';
 import { shippedCatalog } from '../model/catalog.js';
 import type { ModelParameters } from '../model/parameters.js';
-import { summarizeReplications, type Prediction } from '../model/predict.js';
+import { predictionOf, type Prediction } from '../prediction/predict.js';
+import { aggregateReplications } from '../prediction/replications.js';
 import type { ReplicationResult } from '../model/replication.js';
 import { resolveSizing } from '../model/sizing.js';
 import { describeScaling, scaleLoad } from '../scenario/scale.js';
 import type { Scenario } from '../scenario/types.js';
-import { shippedCostTable } from './cost-table.js';
+import { shippedCostTable } from '../cost/cost-table.js';
 import { buildGrid, type Candidate, type GridRequest } from './grid.js';
 import { toOutcome, type CandidateOutcome } from './outcome.js';
 import { createRunner, type ReplicationRunner } from './pool.js';
@@ -198,7 +199,7 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   try {
     replicationsRun = await race(races, runner, base, input.replications, slo, rule, input.onProgress);
     const predictions = races.map((r) =>
-      summarizeReplications({ sizing: resolveSizing(r.candidate.request), scenario: planned, params: input.params, calibration: input.calibration, seed: input.seed }, r.runs),
+      predictionOf({ sizing: resolveSizing(r.candidate.request), scenario: planned, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(r.runs)),
     );
     outcomes = races.map((r, i) => toOutcome(r.candidate, predictions[i], slo, input.replications, r.drop));
     analysis = analyzePlan(outcomes, slo);
@@ -208,9 +209,9 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
       if (input.headroom !== 1) {
         const candidate = grid.candidates[index];
         const runs = await fullRun(runner, { ...base, scenario: input.scenario }, candidate, input.replications);
-        recommendedAtNominalLoad = summarizeReplications(
+        recommendedAtNominalLoad = predictionOf(
           { sizing: resolveSizing(candidate.request), scenario: input.scenario, params: input.params, calibration: input.calibration, seed: input.seed },
-          runs,
+          aggregateReplications(runs),
         );
       }
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCalibration } from '../../src/calibrate/calibration-file.js';
 import { withOverrides } from '../../src/model/parameters.js';
-import { type Prediction, predict } from '../../src/model/predict.js';
+import { type Prediction, predict } from '../../src/prediction/predict.js';
 import { resolveSizing, type SizingRequest } from '../../src/model/sizing.js';
 import { loadScenario } from '../../src/scenario/load.js';
 

@@ -1,13 +1,13 @@
-import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
+import type { Interval } from '../sim/stats/interval.js';
 import type { Scenario } from '../scenario/types.js';
-import { monthlyCost, type MonthlyCost } from '../plan/cost.js';
-import type { FailureCause } from './exchange.js';
-import type { InstanceMetrics } from './instance.js';
-import type { ModelParameters } from './parameters.js';
-import type { TimelineBin } from './recorder.js';
-import { replicate, type ReplicationResult } from './replication.js';
-import type { ResolvedSizing } from './sizing.js';
-import { balancerFor } from './balancer.js';
+import { monthlyCost, type MonthlyCost } from '../cost/monthly-cost.js';
+import type { FailureCause } from '../model/exchange.js';
+import type { ModelParameters } from '../model/parameters.js';
+import type { TimelineBin } from '../model/recorder.js';
+import { replicate, type ReplicationResult } from '../model/replication.js';
+import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
+import type { ResolvedSizing } from '../model/sizing.js';
+import { balancerFor } from '../model/balancer.js';
 
 export interface PredictInput {
   sizing: ResolvedSizing;
@@ -20,8 +20,7 @@ export interface PredictInput {
   timeline?: boolean;
 }
 
-/** Per-instance figures, averaged over replications. */
-export type InstancePrediction = Omit<InstanceMetrics, 'cpuCreditsEnd'>;
+export type { InstancePrediction };
 
 /** A prediction: means with 95 % intervals over replications. */
 export interface Prediction {
@@ -69,50 +68,16 @@ export interface Prediction {
   timeline?: TimelineBin[];
 }
 
-export { replicate };
-
 /** Predicts a sizing under a scenario: `replications` independent runs, summarized. */
 export function predict(input: PredictInput): Prediction {
   const runs: ReplicationResult[] = [];
   for (let r = 0; r < input.replications; r++) runs.push(replicate(input, r));
-  return summarizeReplications(input, runs);
+  return predictionOf(input, aggregateReplications(runs), runs[0]?.timeline);
 }
 
-/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
-const ci = (values: number[]): Interval => {
-  const interval = confidenceInterval(values, 0.95);
-  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
-};
-
-/** Means and 95 % intervals over replication results. */
-export function summarizeReplications(input: Omit<PredictInput, 'replications'>, runs: ReplicationResult[]): Prediction {
+/** A prediction from aggregated replications (and the first replication's timeline, when kept). */
+export function predictionOf(input: Omit<PredictInput, 'replications'>, runs: ReplicationAggregate, timeline?: TimelineBin[]): Prediction {
   const { sizing, scenario, params } = input;
-  const pick = (f: (r: ReplicationResult) => number) => ci(runs.map(f));
-  const opNames = Object.keys(runs[0]?.perOperation ?? {});
-  const perOperation: Prediction['perOperation'] = {};
-  for (const name of opNames) {
-    perOperation[name] = {
-      operations: pick((r) => r.perOperation[name].operations),
-      errorRate: pick((r) => r.perOperation[name].errorRate),
-      meanMs: pick((r) => r.perOperation[name].meanMs),
-      meanOkMs: pick((r) => r.perOperation[name].meanOkMs),
-      p95Ms: pick((r) => r.perOperation[name].p95Ms),
-    };
-  }
-  const failures = {} as Record<FailureCause, Interval>;
-  for (const cause of Object.keys(runs[0]?.failures ?? {}) as FailureCause[]) failures[cause] = pick((r) => r.failures[cause]);
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  const instances: InstancePrediction[] = (runs[0]?.instances ?? []).map((first, i) => ({
-    name: first.name,
-    tasks: first.tasks,
-    cpuUtilPeak: mean(runs.map((r) => r.instances[i].cpuUtilPeak)),
-    cpuUtilMean: mean(runs.map((r) => r.instances[i].cpuUtilMean)),
-    iowaitPeak: mean(runs.map((r) => r.instances[i].iowaitPeak)),
-    memAvailableMinMb: mean(runs.map((r) => r.instances[i].memAvailableMinMb)),
-    swapUsedMaxMb: mean(runs.map((r) => r.instances[i].swapUsedMaxMb)),
-    pageCacheHitRate: mean(runs.map((r) => r.instances[i].pageCacheHitRate)),
-    nfsOpsPerRequest: mean(runs.map((r) => r.instances[i].nfsOpsPerRequest)),
-  }));
   const repositoryBytes = scenario.repository.projects * scenario.repository.versionsPerProject * scenario.repository.wheelBytes;
   const cost = sizing.stackKind === 'aws' ? monthlyCost({ instanceType: sizing.instanceType, instances: sizing.placement.instances, repositoryBytes }) : null;
   const prediction: Prediction = {
@@ -137,26 +102,26 @@ export function summarizeReplications(input: Omit<PredictInput, 'replications'>,
     },
     scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: scenario.profile, client: scenario.client, repository: scenario.repository },
     calibration: input.calibration,
-    replications: runs.length,
+    replications: runs.replications,
     seed: input.seed,
-    operations: pick((r) => r.operations),
-    errorRate: pick((r) => r.errorRate),
-    latencyMs: { p50: pick((r) => r.latencyMs.p50), p95: pick((r) => r.latencyMs.p95), p99: pick((r) => r.latencyMs.p99) },
-    latencyAllMs: { p50: pick((r) => r.latencyAllMs.p50), p95: pick((r) => r.latencyAllMs.p95), p99: pick((r) => r.latencyAllMs.p99) },
-    perOperation,
-    failures,
-    http5xx: pick((r) => r.http5xx),
-    httpRequests: pick((r) => r.httpRequests),
-    throughputOpsPerSecond: pick((r) => r.throughputOpsPerSecond),
-    durationSeconds: pick((r) => r.durationSeconds),
-    maxTargetShare: pick((r) => r.maxTargetShare),
-    taskReplacements: pick((r) => r.taskReplacements),
-    workerRestarts: pick((r) => r.workerRestarts),
-    instances,
+    operations: runs.operations,
+    errorRate: runs.errorRate,
+    latencyMs: runs.latencyMs,
+    latencyAllMs: runs.latencyAllMs,
+    perOperation: runs.perOperation,
+    failures: runs.failures,
+    http5xx: runs.http5xx,
+    httpRequests: runs.httpRequests,
+    throughputOpsPerSecond: runs.throughputOpsPerSecond,
+    durationSeconds: runs.durationSeconds,
+    maxTargetShare: runs.maxTargetShare,
+    taskReplacements: runs.taskReplacements,
+    workerRestarts: runs.workerRestarts,
+    instances: runs.instances,
     costPerMonthUsd: cost ? cost.totalUsd : 0,
     cost,
-    events: runs.reduce((n, r) => n + r.events, 0),
+    events: runs.events,
   };
-  if (runs[0]?.timeline) prediction.timeline = runs[0].timeline;
+  if (timeline) prediction.timeline = timeline;
   return prediction;
 }
