@@ -22,8 +22,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkNumber, expectObject, type JsonObject, readJsonFile, rejectUnknownKeys, shown } from '../input/data-file.js';
 import type { ScenarioOverrides } from '../scenario/load.js';
-import { FLOW_NAMES } from '../scenario/load.js';
-import type { FlowName } from '../scenario/types.js';
+import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
 import type { SummaryUnits } from './summary-metrics.js';
 import type { PartialSizing } from './run-sizing.js';
 

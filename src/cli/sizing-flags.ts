@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { parseDecimal, parseWholeNumber } from './flags.js';
-import { FLOW_NAMES } from '../scenario/load.js';
+import { FLOW_NAMES } from '../scenario/flows.js';
 
 /** The sizing flags shared by predict and validate (validate only records them). */
 export const sizingFlags = {

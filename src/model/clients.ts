@@ -4,7 +4,7 @@ import { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { AlbClientSide, LoadBalancer } from './alb.js';
 import { type ClientConnection, type Exchange, type FailureCause, newExchange } from './exchange.js';
-import type { FlowDefinition } from './flows.js';
+import type { Flow } from '../scenario/flows.js';
 import type { ModelParameters } from './parameters.js';
 import type { RunRecorder } from './recorder.js';
 
@@ -43,7 +43,7 @@ export class ClientPopulation implements AlbClientSide {
   constructor(
     private readonly scheduler: Scheduler,
     private readonly p: ModelParameters,
-    private readonly flow: FlowDefinition,
+    private readonly flow: Flow,
     private readonly client: ClientBehaviour,
     private readonly recorder: RunRecorder,
     private readonly routingRng: Uniform,
@@ -98,7 +98,7 @@ export class ClientPopulation implements AlbClientSide {
         return;
       }
     }
-    const kind = this.flow.operations[install.opIndex].requests[install.requestIndex];
+    const kind = this.flow.steps[install.opIndex].requests[install.requestIndex];
     const ex = newExchange(this.nextExchangeId++, kind, this.alb, install.connection, install, now);
     install.current = ex;
     this.recorder.requestSent(now);
@@ -138,7 +138,7 @@ export class ClientPopulation implements AlbClientSide {
     if (status < 400) {
       install.requestIndex++;
       install.attempt = 0;
-      if (install.requestIndex < this.flow.operations[install.opIndex].requests.length) this.send(install);
+      if (install.requestIndex < this.flow.steps[install.opIndex].requests.length) this.send(install);
       else this.operationDone(install, true, null);
       return;
     }
@@ -177,7 +177,7 @@ export class ClientPopulation implements AlbClientSide {
     install.requestIndex = 0;
     install.attempt = 0;
     install.opStart = now;
-    const more = install.opIndex < this.flow.operations.length && (ok || this.flow.continueAfterFailure);
+    const more = install.opIndex < this.flow.steps.length && (ok || !this.flow.stopOnFailure);
     if (more) this.send(install);
     else install.onDone(install.doneArg);
   }

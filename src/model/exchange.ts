@@ -1,5 +1,5 @@
 import type { PsJob } from '../sim/processor-sharing.js';
-import type { RequestKind } from './flows.js';
+import type { RequestKind } from './service-demand.js';
 
 /** How an HTTP request ended for the client when it did not get a response below 400. */
 export const FAILURE_CAUSES = ['clientTimeout', 'connectionError', 'http502', 'http503', 'http504', 'httpOther'] as const;

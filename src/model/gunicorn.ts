@@ -6,10 +6,9 @@ import type { Scheduler } from '../sim/scheduler.js';
 import type { Exchange } from './exchange.js';
 import type { Instance } from './instance.js';
 import type { ModelParameters } from './parameters.js';
-import { type ServiceDemand, serviceDemand } from './service-demand.js';
+import { REQUEST_KINDS, type RequestKind, type ServiceDemand, serviceDemand } from './service-demand.js';
 import type { Storage } from './storage.js';
 import type { Repository } from '../scenario/types.js';
-import type { RequestKind } from './flows.js';
 
 export type WorkerClass = 'gevent' | 'sync';
 
@@ -76,7 +75,7 @@ export class GunicornTask {
     instance.changeMemory(id, this.memoryMb, this.containerExcess());
     // A gevent worker spends more CPU on each request than a sync one (its sockets and greenlets).
     const workerCpuMs = workerClass === 'gevent' ? p['gunicorn.geventCpuMs'] : 0;
-    for (const kind of ['redirect', 'simple', 'wheel', 'health'] as RequestKind[]) {
+    for (const kind of REQUEST_KINDS) {
       const base = serviceDemand(kind, ctx.repository, p);
       const demand = { ...base, cpuMs: base.cpuMs + workerCpuMs };
       const cv = p['service.cpuCv'];

@@ -7,7 +7,7 @@ import { balancerFor } from './balancer.js';
 import { ClientPopulation } from './clients.js';
 import { EcsService } from './ecs-service.js';
 import type { FailureCause } from './exchange.js';
-import { FLOWS } from './flows.js';
+import { FLOWS } from '../scenario/flows.js';
 import { HealthChecker } from './health-checks.js';
 import { Instance, type InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
@@ -63,7 +63,7 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
   const { sizing, scenario, params } = input;
   const scheduler = new Scheduler();
   const flow = FLOWS[scenario.flow];
-  const recorder = new RunRecorder(flow.operations.map((o) => o.name));
+  const recorder = new RunRecorder(flow.steps.map((s) => s.operation));
   const balancer = balancerFor(sizing, params);
   const clients = new ClientPopulation(scheduler, balancer.params, flow, scenario.client, recorder, streams.stream('routing'));
   const lorFeedback = sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'];
@@ -103,26 +103,26 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
     if (running) scheduler.after(1000, tick);
   };
   scheduler.after(1000, tick);
-  let endTime = 0;
-  const workload = new Workload(
+  const workload = new Workload({
     scheduler,
-    scenario.profile,
-    clients,
-    streams.stream('arrivals'),
-    params['client.burstSpreadMs'],
-    (active) => alb.setBurstActive(active),
-    () => {
-      running = false;
-      endTime = scheduler.now;
-      health.stop();
-      ecs?.stop();
-      for (const instance of instances) instance.tick();
+    profile: scenario.profile,
+    runner: clients,
+    spreadRng: streams.stream('arrivals'),
+    spreadMs: params['client.burstSpreadMs'],
+    listener: {
+      burstChanged: (active) => alb.setBurstActive(active),
+      finished: () => {
+        running = false;
+        health.stop();
+        ecs?.stop();
+        for (const instance of instances) instance.tick();
+      },
     },
-  );
+  });
   workload.start();
   scheduler.run();
 
-  return summarizeRun(recorder, alb, ecs, instances, endTime, scheduler.eventsDelivered, input.timeline === true);
+  return summarizeRun(recorder, alb, ecs, instances, workload.finishedAt ?? 0, scheduler.eventsDelivered, input.timeline === true);
 }
 
 function percentiles(values: Float64Array): Percentiles {

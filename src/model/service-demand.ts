@@ -1,6 +1,10 @@
 import type { Repository } from '../scenario/types.js';
-import type { RequestKind } from './flows.js';
+import { FLOW_REQUEST_KINDS } from '../scenario/flows.js';
 import type { ModelParameters } from './parameters.js';
+
+/** The requests a task serves: a flow's, and the balancer's health check. */
+export const REQUEST_KINDS = [...FLOW_REQUEST_KINDS, 'health'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** What one request asks of a worker, before contention: CPU and file-system work. */
 export interface ServiceDemand {

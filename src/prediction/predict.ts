@@ -1,4 +1,5 @@
 import type { Interval } from '../sim/stats/interval.js';
+import { profileAsWritten } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import { monthlyCost, type MonthlyCost } from '../cost/monthly-cost.js';
 import type { FailureCause } from '../model/exchange.js';
@@ -44,7 +45,7 @@ export interface Prediction {
     containerCpu: number;
     storage: string;
   };
-  scenario: { name: string; flow: string; source: string | undefined; profile: Scenario['profile']; client: Scenario['client']; repository: Scenario['repository'] };
+  scenario: { name: string; flow: string; source: string | undefined; profile: ReturnType<typeof profileAsWritten>; client: Scenario['client']; repository: Scenario['repository'] };
   calibration: string;
   replications: number;
   seed: number;
@@ -100,7 +101,7 @@ export function predictionOf(input: Omit<PredictInput, 'replications'>, runs: Re
       containerCpu: sizing.placement.containerCpu,
       storage: sizing.storage,
     },
-    scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: scenario.profile, client: scenario.client, repository: scenario.repository },
+    scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: profileAsWritten(scenario.profile), client: scenario.client, repository: scenario.repository },
     calibration: input.calibration,
     replications: runs.replications,
     seed: input.seed,

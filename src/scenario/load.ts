@@ -14,9 +14,8 @@ import {
 } from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
 import { readReplayOffsets } from './replay-offsets.js';
-import type { ClientBehaviour, FlowName, LoadProfile, Repository, Scenario } from './types.js';
-
-export const FLOW_NAMES: readonly FlowName[] = ['pip-root-index', 'pip-simple-index', 'seed-tool'];
+import { FLOW_NAMES, type FlowName } from './flows.js';
+import type { ClientBehaviour, LoadProfile, ReplayProfile, Repository, Scenario } from './types.js';
 const EXECUTORS = ['burst-iterations', 'constant-arrival-rate', 'ramping-arrival-rate', 'replay'] as const;
 
 /** The scenarios shipped in scenarios/, by name. */
@@ -104,8 +103,9 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
       const rel = requireString(p, 'file', where);
       const offsets = resolve(dirname(file), rel);
       if (!existsSync(offsets)) throw new UserError(`${where}: field "file": ${offsets} does not exist`);
-      readReplayOffsets(offsets); // a malformed file is an error now, not in the middle of a run
-      return { executor, file: offsets, timeScale: requireNumber(p, 'timeScale', where, { above: 0 }) };
+      // Read once, now: a malformed file is an error when the scenario loads, not in the middle of a run.
+      const offsetsSeconds = readReplayOffsets(offsets);
+      return { executor, file: offsets, timeScale: requireNumber(p, 'timeScale', where, { above: 0 }), offsetsSeconds };
     }
   }
 }
@@ -134,6 +134,18 @@ function validateRepository(r: JsonObject, where: string): Repository {
     wheelBytes: requireNumber(r, 'wheelBytes', where, { above: 0, max: 1e10 }),
     versionPick: requireOneOf(r, 'versionPick', where, ['latest', 'uniform'] as const),
   };
+}
+
+/** A profile as a scenario file states it (a replay's offsets stay in their file). */
+export function profileAsWritten(profile: LoadProfile): LoadProfile | Omit<ReplayProfile, 'offsetsSeconds'> {
+  if (profile.executor !== 'replay') return profile;
+  const { offsetsSeconds: _read, ...written } = profile;
+  return written;
+}
+
+/** A scenario as a file states it: what results record (validate's summary, predict's JSON). */
+export function scenarioAsWritten(scenario: Scenario): Omit<Scenario, 'profile'> & { profile: ReturnType<typeof profileAsWritten> } {
+  return { ...scenario, profile: profileAsWritten(scenario.profile) };
 }
 
 /** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s`). */
