@@ -14,6 +14,7 @@
  */
 import type { ModelParameters } from '../model/parameters.js';
 import { replicate } from '../model/replication.js';
+import { stackConfig } from '../model/stack.js';
 import type { ReplicationResult } from '../model/replication.js';
 import { aggregateReplications } from '../prediction/replications.js';
 import type { Interval } from '../sim/stats/interval.js';
@@ -27,10 +28,9 @@ export interface SimulationSettings {
 
 /** The replications of a run's sizing and scenario under `params` (replication r uses stream r of the seed). */
 export function simulateRun(run: Pick<ObservedRun, 'resolvedSizing' | 'scenario'>, params: ModelParameters, settings: SimulationSettings): ReplicationResult[] {
+  const config = stackConfig(run.resolvedSizing, run.scenario, params);
   const results: ReplicationResult[] = [];
-  for (let r = 0; r < settings.replications; r++) {
-    results.push(replicate({ sizing: run.resolvedSizing, scenario: run.scenario, params, seed: settings.seed }, r));
-  }
+  for (let r = 0; r < settings.replications; r++) results.push(replicate({ config, params, seed: settings.seed }, r));
   return results;
 }
 

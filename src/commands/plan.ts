@@ -4,7 +4,7 @@ import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibra
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
-import type { Algorithm } from '../model/alb.js';
+import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
 import { runPlan } from '../plan/plan.js';

@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import { type ModelParameters, withOverrides } from '../model/parameters.js';
 import { predict } from '../prediction/predict.js';
 import { resolveSizing } from '../model/sizing.js';
-import type { Algorithm } from '../model/alb.js';
+import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { renderPrediction } from '../report/predict-report.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';

@@ -1,9 +1,9 @@
 import { UserError } from '../errors.js';
-import { ALGORITHMS, type Algorithm } from '../model/alb.js';
+import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
 import { getInstanceType, shippedCatalog } from '../model/catalog.js';
-import type { WorkerClass } from '../model/gunicorn.js';
+import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { placeTasks } from '../model/placement.js';
-import { WORKER_CLASSES, resolveSizing, type SizingRequest } from '../model/sizing.js';
+import { resolveSizing, type SizingRequest } from '../model/sizing.js';
 import { isUserError } from '../errors.js';
 import { monthlyCost } from '../cost/monthly-cost.js';
 

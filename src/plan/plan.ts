@@ -5,6 +5,7 @@ import { predictionOf, type Prediction } from '../prediction/predict.js';
 import { aggregateReplications } from '../prediction/replications.js';
 import type { ReplicationResult } from '../model/replication.js';
 import { resolveSizing } from '../model/sizing.js';
+import { stackConfig } from '../model/stack.js';
 import { describeScaling, scaleLoad } from '../scenario/scale.js';
 import type { Scenario } from '../scenario/types.js';
 import { shippedCostTable } from '../cost/cost-table.js';
@@ -199,7 +200,7 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   try {
     replicationsRun = await race(races, runner, base, input.replications, slo, rule, input.onProgress);
     const predictions = races.map((r) =>
-      predictionOf({ sizing: resolveSizing(r.candidate.request), scenario: planned, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(r.runs)),
+      predictionOf({ config: stackConfig(resolveSizing(r.candidate.request), planned, input.params), params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(r.runs)),
     );
     outcomes = races.map((r, i) => toOutcome(r.candidate, predictions[i], slo, input.replications, r.drop));
     analysis = analyzePlan(outcomes, slo);
@@ -210,7 +211,7 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
         const candidate = grid.candidates[index];
         const runs = await fullRun(runner, { ...base, scenario: input.scenario }, candidate, input.replications);
         recommendedAtNominalLoad = predictionOf(
-          { sizing: resolveSizing(candidate.request), scenario: input.scenario, params: input.params, calibration: input.calibration, seed: input.seed },
+          { config: stackConfig(resolveSizing(candidate.request), input.scenario, input.params), params: input.params, calibration: input.calibration, seed: input.seed },
           aggregateReplications(runs),
         );
       }

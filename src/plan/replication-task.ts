@@ -1,6 +1,7 @@
 import type { ModelParameters } from '../model/parameters.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
+import { stackConfig } from '../model/stack.js';
 import type { Scenario } from '../scenario/types.js';
 
 /**
@@ -33,6 +34,6 @@ export interface ReplicationTaskResult {
  * from replication.ts, not predict.ts, which pulls in mathjs (seconds of start-up per worker).
  */
 export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
-  const input = { sizing: resolveSizing(task.request), scenario: task.scenario, params: task.params, seed: task.seed };
+  const input = { config: stackConfig(resolveSizing(task.request), task.scenario, task.params), params: task.params, seed: task.seed };
   return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
 }

@@ -8,7 +8,7 @@ import type { TimelineBin } from '../model/recorder.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
 import type { ResolvedSizing } from '../model/sizing.js';
-import { balancerFor } from '../model/balancer.js';
+import { stackConfig, type StackConfig } from '../model/stack.js';
 
 export interface PredictInput {
   sizing: ResolvedSizing;
@@ -71,14 +71,23 @@ export interface Prediction {
 
 /** Predicts a sizing under a scenario: `replications` independent runs, summarized. */
 export function predict(input: PredictInput): Prediction {
+  const config = stackConfig(input.sizing, input.scenario, input.params);
   const runs: ReplicationResult[] = [];
-  for (let r = 0; r < input.replications; r++) runs.push(replicate(input, r));
-  return predictionOf(input, aggregateReplications(runs), runs[0]?.timeline);
+  for (let r = 0; r < input.replications; r++) runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline }, r));
+  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(runs), runs[0]?.timeline);
+}
+
+/** What a prediction states besides its figures. */
+export interface PredictionContext {
+  config: StackConfig;
+  params: ModelParameters;
+  calibration: string;
+  seed: number;
 }
 
 /** A prediction from aggregated replications (and the first replication's timeline, when kept). */
-export function predictionOf(input: Omit<PredictInput, 'replications'>, runs: ReplicationAggregate, timeline?: TimelineBin[]): Prediction {
-  const { sizing, scenario, params } = input;
+export function predictionOf(input: PredictionContext, runs: ReplicationAggregate, timeline?: TimelineBin[]): Prediction {
+  const { sizing, scenario, balancer } = input.config;
   const repositoryBytes = scenario.repository.projects * scenario.repository.versionsPerProject * scenario.repository.wheelBytes;
   const cost = sizing.stackKind === 'aws' ? monthlyCost({ instanceType: sizing.instanceType, instances: sizing.placement.instances, repositoryBytes }) : null;
   const prediction: Prediction = {
@@ -93,10 +102,10 @@ export function predictionOf(input: Omit<PredictInput, 'replications'>, runs: Re
       workers: sizing.workers,
       workerClass: sizing.workerClass,
       algorithm: sizing.algorithm,
-      lorFeedbackMs: sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'],
-      perConnectionRouting: balancerFor(sizing, params).params['alb.perConnectionRouting'] === 1,
-      albNodes: balancerFor(sizing, params).params['alb.nodes'],
-      balancer: balancerFor(sizing, params).kind,
+      lorFeedbackMs: balancer.routing.lorFeedbackMs,
+      perConnectionRouting: balancer.routing.perConnection,
+      albNodes: balancer.nodes,
+      balancer: balancer.kind,
       containerMemoryMb: sizing.placement.containerMemoryMb,
       containerCpu: sizing.placement.containerCpu,
       storage: sizing.storage,
