@@ -5,6 +5,10 @@ import { WORKER_CLASSES, type WorkerClass } from './gunicorn.js';
 import { containerCpuFor, placeTasks, spreadEvenly, type Placement } from './placement.js';
 import type { StorageKind } from './storage.js';
 
+/** 'aws': catalog instances behind an ALB; 'local': a machine of your own (the local stack, nginx in front). */
+export const STACK_KINDS = ['aws', 'local'] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
+
 /** A candidate sizing as the user states it (the flags of `predict`, `validate` and `plan`). */
 export interface SizingRequest {
   /** Catalog name, or "custom" with vcpus and memoryGiB. */
@@ -33,7 +37,7 @@ export interface ResolvedSizing {
   lorFeedbackMs: number | null;
   storage: StorageKind;
   /** 'aws' for catalog instances, 'local' for a custom machine. */
-  stackKind: 'aws' | 'local';
+  stackKind: StackKind;
 }
 
 /** Validates a sizing and places its tasks (module formula); every problem is one clear line. */

@@ -2,7 +2,8 @@ import { standardNormal } from '../sim/distributions.js';
 import type { Uniform } from '../sim/rng.js';
 import type { ServiceDemand } from './service-demand.js';
 
-export type StorageKind = 'efs' | 'local';
+export const STORAGE_KINDS = ['efs', 'local'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
 
 /** The blocking file-system time of one request and what it cost the file server. */
 export interface IoOutcome {

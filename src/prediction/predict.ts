@@ -7,7 +7,7 @@ import type { ModelParameters } from '../model/parameters.js';
 import type { TimelineBin } from '../model/recorder.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
-import type { ResolvedSizing } from '../model/sizing.js';
+import type { ResolvedSizing, StackKind } from '../model/sizing.js';
 import { stackConfig, type StackConfig } from '../model/stack.js';
 
 export interface PredictInput {
@@ -27,7 +27,7 @@ export type { InstancePrediction };
 export interface Prediction {
   config: {
     instanceType: string;
-    stackKind: 'aws' | 'local';
+    stackKind: StackKind;
     vcpus: number;
     memoryMiB: number;
     instances: number;

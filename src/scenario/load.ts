@@ -15,8 +15,7 @@ import {
 import { packagePath } from '../package-root.js';
 import { readReplayOffsets } from './replay-offsets.js';
 import { FLOW_NAMES, type FlowName } from './flows.js';
-import type { ClientBehaviour, LoadProfile, ReplayProfile, Repository, Scenario } from './types.js';
-const EXECUTORS = ['burst-iterations', 'constant-arrival-rate', 'ramping-arrival-rate', 'replay'] as const;
+import { EXECUTORS, VERSION_PICKS, type ClientBehaviour, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
 /** The scenarios shipped in scenarios/, by name. */
 export function shippedScenarioNames(): string[] {
@@ -132,7 +131,7 @@ function validateRepository(r: JsonObject, where: string): Repository {
     projects: requireNumber(r, 'projects', where, { integer: true, min: 1, max: 1_000_000 }),
     versionsPerProject: requireNumber(r, 'versionsPerProject', where, { integer: true, min: 1, max: 10000 }),
     wheelBytes: requireNumber(r, 'wheelBytes', where, { above: 0, max: 1e10 }),
-    versionPick: requireOneOf(r, 'versionPick', where, ['latest', 'uniform'] as const),
+    versionPick: requireOneOf(r, 'versionPick', where, VERSION_PICKS),
   };
 }
 

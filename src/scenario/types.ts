@@ -9,6 +9,12 @@ import type { FlowName } from './flows.js';
 /** The request sequence of one "pip install" of one package (src/scenario/flows.ts). */
 export type { FlowName };
 
+/** The load profiles (k6-style executors). */
+export const EXECUTORS = ['burst-iterations', 'constant-arrival-rate', 'ramping-arrival-rate', 'replay'] as const;
+
+/** Which version of a project an install downloads. */
+export const VERSION_PICKS = ['latest', 'uniform'] as const;
+
 /** The seed tool's profile: iterations paced to a period, a burst every N iterations. */
 export interface BurstIterationsProfile {
   executor: 'burst-iterations';
@@ -85,7 +91,7 @@ export interface Repository {
   /** Mean size of a wheel file, bytes. */
   wheelBytes: number;
   /** Version each install downloads: "latest" (seed: 2.0.0) or "uniform". */
-  versionPick: 'latest' | 'uniform';
+  versionPick: (typeof VERSION_PICKS)[number];
 }
 
 export interface Scenario {
