@@ -199,10 +199,11 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   let recommended: Prediction | null = null;
   try {
     replicationsRun = await race(races, runner, base, input.replications, slo, rule, input.onProgress);
-    const predictions = races.map((r) =>
-      predictionOf({ config: stackConfig(resolveSizing(r.candidate.request), planned, input.params), params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(r.runs)),
+    const aggregates = races.map((r) => aggregateReplications(r.runs));
+    const predictions = races.map((r, i) =>
+      predictionOf({ config: stackConfig(resolveSizing(r.candidate.request), planned, input.params), params: input.params, calibration: input.calibration, seed: input.seed }, aggregates[i]),
     );
-    outcomes = races.map((r, i) => toOutcome(r.candidate, predictions[i], slo, input.replications, r.drop));
+    outcomes = races.map((r, i) => toOutcome(r.candidate, predictions[i], aggregates[i].busiest, slo, input.replications, r.drop));
     analysis = analyzePlan(outcomes, slo);
     if (analysis.recommendation) {
       const index = analysis.recommendation.index;
