@@ -230,7 +230,10 @@ export class ModelUnits {
 
   private converted(name: ParameterName, dimension: 'time' | 'memory' | 'other'): number {
     const unit = UNITS[this.schema[name].unit];
-    if (unit.dimension !== dimension) throw new Error(`parameter ${name} is in ${this.schema[name].unit}, not a ${dimension} quantity`);
+    if (unit.dimension !== dimension) {
+      const reader = { time: 'ms', memory: 'mb', other: 'value' }[unit.dimension];
+      throw new Error(`parameter ${name} is in "${this.schema[name].unit}": read it with ${reader}()`);
+    }
     return unit.toModel(this.params[name]);
   }
 

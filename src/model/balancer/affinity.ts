@@ -1,5 +1,5 @@
 import type { Exchange } from '../exchange.js';
-import type { Target } from './target.js';
+import type { Target, TargetTask } from './target.js';
 
 /**
  * Whether a request names the target it should go to (keep-alive pinning;
@@ -12,7 +12,7 @@ export interface TargetAffinity {
   /** The target id the request asks for, or -1. */
   requested(exchange: Exchange): number;
   /** The request went to `target`. */
-  routed(exchange: Exchange, target: Target): void;
+  routed(exchange: Exchange, target: Target<TargetTask>): void;
 }
 
 /** Every request is routed on its own. */

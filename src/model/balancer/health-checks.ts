@@ -2,11 +2,11 @@ import type { Uniform } from '../../sim/rng.js';
 import type { Scheduler } from '../../sim/scheduler.js';
 import { type Exchange, type ExchangeOrigin, newExchange } from '../exchange.js';
 import type { HealthCheckConfig } from './config.js';
-import type { Target, TargetHealthListener } from './target.js';
+import type { Target, TargetHealthListener, TargetTask } from './target.js';
 
 interface CheckState {
-  target: Target;
-  listener: TargetHealthListener;
+  target: Target<TargetTask>;
+  listener: TargetHealthListener<TargetTask>;
   failures: number;
   successes: number;
   inFlight: Exchange<CheckState> | null;
@@ -45,7 +45,7 @@ export class HealthChecker implements ExchangeOrigin<CheckState> {
     this.stopped = true;
   }
 
-  watch(target: Target, listener: TargetHealthListener): void {
+  watch<T extends TargetTask>(target: Target<T>, listener: TargetHealthListener<T>): void {
     const state: CheckState = { target, listener, failures: 0, successes: 0, inFlight: null, timeoutHandle: -1 };
     this.scheduler.after(this.phaseRng() * this.config.intervalMs, this.check, state);
   }

@@ -1,5 +1,5 @@
 import type { BalancerNode, RoutingPolicy } from './routing-policy.js';
-import type { Target } from './target.js';
+import type { Target, TargetTask } from './target.js';
 
 /**
  * least_outstanding_requests: each node sends a request to the eligible
@@ -17,10 +17,10 @@ export class LeastOutstandingRequests implements RoutingPolicy {
     private readonly clock: { readonly now: number },
   ) {}
 
-  place(node: BalancerNode, targets: readonly Target[], eligible: (target: Target) => boolean): Target | null {
+  place<T extends TargetTask>(node: BalancerNode, targets: readonly Target<T>[], eligible: (target: Target<T>) => boolean): Target<T> | null {
     const n = targets.length;
     const counts = this.counts(node);
-    let best: Target | null = null;
+    let best: Target<T> | null = null;
     let bestCount = Infinity;
     let bestK = 0;
     for (let k = 0; k < n; k++) {

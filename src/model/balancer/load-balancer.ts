@@ -8,7 +8,7 @@ import { HealthChecker } from './health-checks.js';
 import { LeastOutstandingRequests } from './least-outstanding-requests.js';
 import { RoundRobin } from './round-robin.js';
 import type { BalancerNode, RoutingPolicy } from './routing-policy.js';
-import type { Target, TargetHealthListener, TargetState } from './target.js';
+import type { Target, TargetHealthListener, TargetState, TargetTask } from './target.js';
 
 /** Who a routed request belongs to: the balancer hands it the answer (a client's install). */
 export interface BalancerClient {
@@ -50,8 +50,8 @@ function policyFor(config: BalancerConfig, clock: { readonly now: number }): Rou
  * no traffic unless all are unhealthy (fail open); the target group's
  * health checks, when configured.
  */
-export class LoadBalancer implements ExchangeOrigin<BalancerClient> {
-  readonly targets: Target[] = [];
+export class LoadBalancer<T extends TargetTask = GunicornTask> implements ExchangeOrigin<BalancerClient> {
+  readonly targets: Target<T>[] = [];
   readonly config: BalancerConfig;
   private readonly scheduler: Scheduler;
   private readonly nodes: BalancerNode[] = [];
@@ -90,8 +90,8 @@ export class LoadBalancer implements ExchangeOrigin<BalancerClient> {
   }
 
   /** Registers a task as a target; health checks (if any) start, and `listener` hears their verdicts. */
-  register(task: GunicornTask, state: TargetState, listener: TargetHealthListener): Target {
-    const target: Target = { id: this.targets.length, task, state, requests: 0, burstRequests: 0 };
+  register(task: T, state: TargetState, listener: TargetHealthListener<T>): Target<T> {
+    const target: Target<T> = { id: this.targets.length, task, state, requests: 0, burstRequests: 0 };
     this.targets.push(target);
     for (const node of this.nodes) node.outstanding.push(0);
     this.health?.watch(target, listener);
@@ -165,12 +165,12 @@ export class LoadBalancer implements ExchangeOrigin<BalancerClient> {
     ex.owner.balancerAnswered(ex, status);
   }
 
-  private choose(node: BalancerNode, ex: Exchange<BalancerClient>): Target | null {
+  private choose(node: BalancerNode, ex: Exchange<BalancerClient>): Target<T> | null {
     const targets = this.targets;
     let anyHealthy = false;
     for (const t of targets) if (t.state === 'healthy') anyHealthy = true;
     // Fail open: with no healthy target, route to every registered (not draining, not new) one.
-    const eligible = (t: Target) => (anyHealthy ? t.state === 'healthy' : t.state === 'unhealthy');
+    const eligible = (t: Target<T>) => (anyHealthy ? t.state === 'healthy' : t.state === 'unhealthy');
     const asked = this.affinity.requested(ex);
     if (asked >= 0) {
       const named = targets[asked];

@@ -1,9 +1,9 @@
 import type { BalancerNode, RoutingPolicy } from './routing-policy.js';
-import type { Target } from './target.js';
+import type { Target, TargetTask } from './target.js';
 
 /** round_robin: each node hands requests to the eligible targets in turn. */
 export class RoundRobin implements RoutingPolicy {
-  place(node: BalancerNode, targets: readonly Target[], eligible: (target: Target) => boolean): Target | null {
+  place<T extends TargetTask>(node: BalancerNode, targets: readonly Target<T>[], eligible: (target: Target<T>) => boolean): Target<T> | null {
     const n = targets.length;
     for (let k = 0; k < n; k++) {
       const t = targets[(node.next + k) % n];

@@ -1,4 +1,4 @@
-import type { Target } from './target.js';
+import type { Target, TargetTask } from './target.js';
 
 /** One balancer node's own view: where its rotation stands and what it has outstanding per target. */
 export interface BalancerNode {
@@ -19,5 +19,5 @@ export interface BalancerNode {
  */
 export interface RoutingPolicy {
   /** The chosen target, or null when none is eligible. */
-  place(node: BalancerNode, targets: readonly Target[], eligible: (target: Target) => boolean): Target | null;
+  place<T extends TargetTask>(node: BalancerNode, targets: readonly Target<T>[], eligible: (target: Target<T>) => boolean): Target<T> | null;
 }
