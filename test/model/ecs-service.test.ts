@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { LoadBalancer } from '../../src/model/balancer/load-balancer.js';
 import { EcsService, type TaskTemplate } from '../../src/model/ecs-service.js';
-import { Storage } from '../../src/model/storage.js';
 import { Scheduler } from '../../src/sim/scheduler.js';
-import { albConfig, AnswerLog, cpuOnly, INSTANT_DISK, instance, machine, request } from './parts.js';
-
-const TEMPLATE: TaskTemplate = {
-  workers: 1,
-  workerClass: 'sync',
-  containerMemoryMb: 1024,
-  gunicorn: { backlog: 100, timeoutMs: 30_000, workerConnections: 1000, workerRestartMs: 800 },
-  memory: { baseMb: 0, perWorkerMb: 0, perInFlightMb: 0 },
-  demands: cpuOnly(10),
-  storage: new Storage(INSTANT_DISK),
-  serviceRng: () => 0.5,
-  ioRng: () => 0.5,
-};
+import { albConfig, AnswerLog, cpuOnly, instance, machine, request, TASK_TEMPLATE } from './parts.js';
 
 function service(instances: number, maxTasksPerInstance: number, template: Partial<TaskTemplate> = {}) {
   const s = new Scheduler();
   const hosts = Array.from({ length: instances }, () => instance(s, machine(1)));
   const balancer = new LoadBalancer({ scheduler: s, config: albConfig(), clientTimeoutMs: 30_000, routingRng: () => 0, surgeRng: () => 0, healthRng: () => 0 });
-  const ecs = new EcsService({ scheduler: s, balancer, instances: hosts, task: { ...TEMPLATE, ...template }, maxTasksPerInstance, taskStartMs: 60_000 });
+  const ecs = new EcsService({ scheduler: s, balancer, instances: hosts, task: { ...TASK_TEMPLATE, ...template }, maxTasksPerInstance, taskStartMs: 60_000 });
   return { s, hosts, balancer, ecs };
 }
 

@@ -2,6 +2,7 @@ import type { BalancerConfig } from '../../src/model/balancer/config.js';
 import type { BalancerClient } from '../../src/model/balancer/load-balancer.js';
 import type { InstanceType } from '../../src/model/catalog.js';
 import { type ClientConnection, type Exchange, type ExchangeOrigin, newExchange } from '../../src/model/exchange.js';
+import type { TaskTemplate } from '../../src/model/ecs-service.js';
 import { GunicornTask, type GunicornTaskOptions } from '../../src/model/gunicorn.js';
 import { Instance, type InstanceOptions } from '../../src/model/instance.js';
 import { REQUEST_KINDS, type RequestDemands, type RequestKind, type ServiceDemand } from '../../src/model/service-demand.js';
@@ -41,25 +42,21 @@ export function cpuOnly(cpuMs: number, perKind: Partial<Record<RequestKind, numb
   return demands;
 }
 
-const never = () => 0.5;
+/** A task of one sync worker, 10 ms of CPU per request, no memory and an instant disk. */
+export const TASK_TEMPLATE: TaskTemplate = {
+  workers: 1,
+  workerClass: 'sync',
+  containerMemoryMb: 1024,
+  gunicorn: { backlog: 100, timeoutMs: 30_000, workerConnections: 1000, workerRestartMs: 800 },
+  memory: { baseMb: 0, perWorkerMb: 0, perInFlightMb: 0 },
+  demands: cpuOnly(10),
+  storage: new Storage(INSTANT_DISK),
+  serviceRng: () => 0.5,
+  ioRng: () => 0.5,
+};
 
 export function task(scheduler: Scheduler, host: Instance, changes: Partial<GunicornTaskOptions> = {}): GunicornTask {
-  return new GunicornTask({
-    id: 0,
-    scheduler,
-    instance: host,
-    workers: 1,
-    workerClass: 'sync',
-    containerMemoryMb: 1024,
-    gunicorn: { backlog: 100, timeoutMs: 30_000, workerConnections: 1000, workerRestartMs: 800 },
-    memory: { baseMb: 0, perWorkerMb: 0, perInFlightMb: 0 },
-    demands: cpuOnly(10),
-    storage: new Storage(INSTANT_DISK),
-    serviceRng: never,
-    ioRng: never,
-    onDied: () => undefined,
-    ...changes,
-  });
+  return new GunicornTask({ ...TASK_TEMPLATE, id: 0, scheduler, instance: host, onDied: () => undefined, ...changes });
 }
 
 /** Where a request's answer goes in a test: every (status, time), in order. */
