@@ -24,7 +24,8 @@ export interface EcsServiceOptions {
  * replacement first (same instance, after the start delay) and drains the
  * unhealthy task only once the replacement passes its health checks; in the
  * meantime the balancer skips the unhealthy target unless every target is
- * unhealthy (fail open). An OOM-killed task is gone at once.
+ * unhealthy (fail open). An OOM-killed task is gone at once
+ * (docs/model.md, "ECS service").
  */
 export class EcsService implements TargetHealthListener {
   private readonly scheduler: Scheduler;

@@ -71,6 +71,7 @@ export interface GunicornTaskOptions {
  * `gevent` workers accept up to worker_connections each; the CPU segments and
  * blocking file-system calls of one worker's requests run one at a time.
  * A full backlog refuses the connection (the balancer answers 502).
+ * docs/stack.md, "gunicorn".
  */
 export class GunicornTask {
   readonly id: number;

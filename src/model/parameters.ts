@@ -7,7 +7,8 @@ import { packagePath } from '../package-root.js';
  * name its default value, unit, bounds (min, optional max, integer or not)
  * and meaning. The code holds only the list of names it reads (typed) and
  * what each unit is in the model's units, so every conversion happens once,
- * here (ModelUnits): times become ms, memory MB.
+ * here (ModelUnits): times become ms, memory MB (docs/model.md,
+ * "Parameters and units").
  */
 
 /** Every parameter the stack model reads; models/parameters.json must define exactly these. */

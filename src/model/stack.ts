@@ -65,7 +65,7 @@ function storageOptions(kind: StorageKind, u: ModelUnits): StorageOptions {
 }
 
 /**
- * Builds the stack of one replication: every part gets its options (in the
+ * Builds the stack of one replication (docs/model.md, "One stack, assembled in one place"): every part gets its options (in the
  * model's units, converted here once) and the interfaces it talks to at
  * construction; `rng` gives each component its own named stream. The tasks
  * are placed ECS-spread (task k on instance k mod n, so targets interleave

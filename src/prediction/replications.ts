@@ -6,7 +6,7 @@ import type { ReplicationResult } from '../model/replication.js';
 /**
  * The one aggregation of replications: `predict`, `plan` and `calibrate`
  * all reduce their replication results here, so a figure means the same in
- * each. Whole-run figures are means with 95 % intervals over replications
+ * each (docs/model.md, "Replications and their aggregation"). Whole-run figures are means with 95 % intervals over replications
  * (NaN replications, e.g. a percentile without a successful operation, are
  * left out). Instance figures come two ways:
  * - per instance (instance k of the placement): means over replications of

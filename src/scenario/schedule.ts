@@ -1,7 +1,8 @@
 /**
  * When installs start: the one schedule of a load profile, used by the model
  * (src/model/workload.ts) and the live generator (src/live/generator.ts)
- * alike. Times are milliseconds from the start of the run.
+ * alike (docs/model.md, "Workload and schedule"). Times are milliseconds
+ * from the start of the run.
  *
  * burst-iterations is closed-loop (the seed tool's loop): iteration k is a
  * burst when k >= firstBurstIteration and (k - firstBurstIteration) is a

@@ -36,7 +36,7 @@ describe('shipped instance catalog', () => {
     expect(catalog.priceDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it('matches the AWS figures FACTS.md relies on', () => {
+  it('matches the AWS figures docs/stack.md relies on', () => {
     const micro = getInstanceType('t3.micro');
     expect(micro).toMatchObject({ vcpus: 2, memoryMiB: 1024, visibleMemoryMiB: 916, architecture: 'x86_64' });
     expect(getInstanceType('t3.small')).toMatchObject({ vcpus: 2, memoryMiB: 2048 });

@@ -25,7 +25,8 @@ export interface HealthCheckerOptions {
  * endpoint that queues behind real traffic in its gunicorn; no answer within
  * the timeout (or a refused connection) is a failure; N consecutive failures
  * make a healthy target unhealthy, M successes make a new (or unhealthy)
- * target healthy. The target's listener hears both.
+ * target healthy. The target's listener hears both. The deployed settings:
+ * docs/stack.md, "Health checks and task replacement".
  */
 export class HealthChecker implements ExchangeOrigin<CheckState> {
   private readonly scheduler: Scheduler;

@@ -48,7 +48,8 @@ function policyFor(config: BalancerConfig, clock: { readonly now: number }): Rou
  * other is placed by the routing policy; 503 with no target, 502 when the
  * target refuses or resets, 504 at the idle timeout; unhealthy targets get
  * no traffic unless all are unhealthy (fail open); the target group's
- * health checks, when configured.
+ * health checks, when configured (docs/stack.md, "The Application Load
+ * Balancer"; docs/model.md, "Balancer").
  */
 export class LoadBalancer<T extends TargetTask = GunicornTask> implements ExchangeOrigin<BalancerClient> {
   readonly targets: Target<T>[] = [];
