@@ -10,6 +10,8 @@
  *   the three operations run whatever the previous ones returned.
  */
 
+import type { CookieScope } from './types.js';
+
 export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool'] as const;
 export type FlowName = (typeof FLOW_NAMES)[number];
 
@@ -50,6 +52,8 @@ export interface Flow {
   stopOnFailure: boolean;
   /** Headers family: what real pip sends, or what Python requests sends. */
   client: 'pip' | 'python-requests';
+  /** The cookie jar the flow's real client keeps: a scenario that does not say has this (scenario/load.ts). */
+  cookies: CookieScope;
 }
 
 function step(operation: OperationName, resource: FlowStep['resource'], source: PathSource): FlowStep {
@@ -62,18 +66,21 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     steps: [step('root', 'index', 'project-root'), step('download', 'file', 'link-from-page')],
     stopOnFailure: true,
     client: 'pip',
+    cookies: 'per-install',
   },
   'pip-simple-index': {
     name: 'pip-simple-index',
     steps: [step('simple', 'index', 'project-simple'), step('download', 'file', 'link-from-page')],
     stopOnFailure: true,
     client: 'pip',
+    cookies: 'per-install',
   },
   'seed-tool': {
     name: 'seed-tool',
     steps: [step('root', 'index', 'project-root'), step('simple', 'index', 'project-simple'), step('download', 'file', 'constructed-wheel')],
     stopOnFailure: false,
     client: 'python-requests',
+    cookies: 'shared',
   },
 };
 

@@ -64,7 +64,7 @@ describe('a connect that hangs', () => {
         base: new URL(`http://127.0.0.1:${listener.port}/`),
         flow: 'pip-simple-index',
         headers: clientHeaders('pip'),
-        client: { timeoutSeconds: 0.3, retries: 2, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true },
+        client: { timeoutSeconds: 0.3, retries: 2, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install' },
         counter: new ConnectionCounter(),
         runStartPerf: performance.now(),
         wallOffsetMs: Date.now() - performance.now(),
