@@ -1,7 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
-import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
+import { scenarioOverrideFlags, sizingFlags, stickinessOf } from '../cli/sizing-flags.js';
 import { withOverrides } from '../model/parameters.js';
 import { applySetFlags } from '../cli/set-flags.js';
 import { predict } from '../prediction/predict.js';
@@ -10,7 +10,7 @@ import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { renderPrediction } from '../report/predict-report.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
-import type { FlowName } from '../scenario/types.js';
+import type { CookieScope, FlowName } from '../scenario/types.js';
 
 export default class Predict extends Command {
   static override summary = 'Predict error rate, P95 and cost of a sizing under a CI burst';
@@ -22,6 +22,8 @@ export default class Predict extends Command {
     '<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4',
     '<%= config.bin %> predict --instance t3.small --instances 2 --tasks 6 --workers 1 --json',
     '<%= config.bin %> predict --algorithm least_outstanding_requests --lor-feedback-ms 500 --scenario pip-burst',
+    '<%= config.bin %> predict --stickiness off',
+    '<%= config.bin %> predict --cookies per-install',
   ];
   static override flags = {
     ...sizingFlags,
@@ -45,6 +47,7 @@ export default class Predict extends Command {
       baseline: flags.baseline,
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
+      cookies: flags.cookies as CookieScope | undefined,
     });
     const sizing = resolveSizing({
       instance: flags.instance,
@@ -57,6 +60,7 @@ export default class Predict extends Command {
       algorithm: flags.algorithm as Algorithm | 'least_conn',
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
+      stickiness: stickinessOf(flags.stickiness),
     });
     const calibration = loadCalibration(flags.calibration ?? (sizing.stackKind === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION));
     let params = applySetFlags(calibration.params, flags.set ?? []);

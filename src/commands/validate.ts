@@ -8,6 +8,8 @@ import { dryRunPlan, runValidation } from '../live/run-validation.js';
 import { declaredSizing } from '../live/sizing.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
+import { COOKIE_SCOPES, type CookieScope } from '../scenario/types.js';
+import { STICKINESS_CHOICES } from '../cli/sizing-flags.js';
 
 /** "0.05" or "5%" -> 0.05 */
 function parseRate(raw: string): number {
@@ -43,6 +45,7 @@ export default class Validate extends Command {
     baseline: Flags.string({ description: 'override the installs of an ordinary iteration' }),
     duration: Flags.string({ description: 'override the run duration, seconds (no iteration starts after it)' }),
     'timeout-s': Flags.string({ description: 'override the client timeout, seconds' }),
+    cookies: Flags.string({ description: 'override who shares a cookie jar: shared (one for the run, like the seed tool\'s requests.Session), per-install (one per install, like pip), none', options: [...COOKIE_SCOPES] }),
     username: Flags.string({ description: 'user for HTTP basic auth (also taken from the URL)' }),
     password: Flags.string({ description: 'password for HTTP basic auth (prefer the CAPSIM_PASSWORD variable)', env: 'CAPSIM_PASSWORD' }),
     out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
@@ -63,6 +66,7 @@ export default class Validate extends Command {
     workers: Flags.string({ description: 'declared: gunicorn workers per task (a number or auto)' }),
     'worker-class': Flags.string({ description: 'declared: gunicorn worker class (sync or gevent)' }),
     algorithm: Flags.string({ description: 'declared: routing algorithm (round_robin, least_outstanding_requests, or least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)' }),
+    stickiness: Flags.string({ description: 'declared: target-group stickiness of the stack (on, off; the local stack\'s sticky mode is on)', options: [...STICKINESS_CHOICES] }),
     json: jsonFlag,
   };
 
@@ -78,6 +82,7 @@ export default class Validate extends Command {
       vcpus: flags.vcpus,
       memoryGiB: flags['memory-gb'],
       lorFeedbackMs: flags['lor-feedback-ms'],
+      stickiness: flags.stickiness,
     });
     const scenario = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
@@ -85,6 +90,7 @@ export default class Validate extends Command {
       baseline: flags.baseline !== undefined ? parseWholeNumber('baseline', flags.baseline, 0) : undefined,
       durationSeconds: flags.duration !== undefined ? parseDecimal('duration', flags.duration, 0) : undefined,
       timeoutSeconds: flags['timeout-s'] !== undefined ? parseDecimal('timeout-s', flags['timeout-s'], 0) : undefined,
+      cookies: flags.cookies as CookieScope | undefined,
     });
     const maxErrorRate = flags['max-error-rate'] !== undefined ? parseRate(flags['max-error-rate']) : undefined;
     const common = { url: flags.url, username: flags.username, password: flags.password, scenario };

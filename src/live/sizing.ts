@@ -21,6 +21,8 @@ export interface DeclaredSizing {
   memoryGiB?: number;
   /** 'local' for the local test stack's disk (implied by instance "custom"), 'efs' for AWS. */
   storage?: 'efs' | 'local';
+  /** Target-group stickiness (lb_cookie), or the local stack's sticky nginx. */
+  stickiness?: 'on' | 'off';
 }
 
 export interface RawSizingFlags {
@@ -33,6 +35,7 @@ export interface RawSizingFlags {
   lorFeedbackMs?: string | number;
   vcpus?: string | number;
   memoryGiB?: string | number;
+  stickiness?: string;
 }
 
 function positiveNumber(flag: string, value: string | number | undefined, min: number): number | undefined {
@@ -89,6 +92,10 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
     } else {
       throw new UserError(`--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "${flags.algorithm}"`);
     }
+  }
+  if (flags.stickiness !== undefined) {
+    if (flags.stickiness !== 'on' && flags.stickiness !== 'off') throw new UserError(`--stickiness: expected on or off, got "${flags.stickiness}"`);
+    sizing.stickiness = flags.stickiness;
   }
   const feedback = positiveNumber('lor-feedback-ms', flags.lorFeedbackMs, 0);
   if (feedback !== undefined) {

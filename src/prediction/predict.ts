@@ -6,7 +6,7 @@ import type { FailureCause } from '../model/exchange.js';
 import type { ModelParameters } from '../model/parameters.js';
 import type { TimelineBin } from '../model/recorder.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
-import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
+import { aggregateReplications, type BurstShares, type InstancePrediction, type ReplicationAggregate } from './replications.js';
 import type { ResolvedSizing, StackKind } from '../model/sizing.js';
 import { stackConfig, type StackConfig } from '../model/stack.js';
 
@@ -38,6 +38,8 @@ export interface Prediction {
     algorithm: string;
     lorFeedbackMs: number;
     perConnectionRouting: boolean;
+    /** Target-group stickiness (lb_cookie; the sticky nginx on the local stack). */
+    stickiness: boolean;
     albNodes: number;
     /** 'alb' on AWS, 'nginx' on the local stack. */
     balancer: 'alb' | 'nginx';
@@ -59,7 +61,13 @@ export interface Prediction {
   httpRequests: Interval;
   throughputOpsPerSecond: Interval;
   durationSeconds: Interval;
+  /** Largest share of burst requests one target / the tasks of one instance served. */
   maxTargetShare: Interval;
+  maxInstanceShare: Interval;
+  /** Burst shares: targets ranked (busiest first), instances by instance. */
+  burstShares: BurstShares;
+  /** Requests whose stickiness cookie named a target that could not take them (unhealthy, draining), placed anew. */
+  stickyReplacements: Interval;
   taskReplacements: Interval;
   workerRestarts: Interval;
   instances: InstancePrediction[];
@@ -104,6 +112,7 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
       algorithm: sizing.algorithm,
       lorFeedbackMs: balancer.routing.lorFeedbackMs,
       perConnectionRouting: balancer.routing.perConnection,
+      stickiness: balancer.routing.stickinessDurationMs !== null,
       albNodes: balancer.nodes,
       balancer: balancer.kind,
       containerMemoryMb: sizing.placement.containerMemoryMb,
@@ -125,6 +134,9 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
     throughputOpsPerSecond: runs.throughputOpsPerSecond,
     durationSeconds: runs.durationSeconds,
     maxTargetShare: runs.maxTargetShare,
+    maxInstanceShare: runs.maxInstanceShare,
+    burstShares: runs.burstShares,
+    stickyReplacements: runs.stickyReplacements,
     taskReplacements: runs.taskReplacements,
     workerRestarts: runs.workerRestarts,
     instances: runs.instances,

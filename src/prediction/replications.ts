@@ -31,6 +31,17 @@ export interface BusiestInstance {
   memAvailableMinMb: number;
 }
 
+/**
+ * Where the burst went, averaged over replications: `targets` ranked (the
+ * mean of each replication's largest share, second largest, ...: which
+ * target was busiest changes between replications, its share does not),
+ * `instances` by instance (instance k's mean share).
+ */
+export interface BurstShares {
+  targets: number[];
+  instances: number[];
+}
+
 export interface OperationAggregate {
   operations: Interval;
   errorRate: Interval;
@@ -52,6 +63,9 @@ export interface ReplicationAggregate {
   throughputOpsPerSecond: Interval;
   durationSeconds: Interval;
   maxTargetShare: Interval;
+  maxInstanceShare: Interval;
+  burstShares: BurstShares;
+  stickyReplacements: Interval;
   taskReplacements: Interval;
   workerRestarts: Interval;
   instances: InstancePrediction[];
@@ -71,6 +85,14 @@ function mean(values: number[]): number {
 
 function percentiles(runs: ReplicationResult[], f: (r: ReplicationResult) => ReplicationResult['latencyMs']) {
   return { p50: ci(runs.map((r) => f(r).p50)), p95: ci(runs.map((r) => f(r).p95)), p99: ci(runs.map((r) => f(r).p99)) };
+}
+
+function burstShares(runs: ReplicationResult[]): BurstShares {
+  if (runs.length === 0) return { targets: [], instances: [] };
+  const ranked = runs.map((r) => r.targetShares.slice().sort((a, b) => b - a));
+  const targets = Array.from({ length: Math.max(...ranked.map((r) => r.length)) }, (_, k) => mean(ranked.map((r) => r[k] ?? 0)));
+  const instances = runs[0].instanceShares.map((_, i) => mean(runs.map((r) => r.instanceShares[i])));
+  return { targets, instances };
 }
 
 export function aggregateReplications(runs: ReplicationResult[]): ReplicationAggregate {
@@ -113,6 +135,9 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
     throughputOpsPerSecond: pick((r) => r.throughputOpsPerSecond),
     durationSeconds: pick((r) => r.durationSeconds),
     maxTargetShare: pick((r) => r.maxTargetShare),
+    maxInstanceShare: pick((r) => r.maxInstanceShare),
+    burstShares: burstShares(runs),
+    stickyReplacements: pick((r) => r.stickyReplacements),
     taskReplacements: pick((r) => r.taskReplacements),
     workerRestarts: pick((r) => r.workerRestarts),
     instances,

@@ -10,6 +10,8 @@ function row(label: string, i: Interval, f: (x: number) => string): string[] {
   return [label, f(i.mean), `${f(i.ciLow)} .. ${f(i.ciHigh)}`];
 }
 
+const JARS = { shared: 'shared by the whole run', 'per-install': 'one per install', none: 'none' } as const;
+
 /** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
 export function renderPrediction(p: Prediction): string {
   const c = p.config;
@@ -17,9 +19,11 @@ export function renderPrediction(p: Prediction): string {
   const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
   lines.push(
     `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
-      `${c.workers} ${c.workerClass} workers per task, ${alg}, ${c.containerMemoryMb} MiB containers`,
+      `${c.workers} ${c.workerClass} workers per task, ${alg}, stickiness ${c.stickiness ? 'on' : 'off'}, ${c.containerMemoryMb} MiB containers`,
   );
-  lines.push(`scenario ${p.scenario.name} (${p.scenario.flow}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`);
+  lines.push(
+    `scenario ${p.scenario.name} (${p.scenario.flow}, cookie jar ${JARS[p.scenario.client.cookies]}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
+  );
   lines.push('');
   lines.push(
     renderTable(
@@ -32,7 +36,9 @@ export function renderPrediction(p: Prediction): string {
         row('P95 (all ops)', p.latencyAllMs.p95, ms),
         row('operations', p.operations, num),
         row('5xx responses', p.http5xx, num),
-        row('max target share (bursts)', p.maxTargetShare, pct),
+        row('busiest target, share of a burst', p.maxTargetShare, pct),
+        row('busiest instance, share of a burst', p.maxInstanceShare, pct),
+        row('sticky clients re-placed', p.stickyReplacements, num),
         row('task replacements', p.taskReplacements, num),
       ],
       [false, true, true],
@@ -45,11 +51,24 @@ export function renderPrediction(p: Prediction): string {
       `502 ${num(f.http502.mean)}, 503 ${num(f.http503.mean)}, 504 ${num(f.http504.mean)}, other ${num(f.httpOther.mean)}`,
   );
   lines.push('');
+  const ranked = p.burstShares.targets.filter((share) => share >= 0.005).map(pct);
+  lines.push(`burst requests per target, busiest first (mean over replications): ${ranked.length > 0 ? ranked.join(', ') : 'none'}`);
+  lines.push('');
   lines.push(
     renderTable(
-      ['instance', 'tasks', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
-      p.instances.map((i) => [i.name, String(i.tasks), pct(i.cpuUtilPeak), pct(i.iowaitPeak), `${Math.round(i.memAvailableMinMb)} MB`, `${Math.round(i.swapUsedMaxMb)} MB`, pct(i.pageCacheHitRate), num(i.nfsOpsPerRequest)]),
-      [false, true, true, true, true, true, true, true],
+      ['instance', 'tasks', 'burst share', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
+      p.instances.map((i, k) => [
+        i.name,
+        String(i.tasks),
+        pct(p.burstShares.instances[k] ?? 0),
+        pct(i.cpuUtilPeak),
+        pct(i.iowaitPeak),
+        `${Math.round(i.memAvailableMinMb)} MB`,
+        `${Math.round(i.swapUsedMaxMb)} MB`,
+        pct(i.pageCacheHitRate),
+        num(i.nfsOpsPerRequest),
+      ]),
+      [false, true, true, true, true, true, true, true, true],
     ),
   );
   lines.push('');
