@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
-import { reportFlag } from '../cli/report-flags.js';
+import { commandLine, reportFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
 import type { Algorithm } from '../model/alb.js';
@@ -190,7 +190,7 @@ export default class Plan extends Command {
       }
     }
     const planData = { ...result, reproduce: reproduce ?? null, tfvars: tfvarsPath ?? null };
-    if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'plan', file: 'capsim plan', data: planData }] });
+    if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'plan', file: commandLine(this.id, this.argv), data: planData }] });
     if (flags.csv) writeCsvFiles(flags.csv, planCsv(planData));
     if (flags.json) this.log(JSON.stringify(planData, null, 2));
     else this.log(renderPlan(result, { reproduce, tfvarsPath, timing }));

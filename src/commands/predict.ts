@@ -2,7 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
-import { csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
@@ -87,7 +87,7 @@ export default class Predict extends Command {
       timeline: flags.timeline || flags.report !== undefined || flags.csv !== undefined,
     });
     const results = thresholds.length > 0 ? evaluateThresholds(thresholds, predictionFigures(prediction)) : null;
-    if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'prediction', file: 'capsim predict', data: prediction }], thresholds: results ? new Map([[0, results]]) : undefined });
+    if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'prediction', file: commandLine(this.id, this.argv), data: prediction }], thresholds: results ? new Map([[0, results]]) : undefined });
     if (flags.csv) writeCsvFiles(flags.csv, predictionCsv(prediction));
     if (flags.json) {
       this.log(JSON.stringify(results ? { ...prediction, thresholds: results } : prediction, null, 2));

@@ -5,9 +5,11 @@
  *
  * Both libraries are imported on first use, so commands that draw no chart
  * never pay their start-up. The SVG is made safe to inline several times in
- * one page: its element ids (clip paths, gradients) get the chart's id as a
- * prefix, its fixed width/height give way to the viewBox (it scales to the
- * page), and it carries role="img" with the title as its accessible name.
+ * one page, and the same every time: its element ids (clip paths, gradients,
+ * numbered by a process-wide counter in vega) are renumbered in order of
+ * appearance under the chart's id, its fixed width/height give way to the
+ * viewBox (it scales to the page), and it carries role="img" with the title
+ * as its accessible name.
  */
 import type { Chart } from './chart.js';
 
@@ -30,15 +32,17 @@ export interface RenderedChart {
 
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** Prefixes every id of the SVG (and every reference to one) with `prefix-`. */
+/** Renames every id of the SVG (and every reference to one) to `prefix-NAME-K`: NAME its letters, K its rank of appearance. */
 export function prefixSvgIds(svg: string, prefix: string): string {
-  const ids = new Set<string>();
-  for (const match of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(match[1]);
+  const ids = new Map<string, string>();
+  for (const match of svg.matchAll(/\sid="([^"]+)"/g)) {
+    if (!ids.has(match[1])) ids.set(match[1], `${prefix}-${match[1].replace(/\d+$/, '') || 'id'}-${ids.size + 1}`);
+  }
   if (ids.size === 0) return svg;
   return svg
-    .replace(/\sid="([^"]+)"/g, (_, id: string) => ` id="${prefix}-${id}"`)
-    .replace(/url\(#([^)]+)\)/g, (whole, id: string) => (ids.has(id) ? `url(#${prefix}-${id})` : whole))
-    .replace(/href="#([^"]+)"/g, (whole, id: string) => (ids.has(id) ? `href="#${prefix}-${id}"` : whole));
+    .replace(/\sid="([^"]+)"/g, (_, id: string) => ` id="${ids.get(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (whole, id: string) => (ids.has(id) ? `url(#${ids.get(id)})` : whole))
+    .replace(/href="#([^"]+)"/g, (whole, id: string) => (ids.has(id) ? `href="#${ids.get(id)}"` : whole));
 }
 
 /** Lets the SVG scale with its container: drops the fixed size (the viewBox keeps the aspect ratio), names it for screen readers. */

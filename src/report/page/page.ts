@@ -16,6 +16,8 @@ export interface HtmlTable {
   rows: string[][];
   /** Right-aligned (numeric) columns. */
   numeric?: boolean[];
+  /** Columns of long text that wrap (the others stay on one line). */
+  wrap?: boolean[];
 }
 
 export interface VerdictLine {
@@ -27,6 +29,8 @@ export interface VerdictLine {
 export interface Verdict {
   title: string;
   lines: VerdictLine[];
+  /** Said after the title instead of "all passed" / "N of M failed". */
+  summary?: string;
 }
 
 export interface PageSection {
@@ -51,7 +55,10 @@ export interface ReportPage {
 export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 function tableHtml(t: HtmlTable): string {
-  const cls = (i: number) => (t.numeric?.[i] ? ' class="num"' : '');
+  const cls = (i: number) => {
+    const names = [t.numeric?.[i] ? 'num' : '', t.wrap?.[i] ? 'wrap' : ''].filter((n) => n !== '');
+    return names.length > 0 ? ` class="${names.join(' ')}"` : '';
+  };
   const head = t.header.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('');
   const body = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   return `<div class="table-wrap"><table>${t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
@@ -60,7 +67,7 @@ function tableHtml(t: HtmlTable): string {
 function verdictHtml(v: Verdict): string {
   const failed = v.lines.filter((l) => !l.ok).length;
   const status = failed === 0 ? 'passed' : 'failed';
-  const summary = failed === 0 ? 'all passed' : `${failed} of ${v.lines.length} failed`;
+  const summary = v.summary ?? (failed === 0 ? 'all passed' : `${failed} of ${v.lines.length} failed`);
   const items = v.lines
     .map((l) => `<li class="${l.ok ? 'pass' : 'fail'}"><span class="mark">${l.ok ? '✓ pass' : '✗ FAIL'}</span> <code>${escapeHtml(l.text)}</code> ${escapeHtml(l.detail)}</li>`)
     .join('\n');

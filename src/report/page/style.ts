@@ -30,6 +30,7 @@ caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { padding: 3px 10px 3px 0; border-bottom: 1px solid #e3e3e3; text-align: left; vertical-align: top; white-space: nowrap; }
 th { border-bottom: 1px solid #888; font-weight: 600; }
 td.num, th.num { text-align: right; }
+td.wrap { white-space: normal; min-width: 16em; }
 figure { margin: 18px 0; }
 .chart-scroll { overflow-x: auto; }
 .chart-svg { display: block; width: 100%; min-width: 480px; height: auto; }

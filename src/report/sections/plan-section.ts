@@ -14,9 +14,9 @@ export function planCharts(plan: PlanData, id: string): Chart[] {
 export function planSection(plan: PlanData, options: { id: string; title: string }): PageSection {
   const rec = plan.analysis.recommendation;
   const usd = (x: number) => `${x.toFixed(2)} USD`;
-  const candidateRow = (c: PlanData['candidates'][number]) => [usd(c.costPerMonthUsd), c.id, pctCell(c.errorRate.mean), msCell(c.p95Ms.mean), c.status, c.why];
-  const header = ['cost per month', 'sizing', 'error rate', 'P95', 'SLO', 'why it misses'];
-  const numeric = [true, false, true, true, false, false];
+  const candidateRow = (c: PlanData['candidates'][number]) => [usd(c.costPerMonthUsd), c.id, pctCell(c.errorRate.mean), msCell(c.p95Ms.mean), c.status];
+  const header = ['cost per month', 'sizing', 'error rate', 'P95', 'SLO'];
+  const numeric = [true, false, true, true, false];
   return {
     id: options.id,
     title: options.title,
@@ -27,11 +27,14 @@ export function planSection(plan: PlanData, options: { id: string; title: string
     ],
     notices: rec ? [] : ['No candidate meets the SLO.'],
     verdicts: rec
-      ? [{ title: 'Recommendation', lines: [{ ok: true, text: rec.id, detail: `${usd(rec.costPerMonthUsd)} per month; error rate ${pctCell(rec.errorRate.mean)}, P95 ${msCell(rec.p95Ms.mean)}${plan.reproduce ? `; reproduce: ${plan.reproduce}` : ''}` }] }]
+      ? [{ title: 'Recommendation', summary: 'the cheapest candidate that meets the SLO', lines: [{ ok: true, text: rec.id, detail: `${usd(rec.costPerMonthUsd)} per month; error rate ${pctCell(rec.errorRate.mean)}, P95 ${msCell(rec.p95Ms.mean)}${plan.reproduce ? `; reproduce: ${plan.reproduce}` : ''}` }] }]
       : [],
     tables: [
       { caption: 'Pareto frontier of cost vs P95 (error rate within the SLO; nothing cheaper is faster)', header, rows: plan.analysis.pareto.map(candidateRow), numeric },
-      ...(plan.analysis.cheaper.length > 0 ? [{ caption: 'Nearest cheaper candidates (all miss the SLO)', header, rows: plan.analysis.cheaper.map((l) => candidateRow(l.closest)), numeric }] : []),
+      ...(plan.analysis.cheaper.length > 0
+        ? [{ caption: 'Nearest cheaper candidates (all miss the SLO)', header: [...header, 'why it misses'], rows: plan.analysis.cheaper.map((l) => [...candidateRow(l.closest), l.closest.why]), numeric, wrap: [false, false, false, false, false, true] }]
+        : []),
+      ...(rec ? [] : [{ caption: 'Closest candidates', header: [...header, 'what they miss by'], rows: plan.analysis.closest.map((c) => [...candidateRow(c), c.why]), numeric, wrap: [false, false, false, false, false, true] }]),
     ],
     charts: planCharts(plan, options.id),
   };
