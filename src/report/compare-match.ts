@@ -77,7 +77,9 @@ export function matchPredictionToRun(prediction: JsonObject, summary: JsonObject
   return { mismatches, unchecked };
 }
 
-/** One line: "tasks 12 vs 1, load.burstInstalls 510 vs 300 (prediction vs run)". */
-export function describeMismatches(mismatches: readonly Mismatch[]): string {
-  return `${mismatches.map((m) => `${m.field} ${m.predicted} vs ${m.measured}`).join(', ')} (prediction vs run)`;
+/** One line: "tasks 12 vs 1, load.burstInstalls 510 vs 300 (prediction vs run)"; past `max` fields, "and N more". */
+export function describeMismatches(mismatches: readonly Mismatch[], max = 10): string {
+  const shown = mismatches.slice(0, max).map((m) => `${m.field} ${m.predicted} vs ${m.measured}`);
+  const more = mismatches.length > max ? `, and ${mismatches.length - max} more` : '';
+  return `${shown.join(', ')}${more} (prediction vs run)`;
 }

@@ -3,7 +3,8 @@
  * errors (responses >= 400 and requests that got no response: timeouts,
  * connection errors) per second, and the burst windows, as the model and a
  * measured run both record them; binned to 10 s (per minute for runs over an
- * hour), like the CloudWatch graph of the incident report.
+ * hour, per second for runs of two minutes or less, which 10-s bins would
+ * flatten to a few points), like the CloudWatch graph of the incident report.
  */
 
 export interface TimelinePoint {
@@ -34,9 +35,10 @@ export interface TimelineBin extends TimelinePoint {
   burst: boolean;
 }
 
-/** 10 s, or 60 s once the run is over an hour long. */
+/** 10 s; 60 s once the run is over an hour long; 1 s for a run of two minutes or less. */
 export function binSecondsFor(durationSeconds: number): number {
-  return durationSeconds > 3600 ? 60 : 10;
+  if (durationSeconds > 3600) return 60;
+  return durationSeconds > 120 ? 10 : 1;
 }
 
 /** Last second any point covers (0 for an empty timeline). */

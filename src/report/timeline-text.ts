@@ -1,7 +1,8 @@
 /**
  * The human `--timeline`: HTTP requests, responses and errors per 10 s (per
- * minute for runs over an hour) as a compact table, bursts marked, with a
- * bar of requests per bin so the bursts stand out at a glance.
+ * minute for runs over an hour, per second for runs of two minutes or less)
+ * as a compact table, bursts marked, with a bar of requests per bin so the
+ * bursts stand out at a glance.
  */
 import { binSecondsFor, binTimeline, timelineSeconds, type LabelledTimeline } from './timeline-bins.js';
 import { renderTable } from './table.js';
@@ -25,7 +26,7 @@ export function renderTimelineText(timeline: LabelledTimeline, what: string): st
   const unit = width === 60 ? 'min' : 's';
   const marked = timeline.bursts.length > 0 ? '' : ' (no bursts recorded)';
   return [
-    `timeline (${what}), HTTP requests per ${width === 60 ? 'minute' : '10 s'}${marked}:`,
+    `timeline (${what}), HTTP requests per ${width === 60 ? 'minute' : width === 1 ? 'second' : '10 s'}${marked}:`,
     renderTable(['', `t (${unit})`, 'requests', 'responses', 'errors', 'requests'], rows, [false, true, true, true, true, false]),
   ].join('\n');
 }

@@ -41,21 +41,34 @@ describe('timeline bins', () => {
     expect(binTimeline([{ t: 25, requests: 1, responses: 0, errors: 1 }], [], 10).map((b) => b.requests)).toEqual([0, 0, 1]);
   });
 
-  it('bins per minute once a run is over an hour', () => {
+  it('bins per 10 s, per minute once a run is over an hour, per second up to two minutes', () => {
+    expect(binSecondsFor(120)).toBe(1);
+    expect(binSecondsFor(121)).toBe(10);
     expect(binSecondsFor(3600)).toBe(10);
     expect(binSecondsFor(3601)).toBe(60);
   });
 
   it('prints a compact per-10-s table with the bursts marked and a bar of requests', () => {
-    expect(renderTimelineText({ label: 'x', points, bursts }, 'replication 1').split('\n')).toEqual([
+    const long = Array.from({ length: 125 }, (_, t) => ({ t, requests: t < 5 ? 100 : t >= 60 && t < 62 ? 60 : 1, responses: t < 5 ? 50 : 1, errors: t === 3 ? 7 : 0 }));
+    expect(renderTimelineText({ label: 'x', points: long, bursts: [...bursts, { startS: 60, endS: 65 }] }, 'replication 1').split('\n')).toEqual([
       'timeline (replication 1), HTTP requests per 10 s:',
       '       t (s)  requests  responses  errors  requests',
       '-----  -----  --------  ---------  ------  ------------------------',
       'burst      0       505        255       7  ########################',
       'burst     10        10         10       0',
       '          20        10         10       0',
-      '          30         5          5       0',
+      '          30        10         10       0',
+      '          40        10         10       0',
+      '          50        10         10       0',
+      'burst     60       128         10       0  ######',
+      '          70        10         10       0',
+      '          80        10         10       0',
+      '          90        10         10       0',
+      '         100        10         10       0',
+      '         110        10         10       0',
+      '         120         5          5       0',
     ]);
+    expect(renderTimelineText({ label: 'x', points: points.slice(0, 3), bursts: [] }, 'measured').split('\n')[0]).toBe('timeline (measured), HTTP requests per second (no bursts recorded):');
   });
 });
 

@@ -51,7 +51,7 @@ export function burstLayer(bursts: ReadonlyArray<{ startS: number; endS: number 
   return [
     {
       data: { values: bursts.map((b) => ({ start: b.startS / scale, end: Math.max(b.endS, b.startS + minWidth) / scale })) },
-      mark: { type: 'rect', color: COLORS.burst, opacity: 0.6 },
+      mark: { type: 'rect', color: COLORS.burst, opacity: 0.6, clip: true },
       encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } },
     },
   ];

@@ -39,7 +39,7 @@ export function compareChart(id: string, metrics: ComparedMetric[]): Chart | nul
           encoding: {
             x: { field: 'metric', type: 'nominal', title: null, sort: order, scale: { paddingInner: 0.3, paddingOuter: 0.2 }, axis: { labelAngle: 0, labelLimit: 110 } },
             xOffset: { field: 'source', type: 'nominal', scale: { domain: ['predicted', 'measured'] } },
-            y: { field: 'value', type: 'quantitative', title: panel.title, axis: { format: panel.format } },
+            y: { field: 'value', type: 'quantitative', title: panel.title, axis: { format: panel.format }, scale: { domain: [0, Math.max(...values.map((v) => v.value ?? 0)) * 1.2 || (panel.unit === 'points' ? 0.01 : 1)] } },
             color: { field: 'source', type: 'nominal', title: null, scale: { domain: ['predicted', 'measured'], range: [COLORS.predicted, COLORS.measured] } },
           },
         },

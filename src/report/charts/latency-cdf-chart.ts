@@ -48,12 +48,12 @@ export function latencyCdfChart(id: string, sources: LabelledDistributions[]): C
   if (rows.length === 0) return null;
   const lines = compare ? sources.map((s) => s.label) : ['successful', 'failed'].filter((l) => rows.some((r) => r.line === l));
   // Labels of the first source at the top of the plot, of the second at the bottom, so they never overlap.
-  const marks: Array<{ ms: number; label: string; line: string; top: boolean }> = [];
+  const marks: Array<{ ms: number; label: string; line: string; top: boolean; rank: number }> = [];
   (compare ? sources.slice(0, 2) : sources.slice(0, 1)).forEach((source, i) => {
-    for (const [key, label] of [['p50', 'P50'], ['p95', 'P95'], ['p99', 'P99']] as const) {
+    for (const [rank, [key, label]] of ([['p50', 'P50'], ['p95', 'P95'], ['p99', 'P99']] as const).entries()) {
       const value = source.marks[key];
       if (value === null || !Number.isFinite(value)) continue;
-      marks.push({ ms: Math.max(FLOOR_MS, value), label, line: compare ? source.label : 'successful', top: i === 0 });
+      marks.push({ ms: Math.max(FLOOR_MS, value), label, line: compare ? source.label : 'successful', top: i === 0, rank });
     }
   });
   const title = 'Latency distribution per operation (CDF)';
@@ -78,14 +78,17 @@ export function latencyCdfChart(id: string, sources: LabelledDistributions[]): C
       mark: { type: 'rule', color: COLORS.slo, strokeWidth: 1 },
       encoding: { x: { field: 'ms', type: 'quantitative' }, strokeDash: dash },
     });
+    // Each label one line lower (higher at the bottom) than the previous: P95 and P99 are often close.
     for (const top of [true, false]) {
-      const labels = marks.filter((m) => m.top === top);
-      if (labels.length === 0) continue;
-      layers.push({
-        data: { values: labels },
-        mark: { type: 'text', align: 'left', baseline: top ? 'top' : 'bottom', dx: 3, fontSize: 11, color: COLORS.slo },
-        encoding: { x: { field: 'ms', type: 'quantitative' }, y: { value: top ? 2 : CHART_HEIGHT - 2 }, text: { field: 'label' } },
-      });
+      for (const rank of [0, 1, 2]) {
+        const labels = marks.filter((m) => m.top === top && m.rank === rank);
+        if (labels.length === 0) continue;
+        layers.push({
+          data: { values: labels },
+          mark: { type: 'text', align: 'left', baseline: top ? 'top' : 'bottom', dx: 3, fontSize: 11, color: COLORS.slo },
+          encoding: { x: { field: 'ms', type: 'quantitative' }, y: { value: top ? 2 + 13 * rank : CHART_HEIGHT - 2 - 13 * rank }, text: { field: 'label' } },
+        });
+      }
     }
   }
   return {

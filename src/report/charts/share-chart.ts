@@ -25,7 +25,7 @@ export function shareChart(id: string, of: 'target' | 'instance', bars: ShareBar
     {
       mark: { type: 'bar', color: COLORS.requests, clip: true },
       encoding: {
-        x: { field: 'name', type: 'nominal', title: of, sort: order, axis: { labelAngle: bars.length > 6 ? -40 : 0, labelLimit: 120 } },
+        x: { field: 'name', type: 'nominal', title: of, sort: order, axis: { labelAngle: bars.length > 6 ? -40 : 0, labelLimit: 240 } },
         y: { field: 'share', type: 'quantitative', title: `share of ${what} (%)`, axis: { format: '%' }, scale: { domain: [0, Math.min(1, Math.max(...bars.map((b) => Math.max(b.share, b.ciHigh ?? 0)), even) * 1.15)] } },
       },
     },

@@ -28,12 +28,13 @@ export function timelineChart(id: string, timelines: LabelledTimeline[]): Chart 
   }
   // Bursts of the first timeline that has any (a comparison applies one load to both sides).
   const bursts = present.find((t) => t.bursts.length > 0)?.bursts ?? [];
-  const perBin = minutes ? 'per minute' : 'per 10 s';
+  const perBin = minutes ? 'per minute' : width === 1 ? 'per second' : 'per 10 s';
   const title = `HTTP requests, responses and errors ${perBin}`;
   const layers: Record<string, unknown>[] = burstLayer(bursts, scale, width);
   layers.push({
     data: { values: rows },
-    mark: { type: 'line', strokeWidth: 2 },
+    // Points too when there are few bins (a line through one point draws nothing); not on overlays, where the dash tells the sources apart.
+    mark: { type: 'line', strokeWidth: 2, point: present.length === 1 && Math.ceil(duration / width) < 20 },
     encoding: {
       x: { field: 't', type: 'quantitative', title: `time since the run started (${unit})`, scale: { domain: [0, duration / scale], nice: false } },
       y: { field: 'count', type: 'quantitative', title: `HTTP requests ${perBin}` },

@@ -66,10 +66,10 @@ export function runSection(s: RunData, operations: readonly RunOperation[] | nul
         numeric: [false, true, true, true, true, true, true, true],
       },
       ...(hosts.length > 0
-        ? [{ caption: 'Diagnostics during bursts (window averages)', header: ['when', 'host', 'CPU busy', 'iowait', 'memory available', 'swap used', 'problems'], rows: hosts, numeric: [false, false, true, true, true, true, false] }]
+        ? [{ caption: 'Diagnostics during bursts (window averages)', header: ['when', 'host', 'CPU busy', 'iowait', 'memory available', 'swap used', 'problems'], rows: hosts, numeric: [false, false, true, true, true, true, false], wrap: [false, false, false, false, false, false, true] }]
         : []),
       ...((s.error_samples ?? []).length > 0
-        ? [{ caption: 'Error samples', header: ['operation', 'status', 'class', 'error', 'path'], rows: s.error_samples.map((e) => [e.operation, e.status === null ? '-' : String(e.status), e.error_class, e.error, e.path ?? '']) }]
+        ? [{ caption: 'Error samples', header: ['operation', 'status', 'class', 'error', 'path'], rows: s.error_samples.map((e) => [e.operation, e.status === null ? '-' : String(e.status), e.error_class, e.error, e.path ?? '']), wrap: [false, false, false, true, false] }]
         : []),
     ],
     charts: runCharts(s, operations, options.id),
