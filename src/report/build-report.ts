@@ -37,7 +37,7 @@ function version(): string {
 function impliedComparison(inputs: ReportInput[]): CompareSectionInput | undefined {
   const predictions = inputs.filter((i) => i.kind === 'prediction');
   const runs = inputs.filter((i) => i.kind === 'run');
-  if (predictions.length !== 1 || runs.length !== 1 || inputs.length !== 2) return undefined;
+  if (predictions.length !== 1 || runs.length !== 1) return undefined;
   const p = predictions[0];
   const r = runs[0];
   const comparison = compareData(p.data, p.file, r.summary, r.file);
