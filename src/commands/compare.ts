@@ -46,7 +46,7 @@ export default class Compare extends Command {
     const thresholds = parseThresholds(flags.threshold);
     const prediction = await readReportInput(args.prediction);
     if (prediction.kind !== 'prediction') throw new UserError(`${args.prediction}: not a capsim predict --json output (it is a ${prediction.kind} file)`);
-    const run = await readReportInput(args.run);
+    const run = await readReportInput(args.run, { operations: flags.report !== undefined });
     if (run.kind !== 'run') throw new UserError(`${args.run}: not a run summary (no "error_rate" and "total_requests" fields; give validate's summary.json or its directory)`);
     const comparison = compareData(prediction.data, args.prediction, run.summary, run.file);
     if (comparison.mismatches.length > 0) {

@@ -1,4 +1,4 @@
-import { Command, Flags } from '@oclif/core';
+import { Args, Command, Flags } from '@oclif/core';
 import { UserError } from '../errors.js';
 import { writeReport } from '../report/build-report.js';
 import { readReportInput } from '../report/sources/report-input.js';
@@ -16,7 +16,9 @@ export default class Report extends Command {
     '<%= config.bin %> report b-prediction.json runs/b --out compare.html',
   ];
   static override strict = false;
-  static override args = {};
+  static override args = {
+    input: Args.string({ description: 'a validate run directory, a summary.json, a predict --json or a plan --json file (give several for one page)' }),
+  };
   static override flags = {
     out: Flags.string({ description: 'the HTML file to write', required: true }),
   };

@@ -55,15 +55,16 @@ export async function readRunOperations(file: string): Promise<RunOperation[] | 
   return operations;
 }
 
-/** Reads one input of a report. */
-export async function readReportInput(file: string): Promise<ReportInput> {
+/** Reads one input of a report; `operations: false` skips reading a run's requests.ndjson (nothing will draw its CDF). */
+export async function readReportInput(file: string, options: { operations?: boolean } = {}): Promise<ReportInput> {
   if (!existsSync(file)) throw new UserError(`${file} does not exist (give a validate run directory, a summary.json, a predict --json or a plan --json file)`);
   const directory = statSync(file).isDirectory();
   const json = directory ? path.join(file, 'summary.json') : file;
   if (directory && !existsSync(json)) throw new UserError(`${file} is a directory without summary.json (not a capsim validate run directory)`);
   const raw = readJsonFile(json, 'report input');
   if (isRunSummary(raw)) {
-    return { kind: 'run', file: directory ? file : json, summary: raw as RunData, operations: await readRunOperations(path.join(path.dirname(json), 'requests.ndjson')) };
+    const operations = options.operations === false ? null : await readRunOperations(path.join(path.dirname(json), 'requests.ndjson'));
+    return { kind: 'run', file: directory ? file : json, summary: raw as RunData, operations };
   }
   if (isPrediction(raw)) return { kind: 'prediction', file, data: raw as PredictionData };
   if (isPlan(raw)) return { kind: 'plan', file, data: raw as PlanData };
