@@ -8,7 +8,7 @@
  * prediction itself, run in the same process as the reference.
  */
 import { loadCalibration } from '../src/calibrate/calibration-file.js';
-import { predict } from '../src/model/predict.js';
+import { predict } from '../src/prediction/predict.js';
 import { resolveSizing } from '../src/model/sizing.js';
 import { buildReportPage } from '../src/report/build-report.js';
 import { renderPage } from '../src/report/page/page.js';

@@ -4,13 +4,13 @@ import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
-import { UserError } from '../errors.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
 import { parseThresholds } from '../gate/threshold.js';
-import { type ModelParameters, withOverrides } from '../model/parameters.js';
-import { predict } from '../model/predict.js';
+import { withOverrides } from '../model/parameters.js';
+import { applySetFlags } from '../cli/set-flags.js';
+import { predict } from '../prediction/predict.js';
 import { resolveSizing } from '../model/sizing.js';
-import type { Algorithm } from '../model/alb.js';
+import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { writeReport } from '../report/build-report.js';
 import { writeCsvFiles } from '../report/csv/csv.js';
@@ -99,17 +99,4 @@ export default class Predict extends Command {
     }
     if (results && anyFailed(results)) this.exit(EXIT.thresholdFailed);
   }
-}
-
-/** Applies `--set NAME=VALUE` overrides (validated like a calibration file). */
-export function applySetFlags(params: ModelParameters, sets: string[]): ModelParameters {
-  const overrides: Record<string, number> = {};
-  for (const entry of sets) {
-    const match = /^([\w.]+)=(.+)$/.exec(entry.trim());
-    if (!match) throw new UserError(`--set expects NAME=VALUE, got "${entry}"`);
-    const value = Number(match[2]);
-    if (!Number.isFinite(value)) throw new UserError(`--set ${match[1]}: value must be a number, got "${match[2]}"`);
-    overrides[match[1]] = value;
-  }
-  return withOverrides(params, overrides, '--set');
 }

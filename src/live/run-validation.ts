@@ -20,7 +20,7 @@ import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } 
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
 import { planValidation, type RequestPlan } from './plan.js';
-import { isBurstIteration } from './schedule.js';
+import { isBurstIteration } from '../scenario/schedule.js';
 import { ProgressLine } from './progress.js';
 import { RequestRecorder } from './recorder.js';
 import { Redactor, redactUrl } from './redact.js';

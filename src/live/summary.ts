@@ -5,6 +5,7 @@
  * and whether the run was interrupted.
  */
 import type { ThresholdResult } from '../gate/evaluate.js';
+import { scenarioAsWritten } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
 import type { IterationRecord, LoadResult } from './generator.js';
@@ -55,7 +56,8 @@ export interface ValidationSummary extends SeedSummary {
   installs: { started: number; ok: number; failed: number; problems: Record<string, number> };
   connections_opened: number;
   sizing: DeclaredSizing;
-  scenario: Scenario;
+  /** The scenario sent, as a scenario file states it. */
+  scenario: ReturnType<typeof scenarioAsWritten>;
   upstream_share: Record<string, UpstreamShare>;
   /** The same over the requests of burst iterations only (empty for a load without bursts). */
   upstream_share_bursts: Record<string, UpstreamShare>;
@@ -230,7 +232,7 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     },
     connections_opened: load?.connectionsOpened ?? 0,
     sizing: input.sizing,
-    scenario: input.scenario,
+    scenario: scenarioAsWritten(input.scenario),
     upstream_share: shares,
     upstream_share_bursts: bursts,
     requests_without_upstream_header: without,

@@ -9,7 +9,7 @@
  */
 import { declaredSizing } from '../calibrate/run-sizing.js';
 import { autoWorkers } from '../model/placement.js';
-import type { JsonObject } from '../model/data-file.js';
+import type { JsonObject } from '../input/data-file.js';
 
 export interface Mismatch {
   /** e.g. "tasks", "scenario", "load.burstInstalls", "client.timeoutSeconds". */

@@ -15,7 +15,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { expectObject, type JsonObject, readJsonFile, shown } from '../model/data-file.js';
+import { expectObject, type JsonObject, readJsonFile, shown } from '../input/data-file.js';
 import { matchPredictionToRun, type Mismatch } from './compare-match.js';
 import { formatNumber, renderTable } from './table.js';
 

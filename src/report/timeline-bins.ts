@@ -6,6 +6,7 @@
  * hour, per second for runs of two minutes or less, which 10-s bins would
  * flatten to a few points), like the CloudWatch graph of the incident report.
  */
+import type { BurstWindow } from '../model/recorder.js';
 
 export interface TimelinePoint {
   /** Seconds from the run start (start of the second). */
@@ -15,11 +16,8 @@ export interface TimelinePoint {
   errors: number;
 }
 
-export interface BurstWindow {
-  startS: number;
-  /** End of the burst (when its last install finished, or the next iteration started). */
-  endS: number;
-}
+/** A burst's start and end (when its last burst finished, or the next iteration started), seconds from the run start. */
+export type { BurstWindow };
 
 /** A timeline with where it came from ("predicted", "measured", a run's name). */
 export interface LabelledTimeline {

@@ -5,21 +5,21 @@
  * timeline, per-operation latency distributions, per-instance series,
  * burst shares per target and per instance, autoscaling's task counts).
  */
-import type { Prediction } from '../../model/predict.js';
-import type { CompactDistribution } from '../../sim/stats/distribution.js';
+import type { Prediction } from '../../prediction/predict.js';
 import type { TaskCountSample, ScalingEvent } from '../charts/autoscaling-chart.js';
 import type { InstanceSample } from '../charts/instance-series-chart.js';
 import type { LabelledDistributions } from '../charts/latency-cdf-chart.js';
 import type { ShareBar } from '../charts/share-chart.js';
 import { intervalFigure, type Figure } from '../figures.js';
-import type { BurstWindow, LabelledTimeline } from '../timeline-bins.js';
+import type { LabelledTimeline } from '../timeline-bins.js';
 import { readShares } from './shares.js';
 
-/** A prediction as a file may hold it: the model's fields, plus those other outputs add (all optional). */
+/**
+ * A prediction as a file may hold it: the model's fields, plus outputs that other parts of the model add
+ * and the report draws when present (read leniently: shares per target and per instance, autoscaling's
+ * task counts and events).
+ */
 export type PredictionData = Prediction & {
-  bursts?: BurstWindow[];
-  latencyDistribution?: Record<string, { ok: CompactDistribution | null; failed: CompactDistribution | null }>;
-  instanceSeries?: Array<{ name: string; t: number[]; cpu: number[]; iowait: number[]; memAvailableMb: number[] }>;
   targetShares?: unknown;
   instanceShares?: unknown;
   maxInstanceShare?: Prediction['maxTargetShare'];

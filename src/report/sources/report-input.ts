@@ -9,7 +9,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { UserError } from '../../errors.js';
-import { readJsonFile, type JsonObject } from '../../model/data-file.js';
+import { readJsonFile, type JsonObject } from '../../input/data-file.js';
 import type { PlanResult } from '../../plan/plan.js';
 import type { PredictionData } from './prediction-view.js';
 import type { RunData, RunOperation } from './run-view.js';
