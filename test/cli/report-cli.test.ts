@@ -34,7 +34,8 @@ describe('predict --threshold, --csv, --timeline', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.startsWith(plain.stdout.trimEnd())).toBe(true); // the default output, then the timeline
     expect(plain.stdout).not.toContain('timeline');
-    expect(run.stdout).toMatch(/timeline \(replication 1\), HTTP requests per second \(no bursts recorded\):\n +t \(s\) +requests +responses +errors +requests\n/);
+    expect(run.stdout).toMatch(/timeline \(replication 1\), HTTP requests per second:\n +t \(s\) +requests +responses +errors +requests\n/);
+    expect(run.stdout).toMatch(/^burst +1\d +\d/m); // local-burst: the burst iteration starts at 10 s
     const headline = lines(join(csv, 'headline.csv'));
     expect(headline[0]).toBe('metric,label,unit,mean,ci_low,ci_high');
     expect(headline.slice(1).map((l) => l.split(',')[0])).toEqual([

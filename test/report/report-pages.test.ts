@@ -164,8 +164,9 @@ describe('gates and reports on the local stack', () => {
     expect(readCsv(path.join(csv, 'operations.csv'))[0]).toBe('operation,predicted_mean_ms,measured_mean_ms,relative_error,difference_ms');
     expect(readCsv(path.join(csv, 'timeline.csv'))[0]).toBe('t_s,predicted_requests,predicted_responses,predicted_errors,measured_requests,measured_responses,measured_errors');
     expect(readCsv(path.join(csv, 'timeline.csv')).length).toBeGreaterThan(2);
-    // compare section (figures, timelines on the same axes) + the prediction's timeline + the run's four
-    pages.compare = { file: html, charts: 2 + 1 + 4 };
+    // compare section (figures, timelines and CDFs on the same axes) + the prediction's timeline, CDF and
+    // instance series + the run's four
+    pages.compare = { file: html, charts: 3 + 3 + 4 };
     expect(chartsIn(readFileSync(html, 'utf8'))).toBe(pages.compare.charts);
 
     expect(strict.code).toBe(99);
@@ -185,8 +186,11 @@ describe('gates and reports on the local stack', () => {
     expect(predict.code, predict.stderr).toBe(0);
     expect(plan.code, plan.stderr).toBe(0);
     const page = readFileSync(html, 'utf8');
+    // The acceptance: at least three charts (timeline with bursts, latency CDF, per-instance series).
     pages.predict = { file: html, charts: chartsIn(page) };
-    expect(pages.predict.charts).toBeGreaterThanOrEqual(1);
+    expect(pages.predict.charts).toBeGreaterThanOrEqual(3);
+    for (const chart of ['prediction-1-timeline', 'prediction-1-latency', 'prediction-1-instances']) expect(page).toContain(`data-chart="${chart}"`);
+    expect(page).toContain('Grey bands are bursts.');
     pages.plan = { file: planHtml, charts: 1 };
     expect(chartsIn(readFileSync(planHtml, 'utf8'))).toBe(1);
     const candidates = readCsv(path.join(planCsvDir, 'candidates.csv'));
