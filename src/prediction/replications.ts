@@ -1,7 +1,9 @@
 import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
 import { FAILURE_CAUSES, type FailureCause } from '../model/exchange.js';
 import type { InstanceMetrics } from '../model/instance.js';
+import type { OperationDistribution } from '../model/recorder.js';
 import type { ReplicationResult } from '../model/replication.js';
+import { averageDistributions } from '../sim/stats/distribution.js';
 
 /**
  * The one aggregation of replications: `predict`, `plan` and `calibrate`
@@ -31,17 +33,6 @@ export interface BusiestInstance {
   memAvailableMinMb: number;
 }
 
-/**
- * Where the burst went, averaged over replications: `targets` ranked (the
- * mean of each replication's largest share, second largest, ...: which
- * target was busiest changes between replications, its share does not),
- * `instances` by instance (instance k's mean share).
- */
-export interface BurstShares {
-  targets: number[];
-  instances: number[];
-}
-
 export interface OperationAggregate {
   operations: Interval;
   errorRate: Interval;
@@ -64,13 +55,18 @@ export interface ReplicationAggregate {
   durationSeconds: Interval;
   maxTargetShare: Interval;
   maxInstanceShare: Interval;
-  burstShares: BurstShares;
+  /** Each target's share of the run's burst requests, ranked busiest first in each replication, then averaged. */
+  targetShares: number[];
+  /** Each instance's share of the run's burst requests, by instance, averaged. */
+  instanceShares: number[];
   stickyReplacements: Interval;
   taskReplacements: Interval;
   workerRestarts: Interval;
   instances: InstancePrediction[];
   busiest: BusiestInstance;
   events: number;
+  /** Per operation, the replications' latency distributions averaged quantile by quantile (when they were kept). */
+  latencyDistribution?: Record<string, OperationDistribution>;
 }
 
 /** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
@@ -87,12 +83,18 @@ function percentiles(runs: ReplicationResult[], f: (r: ReplicationResult) => Rep
   return { p50: ci(runs.map((r) => f(r).p50)), p95: ci(runs.map((r) => f(r).p95)), p99: ci(runs.map((r) => f(r).p99)) };
 }
 
-function burstShares(runs: ReplicationResult[]): BurstShares {
-  if (runs.length === 0) return { targets: [], instances: [] };
+/**
+ * Where the bursts went, averaged over replications: targets ranked (the mean
+ * of each replication's largest share, second largest, ...: which target is
+ * busiest changes between replications, how busy it is does not), instances
+ * by instance (instance k's mean share).
+ */
+function shareAverages(runs: ReplicationResult[]): { targetShares: number[]; instanceShares: number[] } {
+  if (runs.length === 0) return { targetShares: [], instanceShares: [] };
   const ranked = runs.map((r) => r.targetShares.slice().sort((a, b) => b - a));
-  const targets = Array.from({ length: Math.max(...ranked.map((r) => r.length)) }, (_, k) => mean(ranked.map((r) => r[k] ?? 0)));
-  const instances = runs[0].instanceShares.map((_, i) => mean(runs.map((r) => r.instanceShares[i])));
-  return { targets, instances };
+  const targetShares = Array.from({ length: Math.max(...ranked.map((r) => r.length)) }, (_, k) => mean(ranked.map((r) => r[k] ?? 0)));
+  const instanceShares = runs[0].instanceShares.map((_, i) => mean(runs.map((r) => r.instanceShares[i])));
+  return { targetShares, instanceShares };
 }
 
 export function aggregateReplications(runs: ReplicationResult[]): ReplicationAggregate {
@@ -120,6 +122,16 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
     pageCacheHitRate: mean(runs.map((r) => r.instances[i].pageCacheHitRate)),
     nfsOpsPerRequest: mean(runs.map((r) => r.instances[i].nfsOpsPerRequest)),
   }));
+  const kept = runs.filter((r) => r.latencyDistribution !== undefined);
+  const latencyDistribution: Record<string, OperationDistribution> | undefined =
+    kept.length === runs.length && kept.length > 0
+      ? Object.fromEntries(
+          Object.keys(kept[0].latencyDistribution!).map((name) => [
+            name,
+            { ok: averageDistributions(kept.map((r) => r.latencyDistribution![name].ok)), failed: averageDistributions(kept.map((r) => r.latencyDistribution![name].failed)) },
+          ]),
+        )
+      : undefined;
   const most = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.max(...r.instances.map(f))));
   const least = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.min(...r.instances.map(f))));
   return {
@@ -136,7 +148,7 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
     durationSeconds: pick((r) => r.durationSeconds),
     maxTargetShare: pick((r) => r.maxTargetShare),
     maxInstanceShare: pick((r) => r.maxInstanceShare),
-    burstShares: burstShares(runs),
+    ...shareAverages(runs),
     stickyReplacements: pick((r) => r.stickyReplacements),
     taskReplacements: pick((r) => r.taskReplacements),
     workerRestarts: pick((r) => r.workerRestarts),
@@ -148,5 +160,6 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
       memAvailableMinMb: least((i) => i.memAvailableMinMb),
     },
     events: runs.reduce((n, r) => n + r.events, 0),
+    ...(latencyDistribution ? { latencyDistribution } : {}),
   };
 }

@@ -1,5 +1,7 @@
 import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
+import type { PredictionData } from './sources/prediction-view.js';
+import { readShares } from './sources/shares.js';
 import { renderTable } from './table.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : 2)} %`;
@@ -12,19 +14,63 @@ function row(label: string, i: Interval, f: (x: number) => string): string[] {
 
 const JARS = { shared: 'shared by the whole run', 'per-install': 'one per install', none: 'none' } as const;
 
+/** Per-instance burst shares and peaks as a table (the text output and the HTML report show the same columns). */
+export function instanceTable(p: PredictionData): { header: string[]; rows: string[][]; numeric: boolean[] } {
+  const shares = readShares(p.instanceShares, 'instance');
+  return {
+    header: ['instance', 'tasks', 'burst share', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
+    rows: p.instances.map((i, k) => [
+      i.name,
+      String(i.tasks),
+      shares[k] ? pct(shares[k].share) : 'n/a',
+      pct(i.cpuUtilPeak),
+      pct(i.iowaitPeak),
+      `${Math.round(i.memAvailableMinMb)} MB`,
+      `${Math.round(i.swapUsedMaxMb)} MB`,
+      pct(i.pageCacheHitRate),
+      num(i.nfsOpsPerRequest),
+    ]),
+    numeric: [false, true, true, true, true, true, true, true, true],
+  };
+}
+
+/** Where the bursts went: each target's share, busiest first (ranked per replication, then averaged). */
+export function targetSharesLine(p: Prediction): string {
+  const ranked = p.targetShares.filter((t) => t.share >= 0.005).map((t) => pct(t.share));
+  return `burst requests per target, busiest first (mean over replications): ${ranked.length > 0 ? ranked.join(', ') : 'none'}`;
+}
+
+/** Failed operations by cause, one line (means over replications). */
+export function failuresLine(p: PredictionData): string {
+  const f = p.failures;
+  return (
+    `failures: client timeout ${num(f.clientTimeout.mean)}, connection error ${num(f.connectionError.mean)}, ` +
+    `502 ${num(f.http502.mean)}, 503 ${num(f.http503.mean)}, 504 ${num(f.http504.mean)}, other ${num(f.httpOther.mean)}`
+  );
+}
+
+/** The monthly cost line. */
+export function costLine(p: PredictionData): string {
+  return p.cost ? `cost: ${p.cost.totalUsd.toFixed(2)} USD per month (${p.cost.region}, prices of ${p.cost.priceDate})` : 'cost: not priced (local stack)';
+}
+
+/** The two lines that say what was predicted: the sizing, and scenario / calibration / replications / seed. */
+export function predictionHeader(p: PredictionData): string[] {
+  const c = p.config;
+  const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
+  // A prediction file written before stickiness and cookie jars were modelled states neither.
+  const sticky = c.stickiness === undefined ? '' : `, stickiness ${c.stickiness ? 'on' : 'off'}`;
+  const jar = p.scenario.client?.cookies === undefined ? '' : `, cookie jar ${JARS[p.scenario.client.cookies]}`;
+  return [
+    `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
+      `${c.workers} ${c.workerClass} workers per task, ${alg}${sticky}, ${c.containerMemoryMb} MiB containers`,
+    `scenario ${p.scenario.name} (${p.scenario.flow}${jar}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
+  ];
+}
+
 /** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
 export function renderPrediction(p: Prediction): string {
-  const c = p.config;
-  const lines: string[] = [];
-  const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
-  lines.push(
-    `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
-      `${c.workers} ${c.workerClass} workers per task, ${alg}, stickiness ${c.stickiness ? 'on' : 'off'}, ${c.containerMemoryMb} MiB containers`,
-  );
-  lines.push(
-    `scenario ${p.scenario.name} (${p.scenario.flow}, cookie jar ${JARS[p.scenario.client.cookies]}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
-  );
-  lines.push('');
+  const lines: string[] = [...predictionHeader(p), ''];
   lines.push(
     renderTable(
       ['metric', 'mean', '95 % interval'],
@@ -45,33 +91,13 @@ export function renderPrediction(p: Prediction): string {
     ),
   );
   lines.push('');
-  const f = p.failures;
-  lines.push(
-    `failures: client timeout ${num(f.clientTimeout.mean)}, connection error ${num(f.connectionError.mean)}, ` +
-      `502 ${num(f.http502.mean)}, 503 ${num(f.http503.mean)}, 504 ${num(f.http504.mean)}, other ${num(f.httpOther.mean)}`,
-  );
+  lines.push(failuresLine(p));
   lines.push('');
-  const ranked = p.burstShares.targets.filter((share) => share >= 0.005).map(pct);
-  lines.push(`burst requests per target, busiest first (mean over replications): ${ranked.length > 0 ? ranked.join(', ') : 'none'}`);
+  lines.push(targetSharesLine(p));
   lines.push('');
-  lines.push(
-    renderTable(
-      ['instance', 'tasks', 'burst share', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
-      p.instances.map((i, k) => [
-        i.name,
-        String(i.tasks),
-        pct(p.burstShares.instances[k] ?? 0),
-        pct(i.cpuUtilPeak),
-        pct(i.iowaitPeak),
-        `${Math.round(i.memAvailableMinMb)} MB`,
-        `${Math.round(i.swapUsedMaxMb)} MB`,
-        pct(i.pageCacheHitRate),
-        num(i.nfsOpsPerRequest),
-      ]),
-      [false, true, true, true, true, true, true, true, true],
-    ),
-  );
+  const instances = instanceTable(p);
+  lines.push(renderTable(instances.header, instances.rows, instances.numeric));
   lines.push('');
-  lines.push(p.cost ? `cost: ${p.cost.totalUsd.toFixed(2)} USD per month (${p.cost.region}, prices of ${p.cost.priceDate})` : 'cost: not priced (local stack)');
+  lines.push(costLine(p));
   return lines.join('\n');
 }
