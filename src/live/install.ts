@@ -15,6 +15,7 @@ import { parseIndexPage, type FileLink } from './index-page.js';
 import { compareVersions } from './package-names.js';
 import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
+import { HttpCookieJar } from './cookie-jar.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** requests' Session.max_redirects. */
@@ -95,6 +96,8 @@ export interface InstallContext {
   /** "Basic ..." for the target origin, or undefined. */
   authorization?: string;
   client: ClientBehaviour;
+  /** The run's one cookie jar, used when client.cookies is "shared". */
+  sharedJar: HttpCookieJar;
   counter: ConnectionCounter;
   /** performance.now() at the run start. */
   runStartPerf: number;
@@ -131,6 +134,7 @@ async function runOperation(
   step: FlowStep,
   firstUrl: URL,
   connections: InstallConnections,
+  jar: HttpCookieJar | null,
   keepBody: boolean,
   onFirstDispatch: (perf: number) => void,
 ): Promise<OperationRun | null> {
@@ -146,9 +150,14 @@ async function runOperation(
   for (;;) {
     if (ctx.signal.aborted || ctx.stopped()) return null;
     const sameOrigin = url.origin === ctx.base.origin;
-    const headers = ctx.authorization && sameOrigin ? { ...baseHeaders, authorization: ctx.authorization } : baseHeaders;
+    const authorized = ctx.authorization && sameOrigin ? { ...baseHeaders, authorization: ctx.authorization } : baseHeaders;
+    // The jar's cookies for this URL, read at dispatch (a shared jar holds the latest response's).
+    const cookie = sameOrigin ? jar?.header(url) : undefined;
+    const headers = cookie ? { ...authorized, cookie } : authorized;
     const { client, connectionId } = connections.clientFor(url.origin);
     const result = await sendAttempt({ client, connectionId, path: url.pathname + url.search, headers, keepBody, signal: ctx.signal, timeoutMs: ctx.client.timeoutSeconds * 1000 });
+    // Completion order: whatever completes last before the next dispatch is what that dispatch sends.
+    if (jar && sameOrigin && result.setCookies) jar.store(result.setCookies, url);
     // Stopped by us: not a measurement (the operation's earlier requests are already on record).
     if (result.errorClass === 'aborted' || (ctx.signal.aborted && result.status === undefined)) return null;
     if (startPerf === null) {
@@ -223,6 +232,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
   const flow: Flow = FLOWS[ctx.flow];
   const timeoutMs = ctx.client.timeoutSeconds * 1000;
   let connections = new InstallConnections(ctx.counter, timeoutMs);
+  const jar = ctx.client.cookies === 'shared' ? ctx.sharedJar : ctx.client.cookies === 'per-install' ? new HttpCookieJar() : null;
   let firstDispatchPerf: number | null = null;
   const markFirst = (perf: number) => {
     if (firstDispatchPerf === null) firstDispatchPerf = perf;
@@ -248,7 +258,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
         url = new URL(stepPath(step, spec.project, spec.version), ctx.base);
       }
       const keepBody = next?.source === 'link-from-page';
-      const run = await runOperation(ctx, spec, step, url, connections, keepBody, markFirst);
+      const run = await runOperation(ctx, spec, step, url, connections, jar, keepBody, markFirst);
       if (!run) {
         ok = false;
         problem = 'stopped';

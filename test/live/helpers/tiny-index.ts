@@ -19,7 +19,11 @@ export interface TinyIndex {
 /** Returning a number answers with that status; 'hang' never answers; undefined answers normally. */
 export type Fault = (path: string, count: number) => number | 'hang' | 'reset' | undefined;
 
-export async function startTinyIndex(options: { fault?: Fault; delayMs?: number } = {}): Promise<TinyIndex> {
+/**
+ * `setCookie(n)`: a Set-Cookie header for the n-th response (1, 2, ...), like a sticky balancer's, or undefined.
+ */
+export async function startTinyIndex(options: { fault?: Fault; delayMs?: number; setCookie?: (response: number) => string | undefined } = {}): Promise<TinyIndex> {
+  let responses = 0;
   const seen: SeenRequest[] = [];
   const counts = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
@@ -29,6 +33,8 @@ export async function startTinyIndex(options: { fault?: Fault; delayMs?: number 
     const count = (counts.get(path) ?? 0) + 1;
     counts.set(path, count);
     const answer = () => {
+      const cookie = options.setCookie?.(++responses);
+      if (cookie !== undefined) res.setHeader('set-cookie', cookie);
       const fault = options.fault?.(path, count);
       if (fault === 'hang') return;
       if (fault === 'reset') {
