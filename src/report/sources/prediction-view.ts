@@ -19,10 +19,11 @@ import { readShares } from './shares.js';
  * lack them: read leniently), plus outputs that other parts of the model add and the report draws when
  * present (autoscaling's task counts and events).
  */
-export type PredictionData = Omit<Prediction, 'targetShares' | 'instanceShares' | 'maxInstanceShare'> & {
+export type PredictionData = Omit<Prediction, 'targetShares' | 'instanceShares' | 'maxInstanceShare' | 'stickyReplacements'> & {
   targetShares?: unknown;
   instanceShares?: unknown;
   maxInstanceShare?: Prediction['maxTargetShare'];
+  stickyReplacements?: Prediction['stickyReplacements'];
   autoscaling?: { tasks?: TaskCountSample[]; events?: ScalingEvent[] };
 };
 
@@ -40,6 +41,7 @@ export function predictionFigures(p: PredictionData): Figure[] {
     intervalFigure('max_target_share', 'busiest target, share of a burst', 'fraction', p.maxTargetShare),
   ];
   if (p.maxInstanceShare) figures.push(intervalFigure('max_instance_share', 'busiest instance, share of a burst', 'fraction', p.maxInstanceShare));
+  if (p.stickyReplacements) figures.push(intervalFigure('sticky_replacements', 'sticky clients re-placed', 'count', p.stickyReplacements));
   figures.push(intervalFigure('task_replacements', 'task replacements', 'count', p.taskReplacements));
   return figures;
 }
