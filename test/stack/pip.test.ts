@@ -63,9 +63,9 @@ describe('real pip download against the stack', () => {
       const capBefore = readFileSync(stack.captureFile!, 'utf8').split('\n').filter(Boolean).length;
       const dest = mkdtempSync(join(tmpdir(), 'capsim-pip-'));
       try {
-        await pipDownload(indexUrl, 'pkg-003', dest);
+        await pipDownload(indexUrl, 'test-package-003', dest);
         const files = readdirSync(dest);
-        expect(files).toEqual(['pkg_003-2.0.0-py3-none-any.whl']);
+        expect(files).toEqual(['test_package_003-2.0.0-py3-none-any.whl']);
         downloads[name] = readFileSync(join(dest, files[0]));
       } finally {
         rmSync(dest, { recursive: true, force: true });
@@ -76,7 +76,7 @@ describe('real pip download against the stack', () => {
       expect(cap.length).toBe(log.length);
       flows[name] = {
         indexUrl: indexUrl.replace(`:${port}`, ':PORT'),
-        command: ['/usr/bin/python3', ...pipDownloadArgs(indexUrl.replace(`:${port}`, ':PORT'), 'pkg-003', 'DEST')].join(' '),
+        command: ['/usr/bin/python3', ...pipDownloadArgs(indexUrl.replace(`:${port}`, ':PORT'), 'test-package-003', 'DEST')].join(' '),
         clientConnections: new Set(log.map((e) => e.connection)).size,
         requests: log.map((e, i) => {
           expect(cap[i].path).toBe(e.uri);
@@ -87,8 +87,9 @@ describe('real pip download against the stack', () => {
     if (RECORD) {
       const fixture = {
         about:
-          'Requests real pip sent to the capsim local stack (nginx access log + headers the app received; Connection and Host as the client sent them). Recorded by test/stack/pip.test.ts with CAPSIM_RECORD_PIP_FIXTURE=1; pip config files and PIP_* variables were disabled.',
+          'Requests real pip sent to the capsim local stack serving the real pypiserver (nginx access log + headers the app received; Connection and Host as the client sent them). Recorded by test/stack/pip.test.ts with CAPSIM_RECORD_PIP_FIXTURE=1; pip config files and PIP_* variables were disabled.',
         pip,
+        server: `${stack.server} ${stack.serverVersion}`,
         flows,
       };
       writeFileSync(FIXTURE, JSON.stringify(fixture, null, 2) + '\n');
@@ -100,13 +101,13 @@ describe('real pip download against the stack', () => {
   });
 
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-  const wheel = '/packages/pkg_003-2.0.0-py3-none-any.whl';
+  const wheel = '/packages/test_package_003-2.0.0-py3-none-any.whl';
 
-  it('with the index root: GET /pkg-003/ 303, GET /simple/pkg-003/ 200, GET the wheel 200, on one keep-alive connection', () => {
+  it('with the index root: GET /test-package-003/ 303, GET /simple/test-package-003/ 200, GET the wheel 200, on one keep-alive connection', () => {
     const f = flows['pip-root-index'];
     expect(f.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
-      'GET /pkg-003/ 303',
-      'GET /simple/pkg-003/ 200',
+      'GET /test-package-003/ 303',
+      'GET /simple/test-package-003/ 200',
       `GET ${wheel} 200`,
     ]);
     expect(f.clientConnections).toBe(1);
@@ -115,7 +116,7 @@ describe('real pip download against the stack', () => {
 
   it('with .../simple/ as the index: no redirect', () => {
     const f = flows['pip-simple-index'];
-    expect(f.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /simple/pkg-003/ 200', `GET ${wheel} 200`]);
+    expect(f.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /simple/test-package-003/ 200', `GET ${wheel} 200`]);
     expect(f.clientConnections).toBe(1);
   });
 
@@ -131,7 +132,7 @@ describe('real pip download against the stack', () => {
   });
 
   it('downloads the exact wheel bytes the index serves', () => {
-    const expected = stack.files.find((f) => f.file === 'pkg_003-2.0.0-py3-none-any.whl')!;
+    const expected = stack.files.find((f) => f.file === 'test_package_003-2.0.0-py3-none-any.whl')!;
     for (const b of Object.values(downloads)) expect(sha(b)).toBe(expected.sha256);
   });
 
