@@ -6,6 +6,7 @@ import type { DiagnosticsCollector } from '../live/diagnostics/types.js';
 import { renderPlan } from '../live/plan.js';
 import { dryRunPlan, runValidation } from '../live/run-validation.js';
 import { declaredSizing } from '../live/sizing.js';
+import { parseProjectPick, parseProjectsFlag } from '../live/project-selection.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import type { FlowName } from '../scenario/types.js';
 
@@ -24,7 +25,8 @@ function defaultOutDir(): string {
 export default class Validate extends Command {
   static override summary = 'Send a real pip burst to a deployed stack and record what it does';
   static override description =
-    'Runs a scenario (the same files as predict) against --url with the exact requests and headers of the chosen flow, ' +
+    'Reads the index\'s own projects first (GET /simple/, PEP 691 JSON or PEP 503 HTML, and each project\'s page), then ' +
+    'runs a scenario (the same files as predict) against --url with the exact requests and headers of the chosen flow, ' +
     'streams every HTTP request to DIR/requests.ndjson, and writes DIR/summary.json (the seed tool\'s keys plus ' +
     'sizing, per-upstream share, timeline, diagnostics) and DIR/summary.md. Diagnostics (vmstat, free, mpstat, ' +
     'docker stats) are collected during each burst through SSM (--asg-name) or on this machine (--diagnostics local). ' +
@@ -45,6 +47,8 @@ export default class Validate extends Command {
     'timeout-s': Flags.string({ description: 'override the client timeout, seconds' }),
     username: Flags.string({ description: 'user for HTTP basic auth (also taken from the URL)' }),
     password: Flags.string({ description: 'password for HTTP basic auth (prefer the CAPSIM_PASSWORD variable)', env: 'CAPSIM_PASSWORD' }),
+    projects: Flags.string({ description: 'projects to install: a,b,c or @FILE (one name a line, # comments); default: every project the index lists on /simple/' }),
+    'project-pick': Flags.string({ description: 'how each install picks a project: uniform, or weighted by its file count', options: ['uniform', 'weighted'] }),
     out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
     'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
     yes: Flags.boolean({ description: 'confirm sending load to a target that is not loopback', default: false }),
@@ -87,7 +91,9 @@ export default class Validate extends Command {
       timeoutSeconds: flags['timeout-s'] !== undefined ? parseDecimal('timeout-s', flags['timeout-s'], 0) : undefined,
     });
     const maxErrorRate = flags['max-error-rate'] !== undefined ? parseRate(flags['max-error-rate']) : undefined;
-    const common = { url: flags.url, username: flags.username, password: flags.password, scenario };
+    const projects = flags.projects !== undefined ? parseProjectsFlag(flags.projects) : undefined;
+    const projectPick = parseProjectPick(flags['project-pick']);
+    const common = { url: flags.url, username: flags.username, password: flags.password, scenario, projects };
 
     if (flags['dry-run']) {
       const plan = dryRunPlan(common);
@@ -116,7 +122,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { ...common, projectPick, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
         { signal: controller.signal },
       );
       const s = result.summary;
@@ -127,6 +133,8 @@ export default class Validate extends Command {
         this.log(
           `${s.total_requests} operations (${s.http_requests} HTTP requests), ${s.failed_requests} failed: error rate ${(100 * s.error_rate).toFixed(2)} %, P95 ${p95}, ${s.error_5xx_count} 5xx`,
         );
+        const d = s.discovery;
+        if (d) this.log(`index: ${d.listed_projects} projects listed (${d.format}), ${d.files}${d.files_estimated ? ' (estimated)' : ''} files, mean ${d.mean_file_bytes === null ? '-' : Math.round(d.mean_file_bytes)} bytes; installs picked ${d.pick} from ${d.candidates} project${d.candidates === 1 ? '' : 's'}`);
         const shares = Object.entries(s.upstream_share).map(([name, share]) => `${name} ${(100 * share.share).toFixed(1)} %`);
         if (shares.length > 0) this.log(`per upstream: ${shares.join(', ')}`);
         this.log(`results: ${result.files.summary}, ${result.files.markdown}, ${result.files.requests}`);

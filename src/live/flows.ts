@@ -5,12 +5,12 @@
  *   then the wheel link read from that page = operation "download".
  * - pip-simple-index: real pip with .../simple/ as --index-url: "simple", then "download".
  * - seed-tool: the seed's stress tool: "root" (redirect followed), "simple",
- *   then "download" of the constructed /packages/<name>-<version>-py3-none-any.whl;
+ *   then "download" of the wheel it constructs the name of (/packages/<name>-<version>-py3-none-any.whl
+ *   on the seed's index; on a real index the picked file's own URL, learnt before the run);
  *   the three operations run whatever the previous ones returned.
  * Paths are relative to the target URL (the server root).
  */
 import type { FlowName } from '../scenario/types.js';
-import { wheelFileName } from './package-names.js';
 
 export type OperationName = 'root' | 'simple' | 'download';
 
@@ -62,17 +62,16 @@ export const FLOWS: Record<FlowName, Flow> = {
   },
 };
 
-/** Path (relative to the target root, no leading "/") of a fixed step. */
-export function stepPath(step: FlowStep, project: string, version: string): string {
+/** Path (relative to the target root, no leading "/") of a step named after the project. */
+export function stepPath(step: FlowStep, project: string): string {
   switch (step.source) {
     case 'project-root':
       return `${project}/`;
     case 'project-simple':
       return `simple/${project}/`;
     case 'constructed-wheel':
-      return `packages/${wheelFileName(project, version)}`;
     case 'link-from-page':
-      throw new Error('a link-from-page step has no fixed path');
+      throw new Error(`a ${step.source} step has no path of its own: it fetches the picked file`);
   }
 }
 

@@ -75,6 +75,8 @@ export interface InstallSpec {
   version: string;
   /** 'latest': pip's choice (highest version on the page); 'exact': the file of `version`. */
   pick: 'latest' | 'exact';
+  /** The picked file's absolute URL, as discovered (the seed tool requests it without reading the page). */
+  fileUrl: string;
 }
 
 export interface InstallResult {
@@ -244,8 +246,10 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
           break;
         }
         url = new URL(link.url);
+      } else if (step.source === 'constructed-wheel') {
+        url = new URL(spec.fileUrl);
       } else {
-        url = new URL(stepPath(step, spec.project, spec.version), ctx.base);
+        url = new URL(stepPath(step, spec.project), ctx.base);
       }
       const keepBody = next?.source === 'link-from-page';
       const run = await runOperation(ctx, spec, step, url, connections, keepBody, markFirst);

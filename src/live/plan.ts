@@ -6,7 +6,6 @@
 import type { Scenario } from '../scenario/types.js';
 import { clientHeaders } from './client-headers.js';
 import { FLOWS, nominalRequestsPerInstall, stepPath } from './flows.js';
-import { projectVersions, projectName } from './package-names.js';
 import { nominalIterations, openLoopOffsets, type NominalIteration } from './schedule.js';
 
 export interface PlannedStep {
@@ -35,21 +34,24 @@ export interface RequestPlan {
   };
 }
 
-export function planValidation(scenario: Scenario, target: string, authenticated: boolean): RequestPlan {
+/** The plan; `project` names the example install's project (validate learns the real ones from the index). */
+export function planValidation(scenario: Scenario, target: string, authenticated: boolean, project = '<project>'): RequestPlan {
   const flow = FLOWS[scenario.flow];
   const headers = clientHeaders(flow.client);
-  const example = projectName(0);
-  const version = projectVersions(scenario.repository.versionsPerProject).slice(-1)[0];
+  const example = project;
   const perInstall: PlannedStep[] = [];
   for (const step of flow.steps) {
     const stepHeaders = { ...(step.resource === 'index' ? headers.index : headers.file) };
     if (authenticated) stepHeaders.authorization = 'Basic ***';
+    const rule = scenario.repository.versionPick === 'latest' ? 'newest version' : 'a version picked uniformly';
     if (step.source === 'link-from-page') {
-      perInstall.push({ operation: step.operation, request: 'GET <wheel link read from the index page>', headers: stepHeaders, note: 'newest version, #sha256 fragment dropped' });
+      perInstall.push({ operation: step.operation, request: 'GET <file link read from the index page>', headers: stepHeaders, note: `${rule}, #sha256 fragment dropped` });
+    } else if (step.source === 'constructed-wheel') {
+      perInstall.push({ operation: step.operation, request: 'GET <the picked file of the project>', headers: stepHeaders, note: `${rule}, its URL learnt from the index before the run` });
     } else if (step.source === 'project-root') {
-      perInstall.push({ operation: step.operation, request: `GET /${stepPath(step, example, version)}`, headers: stepHeaders, note: `303 to /simple/${example}/ followed (2 HTTP requests, one operation)` });
+      perInstall.push({ operation: step.operation, request: `GET /${stepPath(step, example)}`, headers: stepHeaders, note: `303 to /simple/${example}/ followed (2 HTTP requests, one operation)` });
     } else {
-      perInstall.push({ operation: step.operation, request: `GET /${stepPath(step, example, version)}`, headers: stepHeaders });
+      perInstall.push({ operation: step.operation, request: `GET /${stepPath(step, example)}`, headers: stepHeaders });
     }
   }
   let iterations: NominalIteration[] | null = null;
@@ -82,7 +84,7 @@ export function planValidation(scenario: Scenario, target: string, authenticated
 
 export function renderPlan(plan: RequestPlan): string {
   const lines: string[] = [];
-  lines.push(`Dry run: nothing is sent. Target ${plan.target}, flow ${plan.flow}.`);
+  lines.push(`Dry run: nothing is sent. Target ${plan.target}, flow ${plan.flow}; the projects are read from the index's /simple/ when the run starts.`);
   lines.push(`Client: timeout ${plan.client.timeoutSeconds} s, retries ${plan.client.retries} (backoff ${plan.client.backoffFactorSeconds} s on ${plan.client.retryStatuses.join('/') || 'none'} and connection errors), keep-alive ${plan.client.keepAlive ? 'on' : 'off'}.`);
   lines.push('Each install:');
   for (const step of plan.perInstall) {

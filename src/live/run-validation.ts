@@ -9,11 +9,17 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import seedrandom from 'seedrandom';
 import type { Scenario } from '../scenario/types.js';
+import { basicAuthorization, clientHeaders } from './client-headers.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
+import { discoverRepository, discoveredRepository, discoveryRecord, type DiscoveryRecord } from './discovery.js';
+import { FLOWS } from './flows.js';
 import { planValidation, type RequestPlan } from './plan.js';
+import { ProjectPicker } from './project-picker.js';
+import type { ProjectPick } from './project-selection.js';
 import { ProgressLine } from './progress.js';
 import { RequestRecorder } from './recorder.js';
 import { Redactor, redactUrl } from './redact.js';
@@ -40,6 +46,10 @@ export interface ValidationOptions {
   yes?: boolean;
   sizing?: DeclaredSizing;
   diagnostics?: DiagnosticsCollector | null;
+  /** Projects to install (`--projects`, normalized); default: every project the index lists. */
+  projects?: string[];
+  /** How installs pick among the projects (default uniform). */
+  projectPick?: ProjectPick;
   /** Seed of the package picks (default 1). */
   seed?: number;
   /** After a stop signal, how long in-flight requests may finish, ms (default 2000). */
@@ -82,9 +92,9 @@ export function prepareTarget(options: Pick<ValidationOptions, 'url' | 'username
 }
 
 /** The --dry-run plan. */
-export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' | 'password' | 'scenario'>): RequestPlan {
+export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' | 'password' | 'scenario' | 'projects'>): RequestPlan {
   const target = prepareTarget(options);
-  return planValidation(options.scenario, target.display, target.password !== undefined && target.username !== undefined);
+  return planValidation(options.scenario, target.display, target.password !== undefined && target.username !== undefined, options.projects?.[0]);
 }
 
 export async function runValidation(options: ValidationOptions, control: { signal?: AbortSignal } = {}): Promise<ValidationResult> {
@@ -93,6 +103,22 @@ export async function runValidation(options: ValidationOptions, control: { signa
   const log = (line: string) => (options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(redactor.redact(line));
   guardTarget(target.url, options.yes ?? false);
   await probeTarget(target.url, options.probeTimeoutMs ?? 5000);
+
+  // What the index really holds, before any load (a missing project or an empty index stops here).
+  const headers = clientHeaders(FLOWS[options.scenario.flow].client);
+  const authorization = target.username !== undefined && target.password !== undefined ? basicAuthorization(target.username, target.password) : undefined;
+  const discovery = await discoverRepository({
+    base: target.url,
+    indexHeaders: clientHeaders('pip').index,
+    fileHeaders: headers.file,
+    authorization,
+    timeoutMs: options.scenario.client.timeoutSeconds * 1000,
+    named: options.projects,
+  });
+  for (const notice of discovery.notices) log(notice);
+  const projectPick = options.projectPick ?? 'uniform';
+  const scenario: Scenario = { ...options.scenario, repository: discoveredRepository(discovery, projectPick, options.scenario.repository) };
+  const picker = new ProjectPicker(discovery.candidates, projectPick, scenario.repository.versionPick, seedrandom(`${options.seed ?? 1}/packages`));
 
   const outDir = path.resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
@@ -192,10 +218,10 @@ export async function runValidation(options: ValidationOptions, control: { signa
     await runLoad(
       {
         base: target.url,
-        scenario: options.scenario,
+        scenario,
         username: target.username,
         password: target.password,
-        seed: options.seed ?? 1,
+        pickInstall: () => picker.next(),
         stopSignal: stop.signal,
         hardSignal: hard.signal,
         runStartPerf,
@@ -237,7 +263,8 @@ export async function runValidation(options: ValidationOptions, control: { signa
     accumulator,
     load,
     sizing: options.sizing ?? {},
-    scenario: options.scenario,
+    scenario,
+    discovery: discoveryRecord(discovery, projectPick),
     diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
     maxErrorRate,
     interruptReason,

@@ -27,6 +27,20 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
   lines.push('');
   lines.push('Latencies are over successful operations (P95 = sorted[int(0.95 n)]), as the seed tool computes them.');
   lines.push('');
+  if (summary.discovery) {
+    const d = summary.discovery;
+    const r = summary.repository;
+    lines.push('## The index');
+    lines.push('');
+    lines.push(`Read from ${d.index} (${d.format}) before the load: ${d.listed_projects} projects listed, ${d.pages_read} pages read, ${r.files}${d.files_estimated ? ' (estimated)' : ''} files, ${d.sized_files} sized (${d.size_source}). Installs picked ${d.pick} from ${d.candidates} ${d.named_projects ? 'named ' : ''}projects, version rule ${r.versionPick}.`);
+    lines.push('');
+    lines.push('| projects | files | files per page of an installed project | mean file bytes |');
+    lines.push('|---|---|---|---|');
+    lines.push(`| ${r.projects} | ${r.files ?? '-'} | ${r.versionsPerProject.toFixed(2)} | ${Math.round(r.wheelBytes)} |`);
+    lines.push('');
+    for (const notice of d.notices) lines.push(`- ${notice}`);
+    if (d.notices.length > 0) lines.push('');
+  }
   lines.push('## Per operation');
   lines.push('');
   lines.push('| operation | count | failed | error rate | P50 | P95 |');

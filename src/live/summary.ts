@@ -4,7 +4,8 @@
  * per-upstream request share, per-second timeline, iterations, diagnostics,
  * and whether the run was interrupted.
  */
-import type { Scenario } from '../scenario/types.js';
+import type { Repository, Scenario } from '../scenario/types.js';
+import type { DiscoveryRecord } from './discovery.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
 import type { IterationRecord, LoadResult } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
@@ -43,7 +44,12 @@ export interface ValidationSummary extends SeedSummary {
   installs: { started: number; ok: number; failed: number; problems: Record<string, number> };
   connections_opened: number;
   sizing: DeclaredSizing;
+  /** The scenario as sent: its repository is the index's own (see `repository`). */
   scenario: Scenario;
+  /** The index's repository in the scenario's shape, for calibrate and `predict --repository-from`. */
+  repository: Repository;
+  /** How the repository was learnt: format, counts, sizes, the projects installs picked from. */
+  discovery: DiscoveryRecord | null;
   upstream_share: Record<string, UpstreamShare>;
   requests_without_upstream_header: number;
   iterations: IterationRecord[];
@@ -161,6 +167,7 @@ export interface SummaryInput {
   load: LoadResult | null;
   sizing: DeclaredSizing;
   scenario: Scenario;
+  discovery: DiscoveryRecord | null;
   diagnostics: DiagnosticsCollection[];
   maxErrorRate: number | null;
   interruptReason: InterruptReason | null;
@@ -186,6 +193,8 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     connections_opened: load?.connectionsOpened ?? 0,
     sizing: input.sizing,
     scenario: input.scenario,
+    repository: input.scenario.repository,
+    discovery: input.discovery,
     upstream_share: shares,
     requests_without_upstream_header: without,
     iterations: load?.iterations ?? [],

@@ -1,4 +1,5 @@
 import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
+import { repositoryBytes } from '../scenario/repository.js';
 import type { Scenario } from '../scenario/types.js';
 import { monthlyCost, type MonthlyCost } from '../plan/cost.js';
 import type { FailureCause } from './exchange.js';
@@ -113,8 +114,7 @@ export function summarizeReplications(input: Omit<PredictInput, 'replications'>,
     pageCacheHitRate: mean(runs.map((r) => r.instances[i].pageCacheHitRate)),
     nfsOpsPerRequest: mean(runs.map((r) => r.instances[i].nfsOpsPerRequest)),
   }));
-  const repositoryBytes = scenario.repository.projects * scenario.repository.versionsPerProject * scenario.repository.wheelBytes;
-  const cost = sizing.stackKind === 'aws' ? monthlyCost({ instanceType: sizing.instanceType, instances: sizing.placement.instances, repositoryBytes }) : null;
+  const cost = sizing.stackKind === 'aws' ? monthlyCost({ instanceType: sizing.instanceType, instances: sizing.placement.instances, repositoryBytes: repositoryBytes(scenario.repository) }) : null;
   const prediction: Prediction = {
     config: {
       instanceType: sizing.instanceType.name,

@@ -1,3 +1,4 @@
+import { repositoryFiles } from '../scenario/repository.js';
 import type { Repository } from '../scenario/types.js';
 import type { RequestKind } from './flows.js';
 import type { ModelParameters } from './parameters.js';
@@ -21,7 +22,7 @@ export interface ServiceDemand {
  * sends the wheel. The health check does no walk.
  */
 export function serviceDemand(kind: RequestKind, repo: Repository, p: ModelParameters): ServiceDemand {
-  const files = repo.projects * repo.versionsPerProject;
+  const files = repositoryFiles(repo);
   const walk = (walks: number) => ({
     cpu: walks * files * p['service.walkCpuPerFileMs'],
     stats: walks * files,
@@ -58,6 +59,6 @@ export function serviceDemand(kind: RequestKind, repo: Repository, p: ModelParam
 
 /** Memory the repository needs in the page cache to be served without misses, MB. */
 export function repositoryWorkingSetMb(repo: Repository, p: ModelParameters): number {
-  const files = repo.projects * repo.versionsPerProject;
+  const files = repositoryFiles(repo);
   return (files * p['storage.metadataKBPerFile']) / 1024 + (files * repo.wheelBytes) / 1e6;
 }

@@ -126,13 +126,15 @@ function validateClient(c: JsonObject, where: string): ClientBehaviour {
   };
 }
 
-function validateRepository(r: JsonObject, where: string): Repository {
-  rejectUnknownKeys(r, ['projects', 'versionsPerProject', 'wheelBytes', 'versionPick'], where);
+/** Validates a repository object (a scenario's, or the one validate records from a real index). */
+export function validateRepository(r: JsonObject, where: string): Repository {
+  rejectUnknownKeys(r, ['projects', 'versionsPerProject', 'wheelBytes', 'versionPick', 'files'], where);
   return {
     projects: requireNumber(r, 'projects', where, { integer: true, min: 1, max: 1_000_000 }),
-    versionsPerProject: requireNumber(r, 'versionsPerProject', where, { integer: true, min: 1, max: 10000 }),
+    versionsPerProject: requireNumber(r, 'versionsPerProject', where, { min: 1, max: 10000 }),
     wheelBytes: requireNumber(r, 'wheelBytes', where, { above: 0, max: 1e10 }),
     versionPick: requireOneOf(r, 'versionPick', where, ['latest', 'uniform'] as const),
+    ...(r.files !== undefined ? { files: requireNumber(r, 'files', where, { integer: true, min: 1, max: 1e9 }) } : {}),
   };
 }
 

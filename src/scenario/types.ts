@@ -73,12 +73,14 @@ export interface ClientBehaviour {
 export interface Repository {
   /** Number of projects in the index (seed: 100). */
   projects: number;
-  /** Versions (wheel files) per project (seed: 3). */
+  /** Files on a project's page (seed: 3 versions, one wheel each); a mean over projects may be fractional. */
   versionsPerProject: number;
   /** Mean size of a wheel file, bytes. */
   wheelBytes: number;
   /** Version each install downloads: "latest" (seed: 2.0.0) or "uniform". */
   versionPick: 'latest' | 'uniform';
+  /** Files in the whole index, when known (an index read by validate); else projects x versionsPerProject. */
+  files?: number;
 }
 
 export interface Scenario {

@@ -129,6 +129,7 @@ describe('capsim validate (CLI)', () => {
     );
     expect(run.code).toBe(0);
     const token = Buffer.from(`ci:${password}`).toString('base64');
+    expect(server.seen.length).toBeGreaterThan(0);
     expect(server.seen.every((r) => r.headers.authorization === `Basic ${token}`)).toBe(true);
     const texts = [run.stdout, run.stderr, ...readdirSync(out).map((f) => readFileSync(path.join(out, f), 'utf8'))];
     for (const text of texts) {
