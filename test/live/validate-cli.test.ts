@@ -107,6 +107,31 @@ describe('capsim validate (CLI)', () => {
     });
   });
 
+  it('bad project input stops before any load, in one line with exit 2', async () => {
+    const server = await index();
+    const text = await index({ listing: 'text' });
+    const empty = await index({ listing: 'empty' });
+    const dir = tempDir();
+    const scenario = scenarioFile(dir, oneBurst('pip-root-index', 5));
+    const [missingFile, missingProject, notAnIndex, nothingListed] = await Promise.all([
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', '@missing-file', '--out', path.join(dir, 'a')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', 'demo-001,no-such-project', '--out', path.join(dir, 'b')]),
+      capsim(['validate', '--url', text.url, '--scenario', scenario, '--out', path.join(dir, 'c')]),
+      capsim(['validate', '--url', empty.url, '--scenario', scenario, '--out', path.join(dir, 'd')]),
+    ]);
+    expect(missingFile.stderr.trim()).toBe('capsim: --projects @missing-file: file missing-file does not exist');
+    expect(missingProject.stderr.trim()).toBe('capsim: --projects: "no-such-project" is not on the index: GET /simple/no-such-project/ answered 303 to https://pypi.org/simple/no-such-project/ (another host)');
+    expect(notAnIndex.stderr.trim()).toBe(`capsim: GET ${text.url}simple/ answered Content-Type "text/plain": neither a PEP 691 JSON nor a PEP 503 HTML index page`);
+    expect(nothingListed.stderr.trim()).toBe(`capsim: the index at ${empty.url} lists no projects on ${empty.url}simple/: nothing to install`);
+    for (const run of [missingFile, missingProject, notAnIndex, nothingListed]) {
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+    }
+    // Nothing of the load was sent: no install's request reached an index, and no run directory was written.
+    for (const s of [server, text, empty]) expect(s.seen.filter((r) => /^\/demo-\d+\/$/.test(r.path) || (r.method === 'GET' && r.path.startsWith('/packages/')))).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['scenario.json']);
+  });
+
   it('--dry-run prints the plan and totals and sends nothing', async () => {
     const server = await index();
     const run = await capsim(['validate', '--url', server.url, '--scenario', 'production-incident', '--dry-run', '--json']);

@@ -37,6 +37,8 @@ export interface TinyIndexOptions {
   projects?: string[];
   /** How /simple/ answers: HTML (default), PEP 691 JSON when the client accepts it, plain text, or a list of nothing. */
   listing?: 'html' | 'json' | 'text' | 'empty';
+  /** A project it does not hold: 303 to the public index (pypiserver's default) or 404 (--disable-fallback). */
+  unknownProject?: 'fallback' | 404;
 }
 
 const VERSIONS = ['1.0.0', '1.1.0', '2.0.0'];
@@ -94,6 +96,11 @@ export async function startTinyIndex(options: TinyIndexOptions = {}): Promise<Ti
       }
       const simple = /^\/simple\/([a-z0-9-]+)\/$/.exec(path);
       if (simple) {
+        if (!held.has(simple[1]) && options.unknownProject === 404) {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end('Not Found');
+          return;
+        }
         if (!held.has(simple[1])) {
           res.writeHead(303, { location: `https://pypi.org/simple/${simple[1]}/`, 'x-upstream': '127.0.0.1:2' });
           res.end();
