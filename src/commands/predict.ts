@@ -10,6 +10,7 @@ import type { Algorithm } from '../model/alb.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { renderPrediction } from '../report/predict-report.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
+import { repositoryFromRun } from '../scenario/repository-from.js';
 import type { FlowName } from '../scenario/types.js';
 
 export default class Predict extends Command {
@@ -27,6 +28,7 @@ export default class Predict extends Command {
     ...sizingFlags,
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
+    'repository-from': Flags.string({ description: 'model the index a validate run read: RUN/summary.json (its projects, file count, files per page, sizes) instead of the scenario\'s repository' }),
     routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target (nginx on the local stack routes every request)', options: ['per-request', 'per-connection'] }),
     calibration: Flags.string({ description: `calibration name (calibration/NAME.json) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
     force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
@@ -39,13 +41,14 @@ export default class Predict extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Predict);
-    const scenario = applyOverrides(loadScenario(flags.scenario), {
+    const loaded = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
       burstSize: flags['burst-size'],
       baseline: flags.baseline,
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
     });
+    const scenario = flags['repository-from'] ? { ...loaded, repository: repositoryFromRun(flags['repository-from']) } : loaded;
     const sizing = resolveSizing({
       instance: flags.instance,
       vcpus: flags.vcpus,

@@ -1,3 +1,4 @@
+import { repositoryFiles } from '../scenario/repository.js';
 import type { Prediction } from '../model/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
 import { renderTable } from './table.js';
@@ -20,6 +21,8 @@ export function renderPrediction(p: Prediction): string {
       `${c.workers} ${c.workerClass} workers per task, ${alg}, ${c.containerMemoryMb} MiB containers`,
   );
   lines.push(`scenario ${p.scenario.name} (${p.scenario.flow}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`);
+  const repo = p.scenario.repository;
+  lines.push(`repository: ${repo.projects} projects, ${repositoryFiles(repo)} files, ${repo.versionsPerProject.toFixed(repo.versionsPerProject % 1 === 0 ? 0 : 2)} files per project page, mean ${Math.round(repo.wheelBytes)} bytes a file`);
   lines.push('');
   lines.push(
     renderTable(
