@@ -5,7 +5,8 @@ import { LocalDiagnostics } from '../live/diagnostics/local.js';
 import type { DiagnosticsCollector } from '../live/diagnostics/types.js';
 import { renderPlan } from '../live/plan.js';
 import { dryRunPlan, runValidation } from '../live/run-validation.js';
-import { declaredSizing } from '../live/sizing.js';
+import { completeSizing, declaredSizing } from '../live/sizing.js';
+import type { AwsRunOptions } from '../live/run-validation.js';
 import { parseProjectPick, parseProjectsFlag } from '../live/project-selection.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import type { FlowName } from '../scenario/types.js';
@@ -55,6 +56,9 @@ export default class Validate extends Command {
     'dry-run': Flags.boolean({ description: 'print the request plan and totals, send nothing', default: false }),
     diagnostics: Flags.string({ description: 'collect diagnostics during bursts: local (this machine), ssm (needs --asg-name) or none', options: ['local', 'ssm', 'none'] }),
     'asg-name': Flags.string({ description: 'Auto Scaling group whose instances run the diagnostics through SSM' }),
+    'target-group-arn': Flags.string({ description: 'ALB target group: per burst, the health of every target and the group\'s attributes (Elastic Load Balancing v2)' }),
+    cluster: Flags.string({ description: 'ECS cluster of --service' }),
+    service: Flags.string({ description: 'ECS service: per burst, desired / running / pending tasks and each task\'s instance; before the run, the sizing it runs at (instance type and count, tasks, GUNICORN_WORKERS, container memory and CPU, algorithm, stickiness)' }),
     region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
     'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
     seed: seedFlag(),
@@ -66,13 +70,14 @@ export default class Validate extends Command {
     tasks: Flags.string({ description: 'declared: number of ECS tasks' }),
     workers: Flags.string({ description: 'declared: gunicorn workers per task (a number or auto)' }),
     'worker-class': Flags.string({ description: 'declared: gunicorn worker class (sync or gevent)' }),
+    'container-memory': Flags.string({ description: 'declared: container memory of a task, MiB' }),
     algorithm: Flags.string({ description: 'declared: routing algorithm (round_robin, least_outstanding_requests, or least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)' }),
     json: jsonFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
-    const sizing = declaredSizing({
+    const declared = declaredSizing({
       instance: flags.instance,
       instances: flags.instances,
       tasks: flags.tasks,
@@ -82,6 +87,7 @@ export default class Validate extends Command {
       vcpus: flags.vcpus,
       memoryGiB: flags['memory-gb'],
       lorFeedbackMs: flags['lor-feedback-ms'],
+      containerMemoryMb: flags['container-memory'],
     });
     const scenario = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
@@ -97,10 +103,17 @@ export default class Validate extends Command {
 
     if (flags['dry-run']) {
       const plan = dryRunPlan(common);
-      this.log(flags.json ? JSON.stringify({ dry_run: true, sizing, plan }, null, 2) : renderPlan(plan));
+      this.log(flags.json ? JSON.stringify({ dry_run: true, sizing: declared, plan }, null, 2) : renderPlan(plan));
       return;
     }
 
+    const aws = await awsRunOptions(flags);
+    const sizing = aws?.sizingFound ? completeSizing(declared, aws.sizingFound, aws.sizingSources) : declared;
+    if (aws?.sizingFound) {
+      const found = Object.entries(aws.sizingFound).map(([key, value]) => `${key} ${value}`).join(', ');
+      process.stderr.write(`capsim: the ECS service ${flags.service} (cluster ${flags.cluster}) runs at: ${found || 'nothing readable'}\n`);
+    }
+    for (const error of aws?.sizingErrors ?? []) process.stderr.write(`capsim: AWS diagnostics: ${error}; the run goes on without it\n`);
     const diagnostics = await this.diagnostics(flags);
     const controller = new AbortController();
     let signals = 0;
@@ -122,7 +135,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, projectPick, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { ...common, projectPick, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
         { signal: controller.signal },
       );
       const s = result.summary;
@@ -172,4 +185,22 @@ export default class Validate extends Command {
     const { SsmDiagnostics } = await import('../live/diagnostics/ssm.js');
     return new SsmDiagnostics({ asgName, region, sampleSeconds });
   }
+}
+
+/** The AWS side of validate (--target-group-arn, --cluster/--service): the collector and the sizing read before the run. */
+async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string }): Promise<AwsRunOptions | null> {
+  const { cluster, service } = flags;
+  const targetGroupArn = flags['target-group-arn'];
+  if ((cluster === undefined) !== (service === undefined)) throw new UserError('--cluster and --service go together (the ECS service and its cluster)');
+  if (targetGroupArn === undefined && service === undefined) return null;
+  if (targetGroupArn !== undefined && !/^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/.test(targetGroupArn)) {
+    throw new UserError(`--target-group-arn: expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID, got "${targetGroupArn}"`);
+  }
+  const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new UserError('--target-group-arn and --cluster/--service need --region (or AWS_REGION)');
+  // The AWS SDK is loaded only when AWS diagnostics are asked for (it is slow to import).
+  const { AwsStateCollector } = await import('../live/diagnostics/aws-state.js');
+  const collector = new AwsStateCollector({ region, targetGroupArn, cluster, service });
+  const read = collector.hasService ? await collector.sizing() : { found: null, sources: {}, errors: [] };
+  return { collector, region, cluster, service, sizingFound: read.found, sizingSources: read.sources, sizingErrors: read.errors };
 }

@@ -12,6 +12,8 @@ import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import type { Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
+import { buildAwsSection } from './aws-summary.js';
+import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
@@ -46,6 +48,8 @@ export interface ValidationOptions {
   yes?: boolean;
   sizing?: DeclaredSizing;
   diagnostics?: DiagnosticsCollector | null;
+  /** AWS state per burst (target health, target group, service, tasks) and the sizing read before the run. */
+  aws?: AwsRunOptions | null;
   /** Projects to install (`--projects`, normalized); default: every project the index lists. */
   projects?: string[];
   /** How installs pick among the projects (default uniform). */
@@ -61,6 +65,16 @@ export interface ValidationOptions {
   log?: (line: string) => void;
   /** Test hook: called with every completed operation (an exception here is a crash). */
   onOperation?: (record: OperationRecord) => void;
+}
+
+export interface AwsRunOptions {
+  collector: Pick<AwsStateCollector, 'collect' | 'targetGroupArnInUse'>;
+  region: string;
+  cluster?: string;
+  service?: string;
+  sizingFound: FoundSizing | null;
+  sizingSources: Record<string, string>;
+  sizingErrors: string[];
 }
 
 export interface ValidationResult {
@@ -192,6 +206,29 @@ export async function runValidation(options: ValidationOptions, control: { signa
     pendingDiagnostics.push(job);
   };
 
+  // AWS's own view of each burst, beside the host figures; each problem is said once and never stops the run.
+  const awsStates: AwsBurstState[] = [];
+  const said = new Set<string>(options.aws?.sizingErrors ?? []);
+  const startAws = (trigger: DiagnosticsTrigger) => {
+    const aws = options.aws;
+    if (!aws) return;
+    const job = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => aws.collector.collect(trigger))
+      .catch((error: unknown): AwsBurstState => {
+        const at = new Date().toISOString();
+        return { trigger, startedAt: at, finishedAt: at, targetHealth: null, targetGroup: null, service: null, tasks: null, errors: [`crashed: ${redactor.redact((error as Error)?.message ?? String(error))}`] };
+      })
+      .then((state) => {
+        awsStates.push(state);
+        for (const error of state.errors) {
+          if (said.has(error)) continue;
+          said.add(error);
+          (progress ? progress.message.bind(progress) : log)(`AWS diagnostics: ${error}; the run goes on without it`);
+        }
+      });
+    pendingDiagnostics.push(job);
+  };
+
   const onRequest = (record: RequestRecord) => {
     recorder.write(record);
     accumulator.addRequest(record);
@@ -228,7 +265,10 @@ export async function runValidation(options: ValidationOptions, control: { signa
         wallOffsetMs,
         onRequest,
         onOperation,
-        onBurst: startDiagnostics,
+        onBurst: (trigger) => {
+          startDiagnostics(trigger);
+          startAws(trigger);
+        },
       },
       load,
     );
@@ -266,6 +306,19 @@ export async function runValidation(options: ValidationOptions, control: { signa
     scenario,
     discovery: discoveryRecord(discovery, projectPick),
     diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
+    aws: options.aws
+      ? buildAwsSection({
+          region: options.aws.region,
+          targetGroupArn: options.aws.collector.targetGroupArnInUse,
+          cluster: options.aws.cluster,
+          service: options.aws.service,
+          sizingFound: options.aws.sizingFound,
+          sizingSources: options.aws.sizingSources,
+          sizingErrors: options.aws.sizingErrors,
+          states: awsStates,
+          diagnostics,
+        })
+      : null,
     maxErrorRate,
     interruptReason,
     interruptDetail,

@@ -1,4 +1,5 @@
 /** summary.md: the run for people (the same figures as summary.json). */
+import type { AwsSection } from './aws-summary.js';
 import type { ValidationSummary } from './summary.js';
 
 const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value).toLocaleString('en-US')} ms`);
@@ -90,6 +91,7 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
     }
     lines.push('');
   }
+  if (summary.aws) lines.push(...awsMarkdown(summary.aws));
   if (summary.error_samples.length > 0) {
     lines.push('## Error samples');
     lines.push('');
@@ -97,4 +99,61 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function awsMarkdown(aws: AwsSection): string[] {
+  const lines: string[] = [];
+  const group = aws.bursts.find((b) => b.targetGroup)?.targetGroup;
+  if (group) {
+    const hc = group.healthCheck;
+    lines.push('## AWS: target group');
+    lines.push('');
+    lines.push(
+      `${group.arn}: algorithm ${group.algorithm ?? '-'}, stickiness ${group.stickinessEnabled === null ? '-' : group.stickinessEnabled ? `${group.stickinessType} (${group.stickinessDurationSeconds ?? '-'} s)` : 'off'}, deregistration delay ${group.deregistrationDelaySeconds ?? '-'} s, slow start ${group.slowStartSeconds ?? '-'} s` +
+        (hc ? `; health check ${hc.protocol ?? ''} ${hc.path ?? '-'} every ${hc.intervalSeconds ?? '-'} s, timeout ${hc.timeoutSeconds ?? '-'} s, healthy after ${hc.healthyThreshold ?? '-'}, unhealthy after ${hc.unhealthyThreshold ?? '-'}, success ${hc.matcher ?? '-'}` : ''),
+    );
+    lines.push('');
+  }
+  if (aws.bursts.some((b) => b.targetHealth)) {
+    lines.push('## AWS: target health per burst');
+    lines.push('');
+    lines.push('| when | healthy | unhealthy | draining | other | not healthy |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const burst of aws.bursts) {
+      const targets = burst.targetHealth;
+      if (!targets) {
+        lines.push(`| ${burst.trigger.label} | - | - | - | - | not read |`);
+        continue;
+      }
+      const count = (state: string) => targets.filter((t) => t.state === state).length;
+      const other = targets.length - count('healthy') - count('unhealthy') - count('draining');
+      const bad = targets.filter((t) => t.state !== 'healthy').map((t) => `${t.id}${t.port === null ? '' : `:${t.port}`} ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
+      lines.push(`| ${burst.trigger.label} | ${count('healthy')} | ${count('unhealthy')} | ${count('draining')} | ${other} | ${bad.join(', ') || '-'} |`);
+    }
+    lines.push('');
+  }
+  if (aws.bursts.some((b) => b.service || b.tasks)) {
+    lines.push('## AWS: service and tasks per burst');
+    lines.push('');
+    lines.push('| when | desired | running | pending | tasks per instance | task CPU (docker stats) |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const burst of aws.bursts) {
+      const perInstance = new Map<string, number>();
+      for (const task of burst.tasks ?? []) {
+        const key = task.instanceId ? `${task.instanceId}${task.instanceType ? ` (${task.instanceType})` : ''}` : 'unplaced';
+        perInstance.set(key, (perInstance.get(key) ?? 0) + 1);
+      }
+      const cpu = (burst.tasks ?? []).filter((t) => t.cpuPercent !== null).map((t) => `${t.task.slice(0, 8)} ${t.cpuPercent} %`);
+      const s = burst.service;
+      lines.push(`| ${burst.trigger.label} | ${s?.desired ?? '-'} | ${s?.running ?? '-'} | ${s?.pending ?? '-'} | ${[...perInstance].map(([k, n]) => `${k} ${n}`).join(', ') || '-'} | ${cpu.join(', ') || '-'} |`);
+    }
+    lines.push('');
+  }
+  if (aws.errors.length > 0) {
+    lines.push('AWS problems (the run went on without what they hid):');
+    lines.push('');
+    for (const error of aws.errors) lines.push(`- ${error}`);
+    lines.push('');
+  }
+  return lines;
 }

@@ -5,6 +5,7 @@
  * and whether the run was interrupted.
  */
 import type { Repository, Scenario } from '../scenario/types.js';
+import type { AwsSection } from './aws-summary.js';
 import type { DiscoveryRecord } from './discovery.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
 import type { IterationRecord, LoadResult } from './generator.js';
@@ -55,6 +56,8 @@ export interface ValidationSummary extends SeedSummary {
   iterations: IterationRecord[];
   timeline: TimelineSecond[];
   diagnostics: DiagnosticsCollection[];
+  /** AWS's view of each burst (with --target-group-arn or --cluster/--service), null without. */
+  aws: AwsSection | null;
   max_error_rate: number | null;
   interrupted: boolean;
   interrupt_reason: InterruptReason | null;
@@ -169,6 +172,7 @@ export interface SummaryInput {
   scenario: Scenario;
   discovery: DiscoveryRecord | null;
   diagnostics: DiagnosticsCollection[];
+  aws: AwsSection | null;
   maxErrorRate: number | null;
   interruptReason: InterruptReason | null;
   interruptDetail: string | null;
@@ -200,6 +204,7 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     iterations: load?.iterations ?? [],
     timeline: input.accumulator.timeline(),
     diagnostics: input.diagnostics,
+    aws: input.aws,
     max_error_rate: input.maxErrorRate,
     interrupted: input.interruptReason !== null,
     interrupt_reason: input.interruptReason,

@@ -100,6 +100,17 @@ describe('capsim validate (CLI)', () => {
       ['--algorithm', 'random', '--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "random"'],
       ['--instance', 'custom', '--instance custom needs --vcpus N and --memory-gb M'],
     ];
+    const awsCases = [
+      [['--cluster', 'pypi'], '--cluster and --service go together (the ECS service and its cluster)'],
+      [['--target-group-arn', 'pypiserver'], '--target-group-arn: expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID, got "pypiserver"'],
+      [['--cluster', 'pypi', '--service', 'pypiserver'], '--target-group-arn and --cluster/--service need --region (or AWS_REGION)'],
+    ] as const;
+    const noRegion = { AWS_REGION: '', AWS_DEFAULT_REGION: '' };
+    const awsRuns = await Promise.all(awsCases.map(([args]) => capsim(['validate', '--url', 'http://127.0.0.1:9/', ...args], { env: noRegion })));
+    awsRuns.forEach((run, i) => {
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim()).toBe(`capsim: ${awsCases[i][1]}`);
+    });
     const runs = await Promise.all(cases.map(([flag, value]) => capsim(['validate', '--url', 'http://127.0.0.1:9/', flag, value])));
     runs.forEach((run, i) => {
       expect(run.code).toBe(2);
