@@ -12,6 +12,8 @@ import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import type { Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
+import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
+import { expectedServerOpsPerRequest } from '../model/nfs-per-request.js';
 import { buildAwsSection } from './aws-summary.js';
 import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
@@ -294,6 +296,13 @@ export async function runValidation(options: ValidationOptions, control: { signa
   }
   await recorder.close();
 
+  // The model's NFS operations per request for this flow and index, beside what the hosts' counters measured.
+  const storage = options.sizing?.storage ?? (options.sizing?.instance === 'custom' ? 'local' : 'efs');
+  const calibrationName = storage === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION;
+  const nfsPrediction = diagnostics.some((c) => c.hosts.some((h) => (h.parsed.nfs ?? []).length > 0))
+    ? { perRequest: expectedServerOpsPerRequest(scenario.flow, scenario.repository, storage, loadCalibration(calibrationName).params), calibration: calibrationName }
+    : null;
+
   // Mask every string of the summary before anything is written or returned (numbers stay intact).
   const summary = redactor.redactDeep(buildSummary({
     profile: options.scenario.name,
@@ -306,6 +315,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
     scenario,
     discovery: discoveryRecord(discovery, projectPick),
     diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
+    nfsPrediction,
     aws: options.aws
       ? buildAwsSection({
           region: options.aws.region,

@@ -91,6 +91,19 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
     }
     lines.push('');
   }
+  if (summary.nfs) {
+    const nfs = summary.nfs;
+    lines.push('## NFS client operations per burst (/proc/self/mountstats)');
+    lines.push('');
+    lines.push('| when | hosts | LOOKUP | GETATTR | READDIR | ACCESS | READ | HTTP requests | per request | model (no memory pressure) |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const b of nfs.bursts) {
+      lines.push(`| ${b.burst} | ${b.hosts} | ${b.ops.LOOKUP} | ${b.ops.GETATTR} | ${b.ops.READDIR} | ${b.ops.ACCESS} | ${b.ops.READ} | ${b.httpRequests} | ${num(b.perRequest, 2)} | ${num(nfs.predictedPerRequest, 2)} |`);
+    }
+    lines.push('');
+    lines.push(`Round trips (ms, mean): ${nfs.bursts.map((b) => `${b.burst}: ${Object.entries(b.meanRttMs).map(([op, ms]) => `${op} ${num(ms, 2)}`).join(', ')}`).join('; ')}. The model's figure uses calibration ${nfs.calibration}; health checks and other clients of the mount count in the measured one.`);
+    lines.push('');
+  }
   if (summary.aws) lines.push(...awsMarkdown(summary.aws));
   if (summary.error_samples.length > 0) {
     lines.push('## Error samples');

@@ -7,6 +7,7 @@
 import type { Repository, Scenario } from '../scenario/types.js';
 import type { AwsSection } from './aws-summary.js';
 import type { DiscoveryRecord } from './discovery.js';
+import { nfsSummary, type NfsSummary } from './nfs-summary.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
 import type { IterationRecord, LoadResult } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
@@ -58,6 +59,8 @@ export interface ValidationSummary extends SeedSummary {
   diagnostics: DiagnosticsCollection[];
   /** AWS's view of each burst (with --target-group-arn or --cluster/--service), null without. */
   aws: AwsSection | null;
+  /** NFS operations per request during bursts beside the model's, null when no host reported NFS counters. */
+  nfs: NfsSummary | null;
   max_error_rate: number | null;
   interrupted: boolean;
   interrupt_reason: InterruptReason | null;
@@ -173,6 +176,8 @@ export interface SummaryInput {
   discovery: DiscoveryRecord | null;
   diagnostics: DiagnosticsCollection[];
   aws: AwsSection | null;
+  /** The model's NFS operations per request for this run, and the calibration it comes from. */
+  nfsPrediction: { perRequest: number; calibration: string } | null;
   maxErrorRate: number | null;
   interruptReason: InterruptReason | null;
   interruptDetail: string | null;
@@ -182,6 +187,7 @@ export interface SummaryInput {
 export function buildSummary(input: SummaryInput): ValidationSummary {
   const seed = summarizeSeedRun({ profile: input.profile, startMs: input.startMs, endMs: input.endMs, outcomes: input.accumulator.outcomes });
   const { shares, without } = input.accumulator.upstreamShare();
+  const timeline = input.accumulator.timeline();
   const load = input.load;
   return {
     ...seed,
@@ -202,9 +208,10 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     upstream_share: shares,
     requests_without_upstream_header: without,
     iterations: load?.iterations ?? [],
-    timeline: input.accumulator.timeline(),
+    timeline,
     diagnostics: input.diagnostics,
     aws: input.aws,
+    nfs: nfsSummary(input.diagnostics, timeline, input.startMs, input.nfsPrediction?.perRequest ?? null, input.nfsPrediction?.calibration ?? '-'),
     max_error_rate: input.maxErrorRate,
     interrupted: input.interruptReason !== null,
     interrupt_reason: input.interruptReason,

@@ -29,6 +29,15 @@ export class Storage {
     private readonly p: ModelParameters,
   ) {}
 
+  /** Mean operations one request sends to the file server (NFS round trips or disk reads): requestIo's expectation. */
+  expectedServerOps(demand: ServiceDemand, pageCacheFraction: number): number {
+    const memMiss = 1 - Math.max(0, Math.min(1, pageCacheFraction));
+    const local = this.kind === 'local';
+    const attrMiss = local ? 0 : this.p['storage.attrCacheMissRate'];
+    const dirMiss = local ? 0 : this.p['storage.readdirMissRate'];
+    return demand.fileStats * (attrMiss + (1 - attrMiss) * memMiss) + demand.directoryReads * (dirMiss + (1 - dirMiss) * memMiss) + (demand.bytesRead > 0 ? memMiss : 0);
+  }
+
   /** Blocking I/O of one request, given the fraction of the working set the page cache holds. */
   requestIo(demand: ServiceDemand, pageCacheFraction: number, rng: Uniform): IoOutcome {
     const memMiss = 1 - Math.max(0, Math.min(1, pageCacheFraction));

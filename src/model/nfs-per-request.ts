@@ -1,0 +1,19 @@
+/**
+ * The model's file-server operations per HTTP request of a flow on a
+ * repository, with a page cache that holds the whole working set (the
+ * no-pressure case: only attribute-cache revalidation and directory listings
+ * go to the server). `capsim validate` prints it beside the NFS counters it
+ * measured, so a calibration's storage parameters can be checked against them.
+ */
+import type { FlowName, Repository } from '../scenario/types.js';
+import { FLOWS } from './flows.js';
+import type { ModelParameters } from './parameters.js';
+import { serviceDemand } from './service-demand.js';
+import { Storage, type StorageKind } from './storage.js';
+
+export function expectedServerOpsPerRequest(flow: FlowName, repository: Repository, storage: StorageKind, params: ModelParameters): number {
+  const kinds = FLOWS[flow].operations.flatMap((operation) => operation.requests);
+  const files = new Storage(storage, params);
+  const total = kinds.reduce((sum, kind) => sum + files.expectedServerOps(serviceDemand(kind, repository, params), 1), 0);
+  return total / kinds.length;
+}
