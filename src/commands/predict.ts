@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
-import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
 import { type ModelParameters, withOverrides } from '../model/parameters.js';
@@ -9,7 +9,7 @@ import { resolveSizing } from '../model/sizing.js';
 import type { Algorithm } from '../model/alb.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { renderPrediction } from '../report/predict-report.js';
-import { applyOverrides, loadScenario } from '../scenario/load.js';
+import { applyOverrides, loadScenario, MAX_REQUIREMENTS } from '../scenario/load.js';
 import { repositoryFromRun } from '../scenario/repository-from.js';
 import type { FlowName } from '../scenario/types.js';
 
@@ -28,6 +28,7 @@ export default class Predict extends Command {
     ...sizingFlags,
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
+    requirements: Flags.custom<number>({ description: 'projects one install fetches one after another (pip install -r), default the scenario\'s (1)', parse: async (raw) => parseWholeNumber('requirements', raw, 1, MAX_REQUIREMENTS) })(),
     'repository-from': Flags.string({ description: 'model the index a validate run read: RUN/summary.json (its projects, file count, files per page, sizes) instead of the scenario\'s repository' }),
     routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target (nginx on the local stack routes every request)', options: ['per-request', 'per-connection'] }),
     calibration: Flags.string({ description: `calibration name (calibration/NAME.json) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
@@ -47,6 +48,7 @@ export default class Predict extends Command {
       baseline: flags.baseline,
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
+      requirements: flags.requirements,
     });
     const scenario = flags['repository-from'] ? { ...loaded, repository: repositoryFromRun(flags['repository-from']) } : loaded;
     const sizing = resolveSizing({

@@ -7,7 +7,7 @@ import { renderPlan } from '../live/plan.js';
 import { dryRunPlan, runValidation } from '../live/run-validation.js';
 import { completeSizing, declaredSizing } from '../live/sizing.js';
 import type { AwsRunOptions } from '../live/run-validation.js';
-import { parseProjectPick, parseProjectsFlag } from '../live/project-selection.js';
+import { parseProjectPick, parseProjectsFlag, parseRequirementsFlag } from '../live/project-selection.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import type { FlowName } from '../scenario/types.js';
 
@@ -49,6 +49,7 @@ export default class Validate extends Command {
     username: Flags.string({ description: 'user for HTTP basic auth (also taken from the URL)' }),
     password: Flags.string({ description: 'password for HTTP basic auth (prefer the CAPSIM_PASSWORD variable)', env: 'CAPSIM_PASSWORD' }),
     projects: Flags.string({ description: 'projects to install: a,b,c or @FILE (one name a line, # comments); default: every project the index lists on /simple/' }),
+    requirements: Flags.string({ description: 'projects one install fetches one after another, like pip install -r: a number N (N different projects each install, picked like single ones) or a requirements file (its projects, in order)' }),
     'project-pick': Flags.string({ description: 'how each install picks a project: uniform, or weighted by its file count', options: ['uniform', 'weighted'] }),
     out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
     'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
@@ -89,15 +90,19 @@ export default class Validate extends Command {
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
     });
+    const requirements = flags.requirements !== undefined ? parseRequirementsFlag(flags.requirements) : undefined;
+    if (requirements && 'names' in requirements && flags.projects !== undefined) throw new UserError('--projects and a --requirements file both name the projects: give one of them');
     const scenario = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
+      requirements: requirements ? ('count' in requirements ? requirements.count : requirements.names.length) : undefined,
       burstSize: flags['burst-size'] !== undefined ? parseWholeNumber('burst-size', flags['burst-size'], 0) : undefined,
       baseline: flags.baseline !== undefined ? parseWholeNumber('baseline', flags.baseline, 0) : undefined,
       durationSeconds: flags.duration !== undefined ? parseDecimal('duration', flags.duration, 0) : undefined,
       timeoutSeconds: flags['timeout-s'] !== undefined ? parseDecimal('timeout-s', flags['timeout-s'], 0) : undefined,
     });
     const maxErrorRate = flags['max-error-rate'] !== undefined ? parseRate(flags['max-error-rate']) : undefined;
-    const projects = flags.projects !== undefined ? parseProjectsFlag(flags.projects) : undefined;
+    const projects = requirements && 'names' in requirements ? requirements.names : flags.projects !== undefined ? parseProjectsFlag(flags.projects) : undefined;
+    const requirementsInOrder = requirements !== undefined && 'names' in requirements;
     const projectPick = parseProjectPick(flags['project-pick']);
     const common = { url: flags.url, username: flags.username, password: flags.password, scenario, projects };
 
@@ -135,7 +140,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, projectPick, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { ...common, projectPick, requirementsInOrder, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
         { signal: controller.signal },
       );
       const s = result.summary;

@@ -10,8 +10,7 @@ import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { ConnectionCounter } from './connections.js';
 import { FLOWS } from './flows.js';
-import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type RequestRecord } from './install.js';
-import type { PickedInstall } from './project-picker.js';
+import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, openLoopOffsets } from './schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 
@@ -21,8 +20,8 @@ export interface LoadOptions {
   scenario: Scenario;
   username?: string;
   password?: string;
-  /** What the next install fetches (the discovered index's projects, seeded). */
-  pickInstall: () => PickedInstall;
+  /** What the next install fetches, in order (the discovered index's projects, seeded). */
+  pickInstall: () => ProjectFetch[];
   stopSignal: AbortSignal;
   hardSignal: AbortSignal;
   runStartPerf: number;
@@ -91,7 +90,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     onOperation: options.onOperation,
   };
   let nextInstallId = 0;
-  const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, ...options.pickInstall() });
+  const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, projects: options.pickInstall() });
 
   const settle = (install: InstallResult) => {
     result.connectionsOpened = counter.opened;

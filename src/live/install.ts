@@ -67,9 +67,8 @@ export interface OperationRecord {
   httpRequests: number;
 }
 
-export interface InstallSpec {
-  id: number;
-  iteration: number | null;
+/** One project an install fetches. */
+export interface ProjectFetch {
   project: string;
   /** Version to fetch: the constructed wheel's version (seed tool) or the one pip picks from the page. */
   version: string;
@@ -77,6 +76,13 @@ export interface InstallSpec {
   pick: 'latest' | 'exact';
   /** The picked file's absolute URL, as discovered (the seed tool requests it without reading the page). */
   fileUrl: string;
+}
+
+export interface InstallSpec {
+  id: number;
+  iteration: number | null;
+  /** The projects fetched one after another (one; or the scenario's `requirements`, like pip install -r). */
+  projects: ProjectFetch[];
 }
 
 export interface InstallResult {
@@ -113,7 +119,7 @@ export interface InstallContext {
 
 
 
-function pickLink(links: FileLink[], spec: InstallSpec): FileLink | null {
+function pickLink(links: FileLink[], spec: ProjectFetch): FileLink | null {
   const wheels = links.filter((link) => link.fileName.endsWith('.whl') && link.version !== null);
   const candidates = wheels.length > 0 ? wheels : links.filter((link) => link.version !== null);
   if (candidates.length === 0) return null;
@@ -233,23 +239,25 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
   let ok = true;
   let problem: string | undefined;
   let page: { links: FileLink[] } | null = null;
+  // Every project's steps in turn, on the install's connection (pip install -r: one process, one session).
+  const steps = spec.projects.flatMap((fetch) => flow.steps.map((step) => ({ step, fetch })));
   try {
-    for (let i = 0; i < flow.steps.length; i += 1) {
-      const step = flow.steps[i];
-      const next = flow.steps[i + 1];
+    for (let i = 0; i < steps.length; i += 1) {
+      const { step, fetch } = steps[i];
+      const next = steps[i + 1]?.step;
       let url: URL;
       if (step.source === 'link-from-page') {
-        const link = page ? pickLink(page.links, spec) : null;
+        const link = page ? pickLink(page.links, fetch) : null;
         if (!link) {
           ok = false;
-          problem = `no ${spec.pick === 'exact' ? spec.version : 'installable'} file for ${spec.project} on its index page`;
+          problem = `no ${fetch.pick === 'exact' ? fetch.version : 'installable'} file for ${fetch.project} on its index page`;
           break;
         }
         url = new URL(link.url);
       } else if (step.source === 'constructed-wheel') {
-        url = new URL(spec.fileUrl);
+        url = new URL(fetch.fileUrl);
       } else {
-        url = new URL(stepPath(step, spec.project), ctx.base);
+        url = new URL(stepPath(step, fetch.project), ctx.base);
       }
       const keepBody = next?.source === 'link-from-page';
       const run = await runOperation(ctx, spec, step, url, connections, keepBody, markFirst);
@@ -267,7 +275,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
         problem = `${step.operation} failed`;
         break;
       }
-      if (!ctx.client.keepAlive && i < flow.steps.length - 1) {
+      if (!ctx.client.keepAlive && i < steps.length - 1) {
         // Without keep-alive each operation opens its own connection (requests.get).
         void connections.close();
         connections = new InstallConnections(ctx.counter, timeoutMs);

@@ -21,6 +21,8 @@ export interface RequestPlan {
   profile: Scenario['profile'];
   client: Scenario['client'];
   perInstall: PlannedStep[];
+  /** Projects each install fetches (the steps run once per project). */
+  requirements: number;
   /** Burst-iterations profiles: the iterations if none overruns its period. */
   iterations: NominalIteration[] | null;
   totals: {
@@ -64,17 +66,20 @@ export function planValidation(scenario: Scenario, target: string, authenticated
   } else {
     installs = openLoopOffsets(scenario.profile, scenario.source).length;
   }
-  const perInstallRequests = nominalRequestsPerInstall(scenario.flow);
+  // An install of several requirements runs the steps once per project, one after another.
+  const requirements = scenario.requirements ?? 1;
+  const perInstallRequests = nominalRequestsPerInstall(scenario.flow) * requirements;
   return {
     target,
     flow: scenario.flow,
     profile: scenario.profile,
     client: scenario.client,
     perInstall,
+    requirements,
     iterations,
     totals: {
       installs,
-      operations: installs * flow.steps.length,
+      operations: installs * flow.steps.length * requirements,
       httpRequests: installs * perInstallRequests,
       httpRequestsWithAllRetries: installs * perInstallRequests * (1 + scenario.client.retries),
       burstInstalls,
@@ -86,7 +91,7 @@ export function renderPlan(plan: RequestPlan): string {
   const lines: string[] = [];
   lines.push(`Dry run: nothing is sent. Target ${plan.target}, flow ${plan.flow}; the projects are read from the index's /simple/ when the run starts.`);
   lines.push(`Client: timeout ${plan.client.timeoutSeconds} s, retries ${plan.client.retries} (backoff ${plan.client.backoffFactorSeconds} s on ${plan.client.retryStatuses.join('/') || 'none'} and connection errors), keep-alive ${plan.client.keepAlive ? 'on' : 'off'}.`);
-  lines.push('Each install:');
+  lines.push(plan.requirements > 1 ? `Each install fetches ${plan.requirements} projects one after another, each:` : 'Each install:');
   for (const step of plan.perInstall) {
     lines.push(`  ${step.operation}: ${step.request}${step.note ? `  (${step.note})` : ''}`);
     for (const [name, value] of Object.entries(step.headers)) lines.push(`      ${name}: ${value}`);

@@ -1,22 +1,17 @@
 /**
  * Picks what each install fetches from the discovered candidates: a project
- * (uniformly, or weighted by its file count) and, by the scenario's version
- * rule, the newest version (what pip installs: it picks from the page at run
- * time) or one of the project's files uniformly (fetched exactly). One seeded
- * stream, so the same seed installs the same sequence.
+ * (uniformly, or weighted by its file count; an install of several
+ * requirements takes that many different projects, or every project of a
+ * requirements file in its order) and, by the scenario's version rule, the
+ * newest version (what pip installs: it picks from the page at run time) or
+ * one of the project's files uniformly (fetched exactly). One seeded stream,
+ * so the same seed installs the same sequence.
  */
 import type { Repository } from '../scenario/types.js';
 import { installableFiles, type DiscoveredFile, type DiscoveredProject } from './discovery.js';
+import type { ProjectFetch } from './install.js';
 import { compareVersions } from './package-names.js';
 import type { ProjectPick } from './project-selection.js';
-
-export interface PickedInstall {
-  project: string;
-  version: string;
-  pick: 'latest' | 'exact';
-  /** The picked file's absolute URL (the seed tool requests it directly). */
-  fileUrl: string;
-}
 
 function newest(files: DiscoveredFile[]): DiscoveredFile {
   return files.reduce((best, file) => (compareVersions(file.version!, best.version!) > 0 ? file : best));
@@ -41,6 +36,21 @@ export class ProjectPicker {
     } else this.cumulative = null;
   }
 
+  /** The projects of one install: `count` different ones by the pick rule, or with `inOrder` every candidate in order. */
+  install(count: number, inOrder = false): ProjectFetch[] {
+    if (inOrder) return this.candidates.map((_, i) => this.fetchOf(i));
+    if (count > this.candidates.length) throw new Error(`an install of ${count} projects needs as many candidates (${this.candidates.length})`);
+    const chosen = new Set<number>();
+    const out: ProjectFetch[] = [];
+    while (out.length < count) {
+      const i = this.projectIndex();
+      if (chosen.has(i)) continue;
+      chosen.add(i);
+      out.push(this.fetchOf(i));
+    }
+    return out;
+  }
+
   private projectIndex(): number {
     const u = this.rng();
     if (this.cumulative === null) return Math.floor(u * this.candidates.length);
@@ -55,8 +65,11 @@ export class ProjectPicker {
     return lo;
   }
 
-  next(): PickedInstall {
-    const i = this.projectIndex();
+  next(): ProjectFetch {
+    return this.fetchOf(this.projectIndex());
+  }
+
+  private fetchOf(i: number): ProjectFetch {
     const files = this.installable[i];
     if (this.versionPick === 'uniform') {
       const file = files[Math.floor(this.rng() * files.length)];

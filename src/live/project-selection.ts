@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { checkRequirements } from '../scenario/load.js';
 
 export type ProjectPick = 'uniform' | 'weighted';
 export const PROJECT_PICKS: readonly ProjectPick[] = ['uniform', 'weighted'];
@@ -52,4 +53,28 @@ export function parseProjectPick(raw: string | undefined): ProjectPick {
   if (raw === undefined) return 'uniform';
   if ((PROJECT_PICKS as readonly string[]).includes(raw)) return raw as ProjectPick;
   throw new UserError(`--project-pick: expected uniform or weighted, got "${raw}"`);
+}
+
+/**
+ * `--requirements N` (each install fetches N different projects, picked like single installs) or
+ * `--requirements FILE` (a pip requirements file: each install fetches its projects, in its order). Of a
+ * file's lines, comments, blank lines and options (`-r`, `--index-url`, ...) are skipped; a line's project is
+ * its name before any extra, version specifier, marker or URL.
+ */
+export function parseRequirementsFlag(raw: string): { count: number } | { names: string[]; file: string } {
+  const text = raw.trim();
+  if (/^[+-]?\d+$/.test(text)) return { count: checkRequirements(Number(text)) };
+  if (!existsSync(text)) throw new UserError(`--requirements ${raw}: neither a number of projects per install (1 to 1000) nor an existing requirements file`);
+  const names: string[] = [];
+  for (const line of readFileSync(text, 'utf8').split('\n')) {
+    const body = line.replace(/(^|\s)#.*$/, '').trim();
+    if (body === '' || body.startsWith('-')) continue;
+    const m = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(body);
+    if (!m) throw new UserError(`--requirements ${raw}: cannot read a project name from "${body}"`);
+    names.push(normalizeProjectName(m[1]));
+  }
+  const unique = [...new Set(names)];
+  if (unique.length === 0) throw new UserError(`--requirements ${raw}: the file names no project`);
+  checkRequirements(unique.length, `--requirements ${raw}: its number of projects`);
+  return { names: unique, file: text };
 }

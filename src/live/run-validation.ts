@@ -56,6 +56,8 @@ export interface ValidationOptions {
   projects?: string[];
   /** How installs pick among the projects (default uniform). */
   projectPick?: ProjectPick;
+  /** Every install fetches all of `projects`, in their order (a requirements file), instead of picking. */
+  requirementsInOrder?: boolean;
   /** Seed of the package picks (default 1). */
   seed?: number;
   /** After a stop signal, how long in-flight requests may finish, ms (default 2000). */
@@ -134,6 +136,10 @@ export async function runValidation(options: ValidationOptions, control: { signa
   for (const notice of discovery.notices) log(notice);
   const projectPick = options.projectPick ?? 'uniform';
   const scenario: Scenario = { ...options.scenario, repository: discoveredRepository(discovery, projectPick, options.scenario.repository) };
+  const requirements = options.requirementsInOrder ? discovery.candidates.length : (scenario.requirements ?? 1);
+  if (requirements > discovery.candidates.length) {
+    throw new UserError(`--requirements ${requirements}: an install fetches that many different projects, and the index offers ${discovery.candidates.length}`);
+  }
   const picker = new ProjectPicker(discovery.candidates, projectPick, scenario.repository.versionPick, seedrandom(`${options.seed ?? 1}/packages`));
 
   const outDir = path.resolve(options.outDir);
@@ -260,7 +266,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
         scenario,
         username: target.username,
         password: target.password,
-        pickInstall: () => picker.next(),
+        pickInstall: () => picker.install(requirements, options.requirementsInOrder),
         stopSignal: stop.signal,
         hardSignal: hard.signal,
         runStartPerf,

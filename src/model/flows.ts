@@ -49,3 +49,12 @@ export const FLOWS: Readonly<Record<FlowName, FlowDefinition>> = {
     continueAfterFailure: true,
   },
 };
+
+/**
+ * The flow of an install that fetches `requirements` projects one after another (`pip install -r`): the
+ * operations repeated once per project, on the install's one connection; pip stops at the first failure.
+ */
+export function flowForRequirements(flow: FlowDefinition, requirements = 1): FlowDefinition {
+  if (requirements <= 1) return flow;
+  return { ...flow, operations: Array.from({ length: requirements }, () => flow.operations).flat() };
+}

@@ -7,7 +7,7 @@ import { balancerFor } from './balancer.js';
 import { ClientPopulation } from './clients.js';
 import { EcsService } from './ecs-service.js';
 import type { FailureCause } from './exchange.js';
-import { FLOWS } from './flows.js';
+import { FLOWS, flowForRequirements } from './flows.js';
 import { HealthChecker } from './health-checks.js';
 import { Instance, type InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
@@ -62,7 +62,7 @@ export interface ReplicationInput {
 export function runReplication(input: ReplicationInput, streams: RngStreams): ReplicationResult {
   const { sizing, scenario, params } = input;
   const scheduler = new Scheduler();
-  const flow = FLOWS[scenario.flow];
+  const flow = flowForRequirements(FLOWS[scenario.flow], scenario.requirements);
   const recorder = new RunRecorder(flow.operations.map((o) => o.name));
   const balancer = balancerFor(sizing, params);
   const clients = new ClientPopulation(scheduler, balancer.params, flow, scenario.client, recorder, streams.stream('routing'));

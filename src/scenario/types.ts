@@ -87,6 +87,11 @@ export interface Scenario {
   name: string;
   description: string;
   flow: FlowName;
+  /**
+   * Projects one install fetches one after another, the way a CI job's `pip install -r requirements.txt` does
+   * (index page then file, per project, on one connection); default 1.
+   */
+  requirements?: number;
   profile: LoadProfile;
   client: ClientBehaviour;
   repository: Repository;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clientHeaders } from '../../src/live/client-headers.js';
 import { discoverRepository, discoveredRepository, type DiscoveredProject } from '../../src/live/discovery.js';
 import { ProjectPicker } from '../../src/live/project-picker.js';
-import { normalizeProjectName, parseProjectPick, parseProjectsFlag } from '../../src/live/project-selection.js';
+import { normalizeProjectName, parseProjectPick, parseProjectsFlag, parseRequirementsFlag } from '../../src/live/project-selection.js';
 import { startTinyIndex, type TinyIndex, type TinyIndexOptions } from './helpers/tiny-index.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -80,6 +80,18 @@ describe('--projects and --project-pick', () => {
     writeFileSync(file, '# our CI set\nrequests\n\n  Django  # the big one\n');
     expect(parseProjectsFlag(`@${file}`)).toEqual(['requests', 'django']);
     expect(normalizeProjectName('A.b__C')).toBe('a-b-c');
+  });
+
+  it('--requirements: a number, or a pip requirements file read for its project names in order', () => {
+    expect(parseRequirementsFlag('3')).toEqual({ count: 3 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'capsim-req-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'requirements.txt');
+    writeFileSync(file, '# CI deps\n--index-url http://127.0.0.1:1/simple/\n-r base.txt\nrequests[socks]>=2.31 ; python_version >= "3.8"\nDjango==4.2  # pinned\n\nrequests\nattrs @ https://example.invalid/attrs.whl\n');
+    expect(parseRequirementsFlag(file)).toEqual({ names: ['requests', 'django', 'attrs'], file });
+    expect(() => parseRequirementsFlag('0')).toThrow('--requirements must be a whole number of projects per install from 1 to 1000, got 0');
+    expect(() => parseRequirementsFlag('1000000')).toThrow('--requirements must be a whole number of projects per install from 1 to 1000, got 1000000');
+    expect(() => parseRequirementsFlag('/no/such/requirements.txt')).toThrow('--requirements /no/such/requirements.txt: neither a number of projects per install (1 to 1000) nor an existing requirements file');
   });
 
   it('refuses what is not a project list in one line', () => {

@@ -26,7 +26,7 @@ interface FixtureRequest {
 }
 interface Fixture {
   pip: string;
-  flows: Record<'pip-root-index' | 'pip-simple-index', { requests: FixtureRequest[]; clientConnections: number }>;
+  flows: Record<'pip-root-index' | 'pip-simple-index' | 'pip-requirements', { requests: FixtureRequest[]; clientConnections: number }>;
 }
 const fixture = JSON.parse(readFileSync(path.join(root, 'test/stack/fixtures/pip-requests.json'), 'utf8')) as Fixture;
 /** The fixture was recorded with pip downloading test-package-003. */
@@ -204,6 +204,34 @@ describe('validate against the local stack', () => {
     expect(result.summary.http_requests).toBe(40);
     expect(result.summary.failed_requests).toBe(0);
     expectSameAsRealPip('pip-simple-index', loadLogSince(logOffset, result.summary), captured().slice(capOffset + result.summary.discovery!.requests), 20);
+  });
+
+  it('a requirements file: every install sends what real pip install -r sends for it, on one connection', async () => {
+    const logOffset = logLength();
+    const capOffset = captured().length;
+    const names = ['test-package-003', 'test-package-007', 'test-package-001'];
+    const result = await runValidation({
+      url: stack.url, scenario: { ...oneBurst('pip-root-index', 10), requirements: 3 }, projects: names, requirementsInOrder: true, outDir: tempDir(), progress: false, log: () => undefined,
+    });
+    expect(result.summary).toMatchObject({ total_requests: 60, http_requests: 90, failed_requests: 0 });
+    expect(result.summary.scenario.requirements).toBe(3);
+    const log = loadLogSince(logOffset, result.summary);
+    const caps = captured().slice(capOffset + result.summary.discovery!.requests);
+    const expected = fixture.flows['pip-requirements'];
+    const byConnection = new Map<number, AccessLogEntry[]>();
+    for (const e of log) byConnection.set(e.connection, [...(byConnection.get(e.connection) ?? []), e]);
+    expect(byConnection.size).toBe(10);
+    for (const entries of byConnection.values()) {
+      entries.sort((a, b) => a.connectionRequests - b.connectionRequests);
+      expect(entries.map((e) => ({ method: e.method, path: e.uri, status: e.status, connectionRequest: e.connectionRequests }))).toEqual(
+        expected.requests.map((r) => ({ method: r.method, path: r.path, status: r.status, connectionRequest: r.connectionRequest })),
+      );
+    }
+    for (const [i, cap] of caps.entries()) {
+      const want = expected.requests.find((r) => r.path === cap.path)!.headers;
+      const got = clientHeaders(cap, log.find((e) => e.uri === cap.path)!);
+      expect({ ...got, 'user-agent': undefined }, `request ${i}`).toEqual({ ...want, 'user-agent': undefined });
+    }
   });
 
   it('seed-tool installs: GET /<project>/ (303 followed), GET /simple/<project>/, GET the 2.0.0 wheel', async () => {

@@ -87,6 +87,23 @@ describe('runValidation against a loopback index', () => {
     expect(readFileSync(options.outDir + '/summary.md', 'utf8')).toContain('| root | 8 | 0 |');
   });
 
+  it('an install of 3 requirements fetches 3 different projects one after another on its one connection', async () => {
+    const server = await index();
+    const options = base(server, { scenario: { ...oneBurst('pip-root-index', 6), requirements: 3 } });
+    const result = await runValidation(options);
+    expect(result.summary).toMatchObject({ total_requests: 36, http_requests: 54, failed_requests: 0 });
+    expect(result.summary.installs).toMatchObject({ started: 6, ok: 6 });
+    const byInstall = new Map<number, RequestRecord[]>();
+    for (const r of readRequests(options.outDir)) byInstall.set(r.install, [...(byInstall.get(r.install) ?? []), r]);
+    for (const list of byInstall.values()) {
+      list.sort((a, b) => a.t - b.t || a.hop - b.hop);
+      expect(new Set(list.map((r) => r.connection)).size).toBe(1);
+      const projects = list.filter((r) => r.hop === 0 && r.operation === 'root').map((r) => /^\/(demo-\d{3})\/$/.exec(r.path)![1]);
+      expect(new Set(projects).size).toBe(3);
+      expect(list.map((r) => r.path)).toEqual(projects.flatMap((p) => [`/${p}/`, `/simple/${p}/`, `/packages/${p.replace('-', '_')}-2.0.0-py3-none-any.whl`]));
+    }
+  });
+
   it('runs the seed tool flow: 3 operations, 4 requests, all run even when one fails', async () => {
     const server = await index({ fault: (p) => (p.startsWith('/simple/') ? 503 : undefined) });
     const options = base(server, { scenario: oneBurst('seed-tool', 4) });

@@ -118,23 +118,29 @@ describe('capsim validate (CLI)', () => {
     });
   });
 
-  it('bad project input stops before any load, in one line with exit 2', async () => {
+  it('bad project input stops before any load, in one line with exit 2 (--projects, --requirements, the index\'s list)', async () => {
     const server = await index();
     const text = await index({ listing: 'text' });
     const empty = await index({ listing: 'empty' });
     const dir = tempDir();
     const scenario = scenarioFile(dir, oneBurst('pip-root-index', 5));
-    const [missingFile, missingProject, notAnIndex, nothingListed] = await Promise.all([
+    const [missingFile, missingProject, notAnIndex, nothingListed, zero, million, tooMany] = await Promise.all([
       capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', '@missing-file', '--out', path.join(dir, 'a')]),
       capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', 'demo-001,no-such-project', '--out', path.join(dir, 'b')]),
       capsim(['validate', '--url', text.url, '--scenario', scenario, '--out', path.join(dir, 'c')]),
       capsim(['validate', '--url', empty.url, '--scenario', scenario, '--out', path.join(dir, 'd')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '0', '--out', path.join(dir, 'e')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '1000000', '--out', path.join(dir, 'f')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '11', '--out', path.join(dir, 'g')]),
     ]);
     expect(missingFile.stderr.trim()).toBe('capsim: --projects @missing-file: file missing-file does not exist');
     expect(missingProject.stderr.trim()).toBe('capsim: --projects: "no-such-project" is not on the index: GET /simple/no-such-project/ answered 303 to https://pypi.org/simple/no-such-project/ (another host)');
     expect(notAnIndex.stderr.trim()).toBe(`capsim: GET ${text.url}simple/ answered Content-Type "text/plain": neither a PEP 691 JSON nor a PEP 503 HTML index page`);
     expect(nothingListed.stderr.trim()).toBe(`capsim: the index at ${empty.url} lists no projects on ${empty.url}simple/: nothing to install`);
-    for (const run of [missingFile, missingProject, notAnIndex, nothingListed]) {
+    expect(zero.stderr.trim()).toBe('capsim: --requirements must be a whole number of projects per install from 1 to 1000, got 0');
+    expect(million.stderr.trim()).toBe('capsim: --requirements must be a whole number of projects per install from 1 to 1000, got 1000000');
+    expect(tooMany.stderr.trim()).toBe('capsim: --requirements 11: an install fetches that many different projects, and the index offers 10');
+    for (const run of [missingFile, missingProject, notAnIndex, nothingListed, zero, million, tooMany]) {
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
     }

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpGet } from './http-get.js';
-import { nginxConfig } from './nginx-config.js';
+import { nginxConfig, waitForAccessLog } from './nginx-config.js';
 import { ensureStackPackages, GUNICORN, NGINX, SYSTEM_PYTHON } from './packages.js';
 import { killGroup, liveGroupMembers, spawnGroup, tailOf, waitGroupGone, type GroupChild } from './process-groups.js';
 import { pypiserverVersion, unpackedPypiserver, vendoredPypiserverTarball } from './pypiserver-source.js';
@@ -414,7 +414,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         await g.exited; // lost the port race to another process: try another port
       }
     }
-    // The health probes above are not part of any measurement: start every log empty.
+    // The health probes above are not part of any measurement: start every log empty (after nginx has written
+    // the probe's line, which it does just after the response went out).
+    await waitForAccessLog(accessLog, 1, 5000);
     writeFileSync(accessLog, '');
     if (captureFile) writeFileSync(captureFile, '');
 
