@@ -38,9 +38,14 @@ export class InstallConnections {
     private readonly timeoutMs: number,
   ) {}
 
-  /** The client for an origin, created on first use. */
-  clientFor(origin: string): { client: Client; connectionId: () => string | null } {
-    let entry = this.byOrigin.get(origin);
+  /**
+   * The client for an origin, created on first use. `slot` > 0 gives another connection to the same origin,
+   * for a client that sends requests in parallel through one session (poetry): slot k is reused by the
+   * session's k-th parallel request of every phase.
+   */
+  clientFor(origin: string, slot = 0): { client: Client; connectionId: () => string | null } {
+    const key = slot === 0 ? origin : `${origin}#${slot}`;
+    let entry = this.byOrigin.get(key);
     if (!entry) {
       const client = new Client(origin, {
         connect: connectorFor(this.timeoutMs),
@@ -59,7 +64,7 @@ export class InstallConnections {
       client.on('disconnect', () => {
         created.current = null;
       });
-      this.byOrigin.set(origin, (entry = created));
+      this.byOrigin.set(key, (entry = created));
     }
     const found = entry;
     return { client: found.client, connectionId: () => found.current };
@@ -70,10 +75,11 @@ export class InstallConnections {
    * requests does with a connection it timed out on). An attempt that timed out while connecting is
    * still queued on its client, where it would hold up, or fail, the retry.
    */
-  discard(origin: string): void {
-    const entry = this.byOrigin.get(origin);
+  discard(origin: string, slot = 0): void {
+    const key = slot === 0 ? origin : `${origin}#${slot}`;
+    const entry = this.byOrigin.get(key);
     if (!entry) return;
-    this.byOrigin.delete(origin);
+    this.byOrigin.delete(key);
     entry.client.destroy().catch(() => undefined);
   }
 

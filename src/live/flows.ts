@@ -4,6 +4,9 @@
  *   GET /<project>/ (303 to /simple/<project>/, followed) = operation "root",
  *   then the wheel link read from that page = operation "download".
  * - pip-simple-index: real pip with .../simple/ as --index-url: "simple", then "download".
+ * - poetry: real poetry (1.3, recorded in test/stack/fixtures/poetry-requests.json) with .../simple/ as its
+ *   source: "simple", then "download"; an install of several requirements reads every page first (in
+ *   parallel through one session), then downloads every file (in parallel).
  * - seed-tool: the seed's stress tool: "root" (redirect followed), "simple",
  *   then "download" of the wheel it constructs the name of (/packages/<name>-<version>-py3-none-any.whl
  *   on the seed's index; on a real index the picked file's own URL, learnt before the run);
@@ -27,9 +30,17 @@ export interface Flow {
   steps: FlowStep[];
   /** Whether a failed step ends the install (pip) or the next step runs anyway (seed tool). */
   stopOnFailure: boolean;
-  /** Headers family: what real pip sends, or what Python requests sends. */
-  client: 'pip' | 'python-requests';
+  /** Headers family: what real pip sends, what real poetry sends, or what Python requests sends. */
+  client: 'pip' | 'poetry' | 'python-requests';
+  /** Several requirements: project after project (pip), or every page then every file, in parallel (poetry). */
+  requirementsOrder: 'per-project' | 'pages-then-files';
 }
+
+/** A client whose index URL is .../simple/: the project's page, then the file it links. */
+const PAGE_THEN_FILE: FlowStep[] = [
+  { operation: 'simple', resource: 'index', source: 'project-simple' },
+  { operation: 'download', resource: 'file', source: 'link-from-page' },
+];
 
 export const FLOWS: Record<FlowName, Flow> = {
   'pip-root-index': {
@@ -40,15 +51,14 @@ export const FLOWS: Record<FlowName, Flow> = {
     ],
     stopOnFailure: true,
     client: 'pip',
+    requirementsOrder: 'per-project',
   },
   'pip-simple-index': {
     name: 'pip-simple-index',
-    steps: [
-      { operation: 'simple', resource: 'index', source: 'project-simple' },
-      { operation: 'download', resource: 'file', source: 'link-from-page' },
-    ],
+    steps: PAGE_THEN_FILE,
     stopOnFailure: true,
     client: 'pip',
+    requirementsOrder: 'per-project',
   },
   'seed-tool': {
     name: 'seed-tool',
@@ -59,6 +69,14 @@ export const FLOWS: Record<FlowName, Flow> = {
     ],
     stopOnFailure: false,
     client: 'python-requests',
+    requirementsOrder: 'per-project',
+  },
+  poetry: {
+    name: 'poetry',
+    steps: PAGE_THEN_FILE,
+    stopOnFailure: true,
+    client: 'poetry',
+    requirementsOrder: 'pages-then-files',
   },
 };
 

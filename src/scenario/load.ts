@@ -16,7 +16,7 @@ import { packagePath } from '../package-root.js';
 import { readReplayOffsets } from './replay-offsets.js';
 import type { ClientBehaviour, FlowName, LoadProfile, Repository, Scenario } from './types.js';
 
-export const FLOW_NAMES: readonly FlowName[] = ['pip-root-index', 'pip-simple-index', 'seed-tool'];
+export const FLOW_NAMES: readonly FlowName[] = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'poetry'];
 /** At most this many projects one install fetches (`requirements`). */
 export const MAX_REQUIREMENTS = 1000;
 

@@ -5,7 +5,7 @@
  */
 
 /** The request sequence of one "pip install" of one package. */
-export type FlowName = 'pip-root-index' | 'pip-simple-index' | 'seed-tool';
+export type FlowName = 'pip-root-index' | 'pip-simple-index' | 'seed-tool' | 'poetry';
 
 /** The seed tool's profile: iterations paced to a period, a burst every N iterations. */
 export interface BurstIterationsProfile {

@@ -234,6 +234,38 @@ describe('validate against the local stack', () => {
     }
   });
 
+  it('poetry installs of two requirements: every page, then every wheel, with the headers real poetry sent', async () => {
+    const poetryFixture = JSON.parse(readFileSync(path.join(root, 'test/stack/fixtures/poetry-requests.json'), 'utf8')) as {
+      dependencies: string[];
+      commands: { install: Array<{ method: string; path: string; status: number; headers: Record<string, string> }> };
+    };
+    const logOffset = logLength();
+    const capOffset = captured().length;
+    const result = await runValidation({
+      url: stack.url, scenario: { ...oneBurst('poetry', 8), requirements: 2 }, projects: poetryFixture.dependencies, requirementsInOrder: true, outDir: tempDir(), progress: false, log: () => undefined,
+    });
+    expect(result.summary).toMatchObject({ total_requests: 32, http_requests: 32, failed_requests: 0 });
+    const log = loadLogSince(logOffset, result.summary);
+    const caps = captured().slice(capOffset + result.summary.discovery!.requests);
+    const requests = readRequests(result.outDir).sort((a, b) => a.t - b.t);
+    const expected = poetryFixture.commands.install;
+    for (let install = 0; install < 8; install++) {
+      const mine = requests.filter((r) => r.install === install);
+      // Pages first (both dispatched before any wheel), then the wheels.
+      expect(mine.slice(0, 2).map((r) => r.path).sort()).toEqual(expected.filter((r) => r.path.startsWith('/simple/')).map((r) => r.path).sort());
+      expect(mine.slice(2).map((r) => r.path).sort()).toEqual(expected.filter((r) => r.path.startsWith('/packages/')).map((r) => r.path).sort());
+      const lastPage = Math.max(...mine.slice(0, 2).map((r) => r.t * 1000 + r.latency_ms));
+      for (const wheel of mine.slice(2)) expect(wheel.t * 1000).toBeGreaterThanOrEqual(lastPage - 1);
+    }
+    expect(log).toHaveLength(32);
+    for (const cap of caps) {
+      const entry = log.find((e) => e.uri === cap.path)!;
+      const want = expected.find((r) => r.path === cap.path)!;
+      expect(entry.status).toBe(want.status);
+      expect(clientHeaders(cap, entry)).toEqual(want.headers);
+    }
+  });
+
   it('seed-tool installs: GET /<project>/ (303 followed), GET /simple/<project>/, GET the 2.0.0 wheel', async () => {
     const logOffset = logLength();
     const result = await runValidation({ url: stack.url, scenario: oneBurst('seed-tool', 20), outDir: tempDir(), progress: false, log: () => undefined });

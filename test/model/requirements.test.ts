@@ -12,6 +12,8 @@ describe('requirements per install', () => {
     expect(flow.operations.map((o) => o.name)).toEqual(['root', 'download', 'root', 'download', 'root', 'download']);
     expect(flow.continueAfterFailure).toBe(false);
     expect(flowForRequirements(FLOWS['seed-tool'], 1)).toBe(FLOWS['seed-tool']);
+    // poetry reads every page before it downloads any file
+    expect(flowForRequirements(FLOWS.poetry, 2).operations.map((o) => o.name)).toEqual(['simple', 'simple', 'download', 'download']);
     const recorder = new RunRecorder(flow.operations.map((o) => o.name));
     expect(recorder.opNames).toEqual(['root', 'download']);
     recorder.operation(4, 0, 10, true, null);
