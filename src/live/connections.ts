@@ -17,6 +17,8 @@ export class ConnectionCounter {
 }
 
 const connectors = new Map<number, buildConnector.connector>();
+/** How much later than the client's timeout undici's own timeouts fire. */
+const BACKSTOP_MS = 1000;
 
 /** One connector per timeout, shared by every Client (building one per Client costs a burst ~25 % of its dispatch time). */
 function connectorFor(timeoutMs: number): buildConnector.connector {
@@ -47,10 +49,12 @@ export class InstallConnections {
     const key = slot === 0 ? origin : `${origin}#${slot}`;
     let entry = this.byOrigin.get(key);
     if (!entry) {
+      // sendAttempt enforces pip's timeout to the millisecond; undici's own timeouts are a backstop only: they
+      // run on a coarse clock that can fire up to half a second early (a 1.2 s headersTimeout fired at 1.1 s).
       const client = new Client(origin, {
-        connect: connectorFor(this.timeoutMs),
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        connect: connectorFor(this.timeoutMs + BACKSTOP_MS),
+        headersTimeout: this.timeoutMs + BACKSTOP_MS,
+        bodyTimeout: this.timeoutMs + BACKSTOP_MS,
         pipelining: 1,
         // pip keeps its connection for the whole install; undici's default 4 s
         // idle close would only matter across long backoffs.
