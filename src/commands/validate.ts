@@ -8,8 +8,8 @@ import { dryRunPlan, runValidation } from '../live/run-validation.js';
 import { completeSizing, declaredSizing } from '../live/sizing.js';
 import type { AwsRunOptions } from '../live/run-validation.js';
 import { parseProjectPick, parseProjectsFlag, parseRequirementsFlag } from '../live/project-selection.js';
-import { applyOverrides, FLOW_NAMES, loadScenario } from '../scenario/load.js';
-import type { FlowName } from '../scenario/types.js';
+import { applyOverrides, loadScenario } from '../scenario/load.js';
+import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
 
 /** "0.05" or "5%" -> 0.05 */
 function parseRate(raw: string): number {

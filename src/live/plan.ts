@@ -5,8 +5,10 @@
  */
 import type { Scenario } from '../scenario/types.js';
 import { clientHeaders } from './client-headers.js';
-import { FLOWS, nominalRequestsPerInstall, stepPath } from './flows.js';
-import { nominalIterations, openLoopOffsets, type NominalIteration } from './schedule.js';
+import { FLOWS, nominalRequestsPerInstall } from '../scenario/flows.js';
+import { stepPath } from './step-path.js';
+import { profileAsWritten } from '../scenario/load.js';
+import { nominalIterations, startOffsetsMs, type NominalIteration } from '../scenario/schedule.js';
 
 export interface PlannedStep {
   operation: string;
@@ -18,7 +20,7 @@ export interface PlannedStep {
 export interface RequestPlan {
   target: string;
   flow: string;
-  profile: Scenario['profile'];
+  profile: ReturnType<typeof profileAsWritten>;
   client: Scenario['client'];
   perInstall: PlannedStep[];
   /** Projects each install fetches (the steps run once per project). */
@@ -64,7 +66,7 @@ export function planValidation(scenario: Scenario, target: string, authenticated
     installs = iterations.reduce((sum, it) => sum + it.installs, 0);
     burstInstalls = iterations.filter((it) => it.burst).reduce((sum, it) => sum + it.installs, 0);
   } else {
-    installs = openLoopOffsets(scenario.profile, scenario.source).length;
+    installs = startOffsetsMs(scenario.profile).length;
   }
   // An install of several requirements runs the steps once per project, one after another.
   const requirements = scenario.requirements ?? 1;
@@ -72,7 +74,7 @@ export function planValidation(scenario: Scenario, target: string, authenticated
   return {
     target,
     flow: scenario.flow,
-    profile: scenario.profile,
+    profile: profileAsWritten(scenario.profile),
     client: scenario.client,
     perInstall,
     requirements,

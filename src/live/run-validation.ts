@@ -20,7 +20,7 @@ import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } 
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
 import { discoverRepository, discoveredRepository, discoveryRecord, type DiscoveryRecord } from './discovery.js';
-import { FLOWS } from './flows.js';
+import { FLOWS } from '../scenario/flows.js';
 import { planValidation, type RequestPlan } from './plan.js';
 import { ProjectPicker } from './project-picker.js';
 import type { ProjectPick } from './project-selection.js';

@@ -4,6 +4,7 @@
  * per-upstream request share, per-second timeline, iterations, diagnostics,
  * and whether the run was interrupted.
  */
+import { scenarioAsWritten } from '../scenario/load.js';
 import type { Repository, Scenario } from '../scenario/types.js';
 import type { AwsSection } from './aws-summary.js';
 import type { DiscoveryRecord } from './discovery.js';
@@ -46,8 +47,8 @@ export interface ValidationSummary extends SeedSummary {
   installs: { started: number; ok: number; failed: number; problems: Record<string, number> };
   connections_opened: number;
   sizing: DeclaredSizing;
-  /** The scenario as sent: its repository is the index's own (see `repository`). */
-  scenario: Scenario;
+  /** The scenario sent, as a scenario file states it: its repository is the index's own (see `repository`). */
+  scenario: ReturnType<typeof scenarioAsWritten>;
   /** The index's repository in the scenario's shape, for calibrate and `predict --repository-from`. */
   repository: Repository;
   /** How the repository was learnt: format, counts, sizes, the projects installs picked from. */
@@ -202,7 +203,7 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     },
     connections_opened: load?.connectionsOpened ?? 0,
     sizing: input.sizing,
-    scenario: input.scenario,
+    scenario: scenarioAsWritten(input.scenario),
     repository: input.scenario.repository,
     discovery: input.discovery,
     upstream_share: shares,

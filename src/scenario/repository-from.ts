@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { expectObject, readJsonFile } from '../model/data-file.js';
+import { expectObject, readJsonFile } from '../input/data-file.js';
 import { validateRepository } from './load.js';
 import type { Repository } from './types.js';
 

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCalibration } from '../../src/calibrate/calibration-file.js';
 import { expectedServerOpsPerRequest } from '../../src/model/nfs-per-request.js';
 import { serviceDemand } from '../../src/model/service-demand.js';
+import { ModelUnits } from '../../src/model/parameters.js';
+import { serviceCosts, storageOptions } from '../../src/model/stack.js';
 import { Storage } from '../../src/model/storage.js';
 import { parseHostSections, splitSections } from '../../src/live/diagnostics/script.js';
 import { nfsSummary } from '../../src/live/nfs-summary.js';
@@ -68,8 +70,9 @@ describe('the model\'s file-server operations per request', () => {
   const repository = { projects: 100, versionsPerProject: 3, wheelBytes: 50000, versionPick: 'latest' as const };
 
   it('is the mean of what requestIo draws', () => {
-    const storage = new Storage('efs', params);
-    const demand = serviceDemand('simple', repository, params);
+    const u = new ModelUnits(params);
+    const storage = new Storage(storageOptions('efs', u));
+    const demand = serviceDemand('simple', repository, serviceCosts(u));
     const rng = seedrandom('nfs');
     let total = 0;
     const n = 20000;

@@ -1,7 +1,7 @@
 // An install of several requirements (pip install -r) in the model: its operations run once per project, one
 // after another on the install's connection, and pip stops the install at its first failure.
 import { describe, expect, it } from 'vitest';
-import { flowForRequirements, FLOWS } from '../../src/model/flows.js';
+import { flowForRequirements, FLOWS } from '../../src/scenario/flows.js';
 import { RunRecorder } from '../../src/model/recorder.js';
 import { applyOverrides } from '../../src/scenario/load.js';
 import { burstScenario, params, run } from './helpers.js';
@@ -9,12 +9,12 @@ import { burstScenario, params, run } from './helpers.js';
 describe('requirements per install', () => {
   it('repeats the flow\'s operations once per project; the recorder reports each operation name once', () => {
     const flow = flowForRequirements(FLOWS['pip-root-index'], 3);
-    expect(flow.operations.map((o) => o.name)).toEqual(['root', 'download', 'root', 'download', 'root', 'download']);
-    expect(flow.continueAfterFailure).toBe(false);
+    expect(flow.steps.map((s) => s.operation)).toEqual(['root', 'download', 'root', 'download', 'root', 'download']);
+    expect(flow.stopOnFailure).toBe(true);
     expect(flowForRequirements(FLOWS['seed-tool'], 1)).toBe(FLOWS['seed-tool']);
     // poetry reads every page before it downloads any file
-    expect(flowForRequirements(FLOWS.poetry, 2).operations.map((o) => o.name)).toEqual(['simple', 'simple', 'download', 'download']);
-    const recorder = new RunRecorder(flow.operations.map((o) => o.name));
+    expect(flowForRequirements(FLOWS.poetry, 2).steps.map((s) => s.operation)).toEqual(['simple', 'simple', 'download', 'download']);
+    const recorder = new RunRecorder(flow.steps.map((s) => s.operation));
     expect(recorder.opNames).toEqual(['root', 'download']);
     recorder.operation(4, 0, 10, true, null);
     recorder.operation(5, 0, 20, false, 'clientTimeout');
