@@ -54,7 +54,7 @@ describe('/proc/self/mountstats', () => {
     const host = parseHostSections('i-1', splitSections(['@@capsim-section nfs rc=0', before + '@@capsim-mountstats-after', after].join('\n'), 5), 'a', 'b');
     const start = Date.parse('2026-12-01T10:00:00.000Z');
     const timeline: TimelineSecond[] = Array.from({ length: 10 }, (_, second) => ({
-      second, requests_sent: 0, requests_completed: 100, operations: 0, failures: 0, status_5xx: 0, timeouts: 0, connection_errors: 0, latency_p95: null,
+      second, requests_sent: 0, requests_completed: 100, responses: 100, errors: 0, operations: 0, failures: 0, status_5xx: 0, timeouts: 0, connection_errors: 0, latency_p95: null,
     }));
     const collection = { source: 'ssm' as const, trigger: { label: 'burst iteration 5', atSeconds: 2 }, startedAt: '2026-12-01T10:00:02.000Z', finishedAt: '2026-12-01T10:00:07.000Z', hosts: [host], errors: [] };
     const summary = nfsSummary([collection], timeline, start, 12.5, 'published-2025')!;
