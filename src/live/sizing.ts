@@ -21,7 +21,10 @@ export interface DeclaredSizing {
   memoryGiB?: number;
   /** 'local' for the local test stack's disk (implied by instance "custom"), 'efs' for AWS. */
   storage?: 'efs' | 'local';
-  /** Target-group stickiness (lb_cookie), or the local stack's sticky nginx. */
+  /** Container memory (MiB) and CPU units of a task, when declared or read from the task definition. */
+  containerMemoryMb?: number;
+  containerCpu?: number;
+  /** Target-group stickiness (lb_cookie, or the local stack's sticky nginx), declared or read from AWS. */
   stickiness?: 'on' | 'off';
 }
 
@@ -35,6 +38,7 @@ export interface RawSizingFlags {
   lorFeedbackMs?: string | number;
   vcpus?: string | number;
   memoryGiB?: string | number;
+  containerMemoryMb?: string | number;
   stickiness?: string;
 }
 
@@ -93,6 +97,8 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
       throw new UserError(`--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "${flags.algorithm}"`);
     }
   }
+  const containerMemoryMb = positiveInteger('container-memory', flags.containerMemoryMb);
+  if (containerMemoryMb !== undefined) sizing.containerMemoryMb = containerMemoryMb;
   if (flags.stickiness !== undefined) {
     if (flags.stickiness !== 'on' && flags.stickiness !== 'off') throw new UserError(`--stickiness: expected on or off, got "${flags.stickiness}"`);
     sizing.stickiness = flags.stickiness;
@@ -103,4 +109,32 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
     sizing.lorFeedbackMs = feedback;
   }
   return sizing;
+}
+
+/** The flag that declares each field (for messages). */
+const FLAG_OF: Partial<Record<keyof DeclaredSizing, string>> = {
+  instance: '--instance',
+  instances: '--instances',
+  tasks: '--tasks',
+  workers: '--workers',
+  algorithm: '--algorithm',
+  containerMemoryMb: '--container-memory',
+};
+
+/**
+ * The declared sizing completed by what the deployed stack says of itself (`found`, with where each field
+ * came from): a found field fills a field not declared; a declared field that contradicts it is an error
+ * naming both values.
+ */
+export function completeSizing(declared: DeclaredSizing, found: Partial<DeclaredSizing>, sources: Record<string, string>): DeclaredSizing {
+  const out: DeclaredSizing = { ...declared };
+  for (const [key, value] of Object.entries(found) as Array<[keyof DeclaredSizing, DeclaredSizing[keyof DeclaredSizing]]>) {
+    if (value === undefined) continue;
+    const given = declared[key];
+    if (given !== undefined && given !== value) {
+      throw new UserError(`${FLAG_OF[key] ?? key} ${String(given)} contradicts the deployed stack: ${sources[key] ?? 'AWS'} says ${String(value)}`);
+    }
+    (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
 }
