@@ -73,7 +73,7 @@ async function validate(scenario: Scenario) {
   await runValidation({ url: server.url, scenario, outDir, progress: false, log: () => undefined });
   // Each install runs on its own keep-alive connection: the server tells installs apart by the client port.
   const byInstall = new Map<number, Array<string | undefined>>();
-  for (const r of server.seen) byInstall.set(r.remotePort, [...(byInstall.get(r.remotePort) ?? []), r.headers.cookie]);
+  for (const r of server.load()) byInstall.set(r.remotePort, [...(byInstall.get(r.remotePort) ?? []), r.headers.cookie]);
   return { server, outDir, byInstall: [...byInstall.values()] };
 }
 
