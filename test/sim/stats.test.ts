@@ -25,6 +25,18 @@ describe("Student's t and intervals", () => {
     expect(studentTQuantile(0.025, 9)).toBeCloseTo(-2.2622, 4);
   });
 
+  it('matches the closed forms for 1, 2 and 4 degrees of freedom to a few ulps', () => {
+    const p = 0.975;
+    const nu4 = (() => {
+      const a = 4 * p * (1 - p);
+      const q = Math.cos(Math.acos(Math.sqrt(a)) / 3) / Math.sqrt(a);
+      return 2 * Math.sqrt(q - 1);
+    })();
+    expect(studentTQuantile(p, 1)).toBeCloseTo(Math.tan(Math.PI * (p - 0.5)), 13);
+    expect(studentTQuantile(p, 2)).toBeCloseTo((2 * p - 1) / Math.sqrt(2 * p * (1 - p)), 13);
+    expect(studentTQuantile(p, 4)).toBeCloseTo(nu4, 13);
+  });
+
   it('computes a hand-checked 95 % interval', () => {
     // mean 3, sd 1.5811 (1..5), t(0.975, 4) = 2.7764 -> half width 1.9632
     const ci = confidenceInterval([1, 2, 3, 4, 5]);

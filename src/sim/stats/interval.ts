@@ -1,4 +1,3 @@
-import { mean, std } from 'mathjs';
 import { studentTQuantile } from './student-t.js';
 
 /** Mean of independent replications with a Student-t confidence interval. */
@@ -19,9 +18,23 @@ export function confidenceInterval(values: number[], confidence = 0.95): Interva
   const finite = values.filter((v) => Number.isFinite(v));
   const n = finite.length;
   if (n === 0) return { mean: NaN, ciLow: NaN, ciHigh: NaN, n: 0 };
-  const m = Number(mean(finite));
+  const m = mean(finite);
   if (n === 1) return { mean: m, ciLow: m, ciHigh: m, n };
-  const sd = Number(std(finite, 'unbiased'));
+  const sd = Math.sqrt(unbiasedVariance(finite, m));
   const half = studentTQuantile(0.5 + confidence / 2, n - 1) * (sd / Math.sqrt(n));
   return { mean: m, ciLow: m - half, ciHigh: m + half, n };
+}
+
+/** Arithmetic mean, summed in order (the same bits whatever library would sum in order). */
+function mean(values: number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+/** Two-pass sample variance (n - 1 in the denominator) around the mean `m`. */
+function unbiasedVariance(values: number[], m: number): number {
+  let sum = 0;
+  for (const v of values) sum += (v - m) * (v - m);
+  return sum / (values.length - 1);
 }

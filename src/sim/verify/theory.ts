@@ -1,4 +1,4 @@
-import { factorial } from 'mathjs';
+import factorial from '@stdlib/math-base-special-factorial';
 
 /** Erlang B: blocking probability of M/M/c/c with `servers` servers and offered load `a` = lambda / mu (Erlangs). */
 export function erlangB(servers: number, a: number): number {
@@ -12,9 +12,9 @@ export function erlangB(servers: number, a: number): number {
 export function erlangC(servers: number, a: number): number {
   if (!(a < servers)) throw new RangeError(`M/M/c is unstable: offered load ${a} >= ${servers} servers`);
   const rho = a / servers;
-  const top = (Math.pow(a, servers) / Number(factorial(servers))) * (1 / (1 - rho));
+  const top = (Math.pow(a, servers) / factorial(servers)) * (1 / (1 - rho));
   let sum = 0;
-  for (let k = 0; k < servers; k++) sum += Math.pow(a, k) / Number(factorial(k));
+  for (let k = 0; k < servers; k++) sum += Math.pow(a, k) / factorial(k);
   return top / (sum + top);
 }
 
