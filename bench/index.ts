@@ -9,6 +9,7 @@ import { benchKernel } from './kernel.js';
 import { benchPlan } from './plan.js';
 import { benchPredict } from './predict.js';
 import { benchReport } from './report.js';
+import { benchStartup } from './startup.js';
 
 type BenchFn = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 
@@ -19,6 +20,7 @@ const benches: Record<string, BenchFn> = {
   plan: () => benchPlan() as unknown as Promise<Record<string, unknown>>,
   'calibrate-recovery': () => benchCalibrateRecovery(),
   report: () => benchReport() as unknown as Promise<Record<string, unknown>>,
+  startup: () => benchStartup() as unknown as Record<string, unknown>,
 };
 
 async function main(): Promise<void> {

@@ -8,9 +8,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { closestNames } from '../input/closest-names.js';
 import { repositoryFiles } from '../scenario/repository.js';
-import { isParameterName, type ModelParameters, PARAMETER_NAMES, type ParameterName, withOverrides } from '../model/parameters.js';
+import { isParameterName, type ModelParameters, type ParameterName, unknownParameterText, withOverrides } from '../model/parameters.js';
 import type { StackKind } from '../model/sizing.js';
 import { loadCalibration } from './calibration-file.js';
 import { fitParameters, type FitProgress, type FitRequest, type FitResult, type RunFit } from './fit.js';
@@ -83,7 +82,7 @@ export interface CalibrationReport {
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
 
 function unknownParameter(name: string, flag: string): UserError {
-  return new UserError(`${flag}: unknown parameter "${name}"; did you mean ${closestNames(name, PARAMETER_NAMES).join(', ')}? (see models/parameters.json)`);
+  return new UserError(`${flag}: ${unknownParameterText(name)}`);
 }
 
 /** Reads and validates every input; throws a UserError before anything is simulated or written. */

@@ -1,10 +1,15 @@
 import { isUserError } from '../errors.js';
+import { closestNames } from '../input/closest-names.js';
+import { EXIT, exitName } from './exit-codes.js';
 
 interface OclifLikeError {
   message?: string;
   code?: string;
   oclif?: { exit?: number };
   stack?: string;
+  /** oclif's NonExistentFlagsError: the unknown flags as typed, and the command's flag definitions. */
+  flags?: string[];
+  parse?: { input?: { flags?: Record<string, { hidden?: boolean; char?: string }> } };
 }
 
 /** Keeps the first meaningful line of a message and strips terminal colours. */
@@ -27,21 +32,36 @@ export function oneLine(message: string): string {
  * Prints an error as one line on stderr and returns the exit code: 2 for bad
  * input (our UserError and oclif's flag/argument errors), the error's own code
  * for an explicit exit, 1 for anything unexpected. Set CAPSIM_DEBUG=1 for the stack.
+ * With `json` (the command line has --json) the same error is also a JSON
+ * object on stdout, `{"error": {"code": "badInput", "exitCode": 2, "message": ...}}`,
+ * so a script reading stdout never gets an empty or half-written document.
  */
-export function reportFatal(error: unknown): number {
+export function reportFatal(error: unknown, options: { json?: boolean } = {}): number {
   const err = (error ?? {}) as OclifLikeError;
-  if (err.code === 'EEXIT') return err.oclif?.exit ?? 0;
+  if (err.code === 'EEXIT') return err.oclif?.exit ?? EXIT.ok;
   if (process.env.CAPSIM_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
-  if (isUserError(error)) {
-    process.stderr.write(`capsim: ${oneLine(error.message)}\n`);
-    return error.exitCode;
-  }
+  const [line, code] = describe(error, err);
+  process.stderr.write(`capsim: ${line}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify({ error: { code: exitName(code), exitCode: code, message: line } }, null, 2)}\n`);
+  return code;
+}
+
+function describe(error: unknown, err: OclifLikeError): [string, number] {
+  if (isUserError(error)) return [oneLine(error.message), error.exitCode];
   const message = oneLine(String(err.message ?? error));
-  if (err.oclif?.exit !== undefined) {
-    // oclif parse errors (unknown flag, bad option) are input errors.
-    process.stderr.write(`capsim: ${message}\n`);
-    return err.oclif.exit === 1 ? 1 : 2;
-  }
-  process.stderr.write(`capsim: internal error: ${message} (set CAPSIM_DEBUG=1 for details)\n`);
-  return 1;
+  // oclif parse errors (unknown flag, bad option) are input errors.
+  if (err.oclif?.exit !== undefined) return [`${message}${flagSuggestion(err)}`, err.oclif.exit === 1 ? EXIT.internal : err.oclif.exit];
+  return [`internal error: ${message} (set CAPSIM_DEBUG=1 for details)`, EXIT.internal];
+}
+
+/** "; did you mean --workers?" for an unknown flag, from the command's own (visible) flags. */
+function flagSuggestion(err: OclifLikeError): string {
+  const defined = err.parse?.input?.flags;
+  if (!Array.isArray(err.flags) || !defined) return '';
+  const known = Object.entries(defined).filter(([, flag]) => !flag.hidden).map(([name]) => name);
+  const hints = err.flags.map((typed) => {
+    const best = closestNames(typed.replace(/^-+/, '').replace(/=.*$/, ''), known, 1)[0];
+    return best ? `--${best}` : undefined;
+  }).filter((hint): hint is string => hint !== undefined);
+  return hints.length > 0 ? `; did you mean ${[...new Set(hints)].join(', ')}? (--help lists the flags)` : '';
 }

@@ -30,9 +30,9 @@ export const seedFlag = Flags.custom<number>({
   parse: async (raw) => parseWholeNumber('seed', raw, 0, 2 ** 31 - 1),
 });
 
-export const replicationsFlag = (defaultCount: number) =>
+export const replicationsFlag = (defaultCount: number, confidencePercent = 95) =>
   Flags.custom<number>({
-    description: 'independent replications (results are means with 95 % intervals over them)',
+    description: `independent replications (results are means with ${confidencePercent} % intervals over them)`,
     default: defaultCount,
     parse: async (raw) => parseWholeNumber('replications', raw, 1, 100000),
   });

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, reportFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags, STICKINESS_CHOICES, type StickinessChoice } from '../cli/sizing-flags.js';
@@ -30,7 +31,7 @@ export default class Plan extends Command {
     "terraform-aws-pypiserver module's formula) under a scenario with its burst scaled by --headroom, using common random " +
     'numbers. Candidates that clearly miss the SLO after a few replications are dropped (racing); survivors get the full ' +
     'count. Prints the recommendation, the Pareto frontier of cost vs P95 and why the cheaper candidates fail. ' +
-    'Exit 1 when no candidate meets the SLO.';
+    `Exit ${EXIT.noSizingMeetsSlo} when no candidate meets the SLO.`;
   static override examples = [
     '<%= config.bin %> plan --scenario production-incident --slo-error-rate 0.001 --slo-p95-ms 15000',
     '<%= config.bin %> plan --slo-error-rate 0.1% --slo-p95-ms 10000 --headroom 1.5 --instance-types t3.small,c6a.xlarge --tfvars sizing.auto.tfvars',
@@ -181,6 +182,6 @@ export default class Plan extends Command {
     if (flags.csv) writeCsvFiles(flags.csv, planCsv(planData));
     if (flags.json) this.log(JSON.stringify(planData, null, 2));
     else this.log(renderPlan(result, { reproduce, tfvarsPath, timing }));
-    if (!rec) this.exit(1);
+    if (!rec) this.exit(EXIT.noSizingMeetsSlo);
   }
 }

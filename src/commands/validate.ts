@@ -192,7 +192,7 @@ export default class Validate extends Command {
       }
       if (result.interruptReason === 'signal') {
         process.stderr.write('capsim: interrupted; the summary is marked interrupted\n');
-        this.exit(130);
+        this.exit(EXIT.interrupted);
       }
       if (result.interruptReason === 'threshold') {
         process.stderr.write(`capsim: aborted: ${s.interrupt_detail}; partial results in ${result.outDir}\n`);
@@ -204,7 +204,7 @@ export default class Validate extends Command {
       }
       if (result.interruptReason === 'crash') {
         process.stderr.write(`capsim: internal error during the run: ${result.crash}; partial results in ${result.outDir}\n`);
-        this.exit(1);
+        this.exit(EXIT.internal);
       }
       if (s.thresholds && anyFailed(s.thresholds)) this.exit(EXIT.thresholdFailed);
     } finally {

@@ -1,4 +1,5 @@
 import { Command } from '@oclif/core';
+import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { formatNumber, renderTable } from '../report/table.js';
 import { runTheoryChecks } from '../sim/verify/checks.js';
@@ -8,10 +9,10 @@ export default class Verify extends Command {
   static override description =
     'Runs M/M/1, M/M/c (Erlang C), M/M/c/c (Erlang B), M/G/1 processor sharing and Little\'s law on the kernel and ' +
     'compares each simulated mean with its closed-form value. A check passes when the analytic value lies inside ' +
-    'the 99 % confidence interval over replications. Exit code 1 if any check fails.';
+    `the 99 % confidence interval over replications. Exit code ${EXIT.verifyCheckFailed} if any check fails.`;
   static override examples = ['<%= config.bin %> verify', '<%= config.bin %> verify --replications 40 --seed 7 --json'];
   static override flags = {
-    replications: replicationsFlag(20)(),
+    replications: replicationsFlag(20, 99)(),
     seed: seedFlag(),
     json: jsonFlag,
   };
@@ -27,6 +28,6 @@ export default class Verify extends Command {
       this.log(renderTable(['name', 'metric', 'analytic', 'simulated', 'CI low', 'CI high', 'pass'], rows, [false, false, true, true, true, true, false]));
       this.log(`\n${result.checks.filter((c) => c.pass).length}/${result.checks.length} checks pass (seed ${result.seed}, ${result.replications} replications, ${result.confidence * 100} % intervals)`);
     }
-    if (!result.passed) this.exit(1);
+    if (!result.passed) this.exit(EXIT.verifyCheckFailed);
   }
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { editDistance } from '../input/closest-names.js';
 import { expectObject, readJsonFile, shown, type JsonObject } from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
 
@@ -202,13 +203,35 @@ export function parameterProblem(name: ParameterName, value: unknown): string | 
   return boundsProblem(parameterSchema()[name], value);
 }
 
+/**
+ * Up to three parameter names closest to a misspelt one. A name is compared
+ * whole and by its part after the group ("walkCpuPerFileMs" finds
+ * service.walkCpuPerFileMs), case ignored; ties keep the schema's order.
+ */
+export function closestParameterNames(wanted: string, count = 3): ParameterName[] {
+  const target = wanted.toLowerCase();
+  const distance = (name: string) => {
+    const lower = name.toLowerCase();
+    return Math.min(editDistance(target, lower), editDistance(target, lower.slice(lower.indexOf('.') + 1)));
+  };
+  return PARAMETER_NAMES.map((name, index) => ({ name, index, d: distance(name) }))
+    .sort((x, y) => x.d - y.d || x.index - y.index)
+    .slice(0, count)
+    .map((entry) => entry.name);
+}
+
+/** `unknown parameter "x"; did you mean a, b, c? (see models/parameters.json)` */
+export function unknownParameterText(name: string): string {
+  return `unknown parameter "${name}"; did you mean ${closestParameterNames(name).join(', ')}? (see models/parameters.json)`;
+}
+
 /** `base` with `overrides` applied; every override is checked, all problems reported at once, `where` names their source. */
 export function withOverrides(base: ModelParameters, overrides: Record<string, unknown>, where: string): ModelParameters {
   const out = { ...base } as Record<ParameterName, number>;
   const problems: string[] = [];
   for (const [name, value] of Object.entries(overrides)) {
     if (!isParameterName(name)) {
-      problems.push(`unknown parameter "${name}"`);
+      problems.push(unknownParameterText(name));
       continue;
     }
     const problem = parameterProblem(name, value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultParameters, loadParameterSchema, ModelUnits, PARAMETER_NAMES, parameterSchema, withOverrides } from '../../src/model/parameters.js';
+import { closestParameterNames, defaultParameters, loadParameterSchema, ModelUnits, PARAMETER_NAMES, parameterSchema, withOverrides } from '../../src/model/parameters.js';
 import { shippedJson, tempFile } from './temp-data.js';
 
 describe('parameter schema', () => {
@@ -35,6 +35,13 @@ describe('parameter schema', () => {
       'calibration/x.json: 3 problems: parameter "alb.nodes" must be >= 1 (got 0); parameter "storage.attrCacheMissRate" must be <= 1 (got 2); unknown parameter "nope"',
     );
     expect(() => withOverrides(defaultParameters(), { 'alb.nodes': 0 }, '--set')).toThrow('--set: parameter "alb.nodes" must be >= 1 (got 0)');
+  });
+
+  it('suggests the closest names for an unknown one, whole or without its group', () => {
+    expect(closestParameterNames('service.walkCpuPerFile')[0]).toBe('service.walkCpuPerFileMs');
+    expect(closestParameterNames('walkCpuPerFileMs')[0]).toBe('service.walkCpuPerFileMs');
+    expect(closestParameterNames('ALB.NODES')[0]).toBe('alb.nodes');
+    expect(() => withOverrides(defaultParameters(), { 'alb.node': 2 }, '--set')).toThrow(/^--set: unknown parameter "alb.node"; did you mean alb.nodes, .*\? \(see models\/parameters.json\)$/);
   });
 
   it('converts to the model units once, by unit: s -> ms, KB -> MB; a wrong dimension is refused', () => {

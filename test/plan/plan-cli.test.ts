@@ -83,13 +83,13 @@ describe('capsim plan', () => {
     expect(plan.reproduce).toMatch(/^capsim predict --scenario production-incident --duration 70 --instance \S+ --instances \d+ /);
   });
 
-  it('exits 1 when no candidate meets the SLO, with the closest candidates and what they miss by', async () => {
+  it('exits 4 (noSizingMeetsSlo) when no candidate meets the SLO, with the closest candidates and what they miss by', async () => {
     const none = ['plan', '--slo-error-rate', '0', '--slo-p95-ms', '1', ...quick, '--replications', '2'];
     const [r, json] = await Promise.all([runCliAsync(none), runCliAsync([...none, '--json', '--tfvars', join(dir, 'none.tfvars')])]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/NO CANDIDATE MEETS THE SLO \(error rate <= 0 %, P95 <= 1 ms\)/);
     expect(r.stdout).toMatch(/why: P95 [\d,]+ ms > 1 ms \(over by [\d,]+ ms/);
-    expect(json.code).toBe(1);
+    expect(json.code).toBe(4);
     expect(json.stderr).toMatch(/no candidate meets the SLO: .*none\.tfvars not written/);
     const plan = JSON.parse(json.stdout);
     expect(plan.analysis.recommendation).toBeNull();
