@@ -2,7 +2,7 @@
 // capsim entry point: runs the compiled oclif commands and turns every failure
 // into one line on stderr with a non-zero exit code (never a stack trace).
 import { readdirSync, statSync } from 'node:fs';
-import { run, flush } from '@oclif/core';
+import { Config, run, flush } from '@oclif/core';
 import { reportFatal } from '../dist/src/cli/fatal.js';
 
 const root = new URL('..', import.meta.url);
@@ -35,7 +35,10 @@ async function freshManifest() {
 
 try {
   await freshManifest();
-  await run(process.argv.slice(2), import.meta.url);
+  const config = await Config.load(import.meta.url);
+  // capsim.json / --config FILE: defaults for any flag (src/cli/config-file.ts).
+  const { applyConfigFile } = await import('../dist/src/cli/config-file.js');
+  await run(await applyConfigFile(process.argv.slice(2), config), config);
   await flush();
 } catch (error) {
   process.exitCode = reportFatal(error, { json: process.argv.slice(2).includes("--json") });

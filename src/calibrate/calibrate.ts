@@ -11,7 +11,8 @@ import { UserError } from '../errors.js';
 import { repositoryFiles } from '../scenario/repository.js';
 import { isParameterName, type ModelParameters, type ParameterName, unknownParameterText, withOverrides } from '../model/parameters.js';
 import type { StackKind } from '../model/sizing.js';
-import { loadCalibration } from './calibration-file.js';
+import { defaultCalibrationFor, loadCalibration } from './calibration-file.js';
+import { predictCommand } from './predict-command.js';
 import { fitParameters, type FitProgress, type FitRequest, type FitResult, type RunFit } from './fit.js';
 import { leaveOneOut, type LeaveOneOut, LEAVE_ONE_OUT_MIN_RUNS } from './leave-one-out.js';
 import { DEFAULT_WEIGHTS, type Weights } from './loss.js';
@@ -30,7 +31,8 @@ export interface CalibrateOptions {
   /** Fixed parameter values on top of the base calibration (also the fit's starting values). */
   sets?: Record<string, number>;
   /** Calibration the fit starts from (name or path). */
-  baseCalibration: string;
+  /** The calibration the fit starts from; absent: the one predict uses for the runs' stack kind. */
+  baseCalibration?: string;
   weights?: Record<string, number>;
   replications: number;
   seed: number;
@@ -59,6 +61,8 @@ export interface PreparedCalibration {
 export interface CalibrationReport {
   name: string;
   out: string | null;
+  /** With --out: a predict command using the file, at the first run's sizing, that works as printed from the working directory. */
+  predictCommand?: string;
   stackKind: StackKind;
   base: string;
   fitted: Record<string, number>;
@@ -109,7 +113,14 @@ export function prepareCalibration(options: CalibrateOptions): PreparedCalibrati
   }
   if (!Object.values(weights).some((w) => w > 0)) throw new UserError('--weight: every metric has weight 0; nothing to fit');
 
-  const calibration = loadCalibration(options.baseCalibration);
+  const runs = readRunFiles(options.runFiles, options.defaults);
+  const kinds = new Set(runs.map((r) => r.resolvedSizing.stackKind));
+  if (kinds.size > 1) {
+    throw new UserError('the runs mix AWS sizings (catalog instances) and local ones (--instance custom); one calibration describes one kind of stack');
+  }
+  const stackKind = runs[0].resolvedSizing.stackKind;
+  // The same start predict would take for this kind of stack, so the fit refines what predict uses.
+  const calibration = loadCalibration(options.baseCalibration ?? defaultCalibrationFor(stackKind));
   for (const name of Object.keys(options.sets ?? {})) if (!isParameterName(name)) throw unknownParameter(name, '--set');
   const base = withOverrides(calibration.params, options.sets ?? {}, '--set');
   // Every fitted parameter's start and bounds are checked now, not after an hour of fitting.
@@ -127,12 +138,6 @@ export function prepareCalibration(options: CalibrateOptions): PreparedCalibrati
     out = { path, name };
   }
 
-  const runs = readRunFiles(options.runFiles, options.defaults);
-  const kinds = new Set(runs.map((r) => r.resolvedSizing.stackKind));
-  if (kinds.size > 1) {
-    throw new UserError('the runs mix AWS sizings (catalog instances) and local ones (--instance custom); one calibration describes one kind of stack');
-  }
-  const stackKind = runs[0].resolvedSizing.stackKind;
   const fixedOverrides: Record<string, number> = { ...calibration.file.parameters, ...(options.sets ?? {}) };
   return { options, runs, fit, base, baseName: calibration.file.name, fixedOverrides, weights, stackKind, out };
 }
@@ -191,6 +196,8 @@ export function runCalibration(prepared: PreparedCalibration, onProgress?: (prog
     leaveOneOut: loo,
     warnings,
   };
-  if (prepared.out) writeCalibrationFile(prepared.out.path, calibrationFileOf(report, prepared));
-  return report;
+  if (!prepared.out) return report;
+  writeCalibrationFile(prepared.out.path, calibrationFileOf(report, prepared));
+  // After writing: whether `--calibration NAME` finds the file is a question of what is on disk.
+  return { ...report, predictCommand: predictCommand(prepared.out.path, prepared.out.name, runs[0]) };
 }

@@ -1,15 +1,18 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { expectObject, readJsonFile, shown } from '../input/data-file.js';
 import { defaultParameters, isParameterName, type ModelParameters, withOverrides } from '../model/parameters.js';
-import { packagePath } from '../package-root.js';
+import { type NamedFileKind, resolveNamedFile } from '../input/named-file.js';
 import { STACK_KINDS, type StackKind } from '../model/sizing.js';
 
 /** The calibration `predict` uses when none is named. */
 export const DEFAULT_CALIBRATION = 'published-2025';
 /** The calibration `predict` uses for a custom machine (the local stack) when none is named. */
 export const LOCAL_CALIBRATION = 'local-stack';
+
+/** The calibration predict (and calibrate's fit) starts from when none is named, by stack kind. */
+export function defaultCalibrationFor(kind: StackKind): string {
+  return kind === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION;
+}
 
 /** A calibration file: parameter values that override models/parameters.json, with their provenance. */
 export interface CalibrationFile {
@@ -43,16 +46,12 @@ export interface LoadedCalibration {
   params: ModelParameters;
 }
 
-/** Resolves NAME (calibration/NAME.json) or a path. */
+/** `--calibration NAME`: calibration/NAME.json in the working directory, then under CAPSIM_HOME, then shipped. */
+export const CALIBRATION_FILES: NamedFileKind = { what: 'calibration', folder: 'calibration', namePattern: /^[a-z0-9][a-z0-9._-]*$/i };
+
+/** Resolves NAME (see CALIBRATION_FILES) or a path. */
 export function calibrationPath(nameOrPath: string): string {
-  if (/^[a-z0-9][a-z0-9._-]*$/i.test(nameOrPath) && !nameOrPath.endsWith('.json')) {
-    const shipped = packagePath('calibration', `${nameOrPath}.json`);
-    if (existsSync(shipped)) return shipped;
-    throw new UserError(`unknown calibration "${nameOrPath}": no calibration/${nameOrPath}.json (give a name from calibration/ or a path)`);
-  }
-  const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
-  if (!existsSync(path)) throw new UserError(`calibration file ${nameOrPath} does not exist`);
-  return path;
+  return resolveNamedFile(CALIBRATION_FILES, nameOrPath);
 }
 
 /** Loads a calibration file and applies it to the shipped defaults. */

@@ -46,6 +46,7 @@ export interface ParameterTransform {
   fromInternal(z: number): number;
 }
 
+const decimal = (x: number): number => Number(x.toPrecision(12));
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 const logit = (p: number): number => Math.log(p / (1 - p));
 
@@ -68,9 +69,10 @@ export function parameterTransform(name: ParameterName, start: number, bounds?: 
     if (!(start > 0)) {
       throw new UserError(`--fit ${name}: starts at ${start}; a log-scale fit needs a positive start (give one with --set ${name}=VALUE) or --bounds ${name}=LO:HI`);
     }
-    lo = Math.max(rule.min, start / LOG_SPAN);
-    hi = start * LOG_SPAN;
-    if (!(lo > 0)) lo = start / LOG_SPAN;
+    // Rounded to 12 significant digits: 0.0014 x 20 is 0.028, not 0.028000000000000004, in the report and the file.
+    lo = Math.max(rule.min, decimal(start / LOG_SPAN));
+    hi = decimal(start * LOG_SPAN);
+    if (!(lo > 0)) lo = decimal(start / LOG_SPAN);
   } else {
     lo = rule.min;
     hi = rule.max as number;

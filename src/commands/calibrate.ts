@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { prepareCalibration, runCalibration } from '../calibrate/calibrate.js';
-import { DEFAULT_CALIBRATION } from '../calibrate/calibration-file.js';
+import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { progressReporter } from '../calibrate/progress.js';
 import { parseAssignments, parseBounds, parseFitList, partialSizingOf, sizingFlagsWithoutDefaults } from '../cli/calibrate-flags.js';
 import { jsonFlag, parseWholeNumber, seedFlag } from '../cli/flags.js';
@@ -27,7 +27,7 @@ export default class Calibrate extends Command {
     fit: Flags.string({ description: 'parameters to fit, PARAM[,PARAM...] (see models/parameters.json)', multiple: true, required: true }),
     out: Flags.string({ description: 'write the calibration file here (calibration/NAME.json); without it nothing is written' }),
     force: Flags.boolean({ description: 'replace an existing --out file', default: false }),
-    calibration: Flags.string({ description: 'calibration the fit starts from (name or path)', default: DEFAULT_CALIBRATION }),
+    calibration: Flags.string({ description: `calibration the fit starts from (name or path) [default: the one predict uses for the runs' stack kind: ${DEFAULT_CALIBRATION} for AWS, ${LOCAL_CALIBRATION} for a custom machine]` }),
     set: Flags.string({ description: 'fix a parameter (and a fitted one\'s start), NAME=VALUE (repeatable)', multiple: true }),
     bounds: Flags.string({ description: 'search range of a fitted parameter, NAME=LO:HI (default: start/20 .. start*20, or the rule\'s range for fractions)', multiple: true }),
     weight: Flags.string({ description: 'loss weight of a metric, METRIC=W (errorRate, p50Ms, p95Ms, p99Ms, throughputOpsPerSecond, perOperationMeanMs, cpuUtilPeak, iowaitPeak, memAvailableMinMb; 0 = leave out)', multiple: true }),

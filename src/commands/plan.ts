@@ -37,7 +37,7 @@ export default class Plan extends Command {
     '<%= config.bin %> plan --slo-error-rate 0.1% --slo-p95-ms 10000 --headroom 1.5 --instance-types t3.small,c6a.xlarge --tfvars sizing.auto.tfvars',
   ];
   static override flags = {
-    scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
+    scenario: Flags.string({ description: 'scenario name (NAME.json in ./scenarios, $CAPSIM_HOME/scenarios or shipped) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
     'slo-error-rate': Flags.custom<number>({
       description: 'largest acceptable error rate, a fraction (0.001) or a percentage (0.1%)',
@@ -88,7 +88,7 @@ export default class Plan extends Command {
       options: [...PLACEMENT_GRIDS],
       default: 'fewest',
     }),
-    calibration: Flags.string({ description: 'calibration name (calibration/NAME.json) or path', default: DEFAULT_CALIBRATION }),
+    calibration: Flags.string({ description: 'calibration name (NAME.json in ./calibration, $CAPSIM_HOME/calibration or shipped) or path', default: DEFAULT_CALIBRATION }),
     force: Flags.boolean({ description: 'use a calibration fitted on the local stack for the AWS grid anyway', default: false }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(5)(),

@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
+import { checkStackKind, defaultCalibrationFor, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
@@ -38,12 +38,12 @@ export default class Predict extends Command {
   ];
   static override flags = {
     ...sizingFlags,
-    scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
+    scenario: Flags.string({ description: 'scenario name (NAME.json in ./scenarios, $CAPSIM_HOME/scenarios or shipped) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
     requirements: Flags.custom<number>({ description: 'projects one install fetches one after another (pip install -r), default the scenario\'s (1)', parse: async (raw) => parseWholeNumber('requirements', raw, 1, MAX_REQUIREMENTS) })(),
     'repository-from': Flags.string({ description: 'model the index a validate run read: RUN/summary.json (its projects, file count, files per page, sizes) instead of the scenario\'s repository' }),
     routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target (nginx on the local stack routes every request)', options: ['per-request', 'per-connection'] }),
-    calibration: Flags.string({ description: `calibration name (calibration/NAME.json) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
+    calibration: Flags.string({ description: `calibration name (NAME.json in ./calibration, $CAPSIM_HOME/calibration or shipped) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
     force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
@@ -81,7 +81,7 @@ export default class Predict extends Command {
       containerMemoryMb: flags['container-memory'],
       stickiness: stickinessOf(flags.stickiness),
     });
-    const calibration = loadCalibration(flags.calibration ?? (sizing.stackKind === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION));
+    const calibration = loadCalibration(flags.calibration ?? defaultCalibrationFor(sizing.stackKind));
     let params = applySetFlags(calibration.params, flags.set ?? []);
     if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
     checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);

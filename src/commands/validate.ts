@@ -54,7 +54,7 @@ export default class Validate extends Command {
   ];
   static override flags = {
     url: Flags.string({ description: 'server root of the package index (pypiserver root, not .../simple/)', required: true }),
-    scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path to a scenario file', default: 'production-incident' }),
+    scenario: Flags.string({ description: 'scenario name (NAME.json in ./scenarios, $CAPSIM_HOME/scenarios or shipped) or path', default: 'production-incident' }),
     flow: Flags.string({ description: 'override the scenario flow', options: [...FLOW_NAMES] }),
     'burst-size': Flags.string({ description: 'override the installs of a burst iteration' }),
     baseline: Flags.string({ description: 'override the installs of an ordinary iteration' }),
@@ -81,6 +81,7 @@ export default class Validate extends Command {
     cluster: Flags.string({ description: 'ECS cluster of --service' }),
     service: Flags.string({ description: 'ECS service: per burst, desired / running / pending tasks and each task\'s instance; before the run, the sizing it runs at (instance type and count, tasks, GUNICORN_WORKERS, container memory and CPU, algorithm, stickiness)' }),
     region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
+    profile: Flags.string({ description: 'AWS profile (~/.aws/config) for the SSM, ELB, ECS and EC2 clients (default: the SDK\'s usual chain: environment, AWS_PROFILE, ~/.aws, SSO, roles)' }),
     'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
     seed: seedFlag(),
     instance: Flags.string({ description: 'declared: EC2 instance type of the stack, or custom (a machine of your own) with --vcpus and --memory-gb (recorded in the summary)' }),
@@ -215,7 +216,7 @@ export default class Validate extends Command {
     }
   }
 
-  private async diagnostics(flags: { diagnostics?: string; 'asg-name'?: string; region?: string; 'diagnostics-seconds': string }): Promise<DiagnosticsCollector | null> {
+  private async diagnostics(flags: { diagnostics?: string; 'asg-name'?: string; region?: string; profile?: string; 'diagnostics-seconds': string }): Promise<DiagnosticsCollector | null> {
     const sampleSeconds = parseWholeNumber('diagnostics-seconds', flags['diagnostics-seconds'], 1, 300);
     const mode = flags.diagnostics ?? (flags['asg-name'] ? 'ssm' : 'none');
     if (mode === 'none') return null;
@@ -226,12 +227,12 @@ export default class Validate extends Command {
     if (!region) throw new UserError('--asg-name needs --region (or AWS_REGION) for Systems Manager');
     // The AWS SDK is loaded only when SSM diagnostics are asked for (it is slow to import).
     const { SsmDiagnostics } = await import('../live/diagnostics/ssm.js');
-    return new SsmDiagnostics({ asgName, region, sampleSeconds });
+    return new SsmDiagnostics({ asgName, region, profile: flags.profile, sampleSeconds });
   }
 }
 
 /** The AWS side of validate (--target-group-arn, --cluster/--service): the collector and the sizing read before the run. */
-async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string }): Promise<AwsRunOptions | null> {
+async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string; profile?: string }): Promise<AwsRunOptions | null> {
   const { cluster, service } = flags;
   const targetGroupArn = flags['target-group-arn'];
   if ((cluster === undefined) !== (service === undefined)) throw new UserError('--cluster and --service go together (the ECS service and its cluster)');
@@ -243,7 +244,7 @@ async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: str
   if (!region) throw new UserError('--target-group-arn and --cluster/--service need --region (or AWS_REGION)');
   // The AWS SDK is loaded only when AWS diagnostics are asked for (it is slow to import).
   const { AwsStateCollector } = await import('../live/diagnostics/aws-state.js');
-  const collector = new AwsStateCollector({ region, targetGroupArn, cluster, service });
+  const collector = new AwsStateCollector({ region, profile: flags.profile, targetGroupArn, cluster, service });
   const read = collector.hasService ? await collector.sizing() : { found: null, sources: {}, errors: [] };
   return { collector, region, cluster, service, sizingFound: read.found, sizingSources: read.sources, sizingErrors: read.errors };
 }

@@ -97,6 +97,6 @@ export function renderCalibration(r: CalibrationReport): string {
     for (const w of r.warnings) lines.push(`warning: ${w}`);
   }
   lines.push('');
-  lines.push(r.out ? `wrote ${r.out} (use it with: capsim predict --calibration ${r.name})` : 'no --out given: nothing written');
+  lines.push(r.out ? `wrote ${r.out}; predict with it (the first run's sizing):\n  ${r.predictCommand}` : 'no --out given: nothing written');
   return lines.join('\n');
 }

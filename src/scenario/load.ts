@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import {
   expectArray,
@@ -12,29 +12,17 @@ import {
   requireString,
   shown,
 } from '../input/data-file.js';
-import { packagePath } from '../package-root.js';
+import { type NamedFileKind, resolveNamedFile } from '../input/named-file.js';
 import { readReplayOffsets } from './replay-offsets.js';
 import { FLOW_NAMES, FLOWS, type FlowName } from './flows.js';
 import { COOKIE_SCOPES, EXECUTORS, VERSION_PICKS, type ClientBehaviour, type CookieScope, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
-/** The scenarios shipped in scenarios/, by name. */
-export function shippedScenarioNames(): string[] {
-  return readdirSync(packagePath('scenarios'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -5))
-    .sort();
-}
+/** `--scenario NAME`: scenarios/NAME.json in the working directory, then under CAPSIM_HOME, then shipped. */
+export const SCENARIO_FILES: NamedFileKind = { what: 'scenario', folder: 'scenarios', namePattern: /^[a-z0-9][a-z0-9-]*$/i };
 
-/** Resolves a scenario argument: a shipped name (scenarios/NAME.json) or a path to a JSON file. */
+/** Resolves a scenario argument: a name (see SCENARIO_FILES) or a path to a JSON file. */
 export function scenarioPath(nameOrPath: string): string {
-  if (/^[a-z0-9][a-z0-9-]*$/i.test(nameOrPath) && !nameOrPath.endsWith('.json')) {
-    const shipped = packagePath('scenarios', `${nameOrPath}.json`);
-    if (existsSync(shipped)) return shipped;
-    throw new UserError(`unknown scenario "${nameOrPath}"; shipped scenarios: ${shippedScenarioNames().join(', ')} (or give a path to a JSON file)`);
-  }
-  const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(process.cwd(), nameOrPath);
-  if (!existsSync(path)) throw new UserError(`scenario file ${nameOrPath} does not exist`);
-  return path;
+  return resolveNamedFile(SCENARIO_FILES, nameOrPath);
 }
 
 /** Loads and validates a scenario by name or path; every problem is one line naming file and field. */

@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describeAwsFailure, sendWithTimeout } from './aws-call.js';
 import type { DiagnosticsTrigger } from './types.js';
+import { awsClientConfig } from './aws-client-config.js';
 
 export interface TargetHealthEntry {
   id: string;
@@ -103,6 +104,8 @@ export interface FoundSizing {
 
 export interface AwsStateOptions {
   region: string;
+  /** AWS profile (--profile); absent: the SDK's usual chain. */
+  profile?: string;
   targetGroupArn?: string;
   cluster?: string;
   service?: string;
@@ -139,9 +142,9 @@ export class AwsStateCollector {
   private readonly instances = new Map<string, { type: string | null; zone: string | null }>();
 
   constructor(private readonly options: AwsStateOptions) {
-    this.elb = options.elb ?? new ElasticLoadBalancingV2Client({ region: options.region });
-    this.ecs = options.ecs ?? new ECSClient({ region: options.region });
-    this.ec2 = options.ec2 ?? new EC2Client({ region: options.region });
+    this.elb = options.elb ?? new ElasticLoadBalancingV2Client(awsClientConfig(options));
+    this.ecs = options.ecs ?? new ECSClient(awsClientConfig(options));
+    this.ec2 = options.ec2 ?? new EC2Client(awsClientConfig(options));
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.targetGroupArn = options.targetGroupArn;
   }

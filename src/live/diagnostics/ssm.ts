@@ -11,10 +11,13 @@ import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws
 import { errorText, sendWithTimeout } from './aws-call.js';
 import { diagnosticsScript, failedHost, parseHostSections, splitSections } from './script.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger, HostDiagnostics } from './types.js';
+import { awsClientConfig } from './aws-client-config.js';
 
 export interface SsmDiagnosticsOptions {
   asgName: string;
   region: string;
+  /** AWS profile (--profile); absent: the SDK's usual chain. */
+  profile?: string;
   sampleSeconds?: number;
   /** Give up on instances that have not finished this long after SendCommand, ms (default: window + 45 s). */
   commandTimeoutMs?: number;
@@ -57,8 +60,8 @@ export class SsmDiagnostics implements DiagnosticsCollector {
 
   constructor(private readonly options: SsmDiagnosticsOptions) {
     this.sampleSeconds = Math.max(1, Math.round(options.sampleSeconds ?? 5));
-    this.ssm = options.ssm ?? new SSMClient({ region: options.region });
-    this.autoScaling = options.autoScaling ?? new AutoScalingClient({ region: options.region });
+    this.ssm = options.ssm ?? new SSMClient(awsClientConfig(options));
+    this.autoScaling = options.autoScaling ?? new AutoScalingClient(awsClientConfig(options));
     this.commandTimeoutMs = options.commandTimeoutMs ?? (this.sampleSeconds + 45) * 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
