@@ -37,4 +37,6 @@ export const replicationsFlag = (defaultCount: number, confidencePercent = 95) =
     parse: async (raw) => parseWholeNumber('replications', raw, 1, 100000),
   });
 
+export const progressFlag = Flags.boolean({ description: 'show progress on stderr even when it is not a terminal (on a terminal it always shows)', default: false });
+
 export const jsonFlag = Flags.boolean({ description: 'print machine-readable JSON on stdout', default: false });

@@ -1,9 +1,10 @@
 import { Command, Flags } from '@oclif/core';
 import { prepareCalibration, runCalibration } from '../calibrate/calibrate.js';
 import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
-import { progressReporter } from '../calibrate/progress.js';
+import { describeProgress } from '../calibrate/progress.js';
+import { startProgress } from '../cli/progress.js';
 import { parseAssignments, parseBounds, parseFitList, partialSizingOf, sizingFlagsWithoutDefaults } from '../cli/calibrate-flags.js';
-import { jsonFlag, parseWholeNumber, seedFlag } from '../cli/flags.js';
+import { jsonFlag, progressFlag, parseWholeNumber, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
 import { renderCalibration } from '../report/calibrate-report.js';
 import type { FlowName } from '../scenario/types.js';
@@ -40,7 +41,7 @@ export default class Calibrate extends Command {
     'max-evaluations': Flags.custom<number>({ description: 'stop the fit after this many model evaluations (each = runs x replications simulations)', default: 200, parse: async (raw) => parseWholeNumber('max-evaluations', raw, 1, 100000) })(),
     'leave-one-out': Flags.boolean({ description: 'with 3 or more runs, refit without each run and report its prediction error', default: true, allowNo: true }),
     description: Flags.string({ description: 'description recorded in the calibration file' }),
-    progress: Flags.boolean({ description: 'show progress on stderr even when it is not a terminal', default: false }),
+    progress: progressFlag,
     scenario: Flags.string({ description: 'scenario of runs that do not name one (seed-tool summaries without a sidecar)' }),
     ...sizingFlagsWithoutDefaults,
     ...scenarioOverrideFlags,
@@ -75,12 +76,12 @@ export default class Calibrate extends Command {
       force: flags.force,
       description: flags.description,
     });
-    const progress = progressReporter(process.stderr, flags.progress || process.stderr.isTTY === true);
+    const progress = startProgress({ label: '', enabled: flags.progress || process.stderr.isTTY === true });
     let report;
     try {
-      report = runCalibration(prepared, (p) => progress.update(p));
+      report = runCalibration(prepared, (p) => progress.update(p.evaluation, 0, describeProgress(p)));
     } finally {
-      progress.done();
+      progress.stop();
     }
     if (flags.json) this.log(JSON.stringify(report, null, 2));
     else this.log(renderCalibration(report));

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { jsonFlag, progressFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, reportFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags, STICKINESS_CHOICES, type StickinessChoice } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
@@ -11,8 +11,10 @@ import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
 import { runPlan } from '../plan/plan.js';
 import { planTfvars, reproduceCommand } from '../plan/plan-tfvars.js';
+import { tfvarsFormatFor } from '../plan/tfvars.js';
 import { defaultThreads } from '../plan/pool.js';
-import { ProgressBar } from '../plan/progress.js';
+import { planProgressDetail } from '../plan/progress.js';
+import { startProgress } from '../cli/progress.js';
 import { parseErrorRate } from '../plan/slo.js';
 import { writeReport } from '../report/build-report.js';
 import { writeCsvFiles } from '../report/csv/csv.js';
@@ -98,8 +100,9 @@ export default class Plan extends Command {
       parse: async (raw) => parseWholeNumber('threads', raw, 1, 256),
     })(),
     racing: Flags.boolean({ description: 'drop candidates that clearly miss the SLO early (--no-racing: full count for all)', default: true, allowNo: true }),
-    tfvars: Flags.string({ description: 'write the recommendation as terraform-aws-pypiserver variables to this file' }),
-    progress: Flags.boolean({ description: 'show the progress bar on stderr even when it is not a terminal', default: false }),
+    tfvars: Flags.string({ description: 'write the recommendation as terraform-aws-pypiserver variables to this file: JSON for a *.tfvars.json name (e.g. sizing.auto.tfvars.json), HCL otherwise' }),
+    progress: progressFlag,
+    verbose: Flags.boolean({ description: 'with the recommendation, print the grid, prices, the Pareto frontier, the cheaper candidates and why each fails', default: false }),
     report: reportFlag,
     csv: Flags.string({ description: 'write every candidate (sizing, cost, error rate, P95 with intervals, SLO status, Pareto, why it misses) to DIR/candidates.csv' }),
     json: jsonFlag,
@@ -120,7 +123,7 @@ export default class Plan extends Command {
     const calibration = loadCalibration(flags.calibration);
     checkStackKind(calibration, 'aws', '(the plan grid of catalog instance types)', flags.force);
     const params = applySetFlags(calibration.params, flags.set ?? []);
-    const bar = process.stderr.isTTY || flags.progress ? new ProgressBar(process.stderr) : null;
+    const progress = startProgress({ label: 'plan', enabled: process.stderr.isTTY === true || flags.progress });
     const { result, timing } = await runPlan({
       scenario,
       headroom: flags.headroom,
@@ -141,9 +144,9 @@ export default class Plan extends Command {
       seed: flags.seed,
       threads: flags.threads ?? defaultThreads(),
       racing: flags.racing ? undefined : false,
-      onProgress: bar ? (p) => bar.update(p) : undefined,
+      onProgress: (p) => progress.update(p.candidatesDone, p.candidates, planProgressDetail(p)),
     });
-    bar?.finish();
+    progress.stop();
 
     const rec = result.analysis.recommendation;
     let reproduce: string | undefined;
@@ -165,7 +168,7 @@ export default class Plan extends Command {
     }
     let tfvarsPath: string | undefined;
     if (flags.tfvars) {
-      const text = planTfvars(result, reproduce ?? '');
+      const text = planTfvars(result, reproduce ?? '', tfvarsFormatFor(flags.tfvars));
       if (text === null) {
         process.stderr.write(`capsim: no candidate meets the SLO: ${flags.tfvars} not written\n`);
       } else {
@@ -181,7 +184,7 @@ export default class Plan extends Command {
     if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'plan', file: commandLine(this.id, this.argv), data: planData }] });
     if (flags.csv) writeCsvFiles(flags.csv, planCsv(planData));
     if (flags.json) this.log(JSON.stringify(planData, null, 2));
-    else this.log(renderPlan(result, { reproduce, tfvarsPath, timing }));
+    else this.log(renderPlan(result, { reproduce, tfvarsPath, timing, verbose: flags.verbose }));
     if (!rec) this.exit(EXIT.noSizingMeetsSlo);
   }
 }

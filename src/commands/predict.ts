@@ -1,7 +1,8 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, defaultCalibrationFor, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { startProgress } from '../cli/progress.js';
+import { jsonFlag, progressFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags, sizingFlags, stickinessOf } from '../cli/sizing-flags.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
@@ -48,6 +49,7 @@ export default class Predict extends Command {
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
     seed: seedFlag(),
+    progress: progressFlag,
     timeline: Flags.boolean({ description: 'show the timeline (requests, responses, errors) of the first replication: per 10 s in the text output, per second in --json', default: false }),
     threshold: thresholdFlag,
     report: reportFlag,
@@ -85,6 +87,7 @@ export default class Predict extends Command {
     let params = applySetFlags(calibration.params, flags.set ?? []);
     if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
     checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);
+    const progress = startProgress({ label: 'predict', enabled: process.stderr.isTTY === true || flags.progress });
     const prediction = predict({
       sizing,
       scenario,
@@ -94,7 +97,9 @@ export default class Predict extends Command {
       seed: flags.seed,
       // The report's and the CSV's timeline chart / file need it.
       timeline: flags.timeline || flags.report !== undefined || flags.csv !== undefined,
+      onReplication: (done, total) => progress.update(done, total, 'replications'),
     });
+    progress.stop();
     const results = thresholds.length > 0 ? evaluateThresholds(thresholds, predictionFigures(prediction)) : null;
     if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'prediction', file: commandLine(this.id, this.argv), data: prediction }], thresholds: results ? new Map([[0, results]]) : undefined });
     if (flags.csv) writeCsvFiles(flags.csv, predictionCsv(prediction));

@@ -147,12 +147,18 @@ export default class Validate extends Command {
     for (const error of aws?.sizingErrors ?? []) process.stderr.write(`capsim: AWS diagnostics: ${error}; the run goes on without it\n`);
     const diagnostics = await this.diagnostics(flags);
     const controller = new AbortController();
+    const hurry = new AbortController();
     let signals = 0;
+    // 1st signal: stop gracefully; 2nd (as `timeout` sends): stop now, still writing every result file; 3rd: quit.
     const onSignal = () => {
       signals += 1;
-      if (signals > 1) process.exit(130);
-      process.stderr.write('\nstopping: waiting briefly for requests in flight, then writing the summary (Ctrl-C again to quit now)\n');
-      controller.abort();
+      if (signals === 1) {
+        process.stderr.write('\nstopping: waiting briefly for requests in flight, then writing the summary (Ctrl-C again to stop at once)\n');
+        controller.abort();
+      } else if (signals === 2) {
+        process.stderr.write('stopping now: abandoning requests in flight, writing the summary (Ctrl-C a third time quits without it)\n');
+        hurry.abort();
+      } else process.exit(EXIT.interrupted);
     };
     // Anything thrown outside the run's own promise chain still ends in a summary marked interrupted.
     const onCrash = (error: unknown) => {
@@ -166,8 +172,8 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, projectPick, requirementsInOrder, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
-        { signal: controller.signal },
+        { ...common, projectPick, requirementsInOrder, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: true },
+        { signal: controller.signal, hurry: hurry.signal },
       );
       const s = result.summary;
       if (flags.report || flags.csv) {

@@ -1,6 +1,7 @@
 import { Command } from '@oclif/core';
 import { EXIT } from '../cli/exit-codes.js';
-import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { startProgress } from '../cli/progress.js';
+import { jsonFlag, progressFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { formatNumber, renderTable } from '../report/table.js';
 import { runTheoryChecks } from '../sim/verify/checks.js';
 
@@ -14,13 +15,16 @@ export default class Verify extends Command {
   static override flags = {
     replications: replicationsFlag(20, 99)(),
     seed: seedFlag(),
+    progress: progressFlag,
     json: jsonFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Verify);
     if (flags.replications < 2) this.error('--replications must be at least 2 to form a confidence interval', { exit: 2 });
-    const result = runTheoryChecks({ replications: flags.replications, seed: flags.seed });
+    const progress = startProgress({ label: 'verify', enabled: process.stderr.isTTY === true || flags.progress });
+    const result = runTheoryChecks({ replications: flags.replications, seed: flags.seed, onProgress: (done, total, model) => progress.update(done, total, `simulations (${model})`) });
+    progress.stop();
     if (flags.json) {
       this.log(JSON.stringify({ passed: result.passed, seed: result.seed, replications: result.replications, confidence: result.confidence, checks: result.checks }, null, 2));
     } else {

@@ -2,9 +2,11 @@
  * The live progress line: elapsed time, operations, HTTP requests, failures
  * and the P95 (seed rule) of the successful operations of the last 10 s.
  * On a terminal it rewrites one line every second; otherwise it prints a line
- * every `lineEverySeconds`. It only reads counters, so it cannot slow the load.
+ * every `lineEverySeconds` (through the one progress module, src/cli/progress.ts).
+ * It only reads counters, so it cannot slow the load.
  */
 import { performance } from 'node:perf_hooks';
+import { type Progress, startProgress } from '../cli/progress.js';
 import { seedPercentile } from './seed-summary.js';
 
 export interface ProgressSource {
@@ -16,7 +18,7 @@ export interface ProgressSource {
 export class ProgressLine {
   private readonly window: Array<{ at: number; latencyMs: number }> = [];
   private timer: NodeJS.Timeout | null = null;
-  private lastLine = 0;
+  private readonly line: Progress;
 
   constructor(
     private readonly source: ProgressSource,
@@ -24,7 +26,9 @@ export class ProgressLine {
     private readonly out: NodeJS.WriteStream = process.stderr,
     private readonly lineEverySeconds = 5,
     private readonly windowSeconds = 10,
-  ) {}
+  ) {
+    this.line = startProgress({ label: '', enabled: true, stream: out, pipeLineSeconds: lineEverySeconds });
+  }
 
   /** Notes a successful operation's latency for the rolling P95. */
   noteSuccess(latencyMs: number): void {
@@ -54,22 +58,18 @@ export class ProgressLine {
   }
 
   private render(): void {
-    if (this.out.isTTY) {
-      this.out.write(`\r\u001b[2K${this.text()}`);
-    } else if (performance.now() - this.lastLine >= this.lineEverySeconds * 1000) {
-      this.lastLine = performance.now();
-      this.out.write(`${this.text()}\n`);
-    }
+    this.line.update(0, 0, this.text());
   }
 
   /** Prints a message on its own line without garbling the progress line. */
   message(line: string): void {
-    this.out.write(this.out.isTTY ? `\r\u001b[2K${line}\n` : `${line}\n`);
+    this.line.message(line);
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.out.write(this.out.isTTY ? `\r\u001b[2K${this.text()}\n` : `${this.text()}\n`);
+    this.render();
+    this.line.stop();
   }
 }

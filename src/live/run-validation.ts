@@ -126,7 +126,12 @@ export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' |
   return planValidation(options.scenario, target.display, target.password !== undefined && target.username !== undefined, options.projects?.[0]);
 }
 
-export async function runValidation(options: ValidationOptions, control: { signal?: AbortSignal } = {}): Promise<ValidationResult> {
+/**
+ * `signal` stops the run gracefully (in-flight requests get graceMs, diagnostics
+ * too); `hurry` (a second Ctrl-C) stops it now: requests in flight are
+ * abandoned, diagnostics not waited for, and every result file still written.
+ */
+export async function runValidation(options: ValidationOptions, control: { signal?: AbortSignal; hurry?: AbortSignal } = {}): Promise<ValidationResult> {
   const target = prepareTarget(options);
   const { redactor } = target;
   const log = (line: string) => (options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(redactor.redact(line));
@@ -190,6 +195,9 @@ export async function runValidation(options: ValidationOptions, control: { signa
   };
   if (control.signal?.aborted) onSignal();
   control.signal?.addEventListener('abort', onSignal, { once: true });
+  const onHurry = () => interrupt('signal', 'stopped by the user', true);
+  if (control.hurry?.aborted) onHurry();
+  control.hurry?.addEventListener('abort', onHurry, { once: true });
 
   const runStartPerf = performance.now();
   const wallOffsetMs = Date.now() - runStartPerf;
@@ -355,6 +363,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
   } finally {
     clearTimeout(graceTimer);
     control.signal?.removeEventListener('abort', onSignal);
+    control.hurry?.removeEventListener('abort', onHurry);
     progress?.stop();
   }
   const endMs = wallOffsetMs + performance.now();
@@ -364,9 +373,10 @@ export async function runValidation(options: ValidationOptions, control: { signa
     const all = Promise.all(pendingDiagnostics);
     if (interruptReason === null) await all;
     else {
-      await Promise.race([all, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+      const patience = control.hurry?.aborted ? 0 : graceMs;
+      await Promise.race([all, new Promise((resolve) => setTimeout(resolve, patience))]);
       abandonDiagnostics.abort();
-      await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      await Promise.race([all, new Promise((resolve) => setTimeout(resolve, control.hurry?.aborted ? 100 : 1000))]);
     }
   }
   await recorder.close();

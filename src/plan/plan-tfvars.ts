@@ -2,7 +2,7 @@ import type { Prediction } from '../prediction/predict.js';
 import type { CandidateOutcome } from './outcome.js';
 import type { PlanResult } from './plan.js';
 import { describeSlo, formatMs, formatPercent } from './slo.js';
-import { writeTfvars, type TfvarsSizing } from './tfvars.js';
+import { writeTfvars, writeTfvarsJson, type TfvarsSizing } from './tfvars.js';
 
 /**
  * The recommendation as terraform-aws-pypiserver variables. Minimum and
@@ -83,10 +83,10 @@ export function tfvarsHeader(result: PlanResult, reproduce: string): string[] {
   return lines;
 }
 
-export function planTfvars(result: PlanResult, reproduce: string): string | null {
+export function planTfvars(result: PlanResult, reproduce: string, format: 'hcl' | 'json' = 'hcl'): string | null {
   const o = result.analysis.recommendation;
   if (!o) return null;
-  return writeTfvars(tfvarsSizingFor(o), tfvarsHeader(result, reproduce));
+  return format === 'json' ? writeTfvarsJson(tfvarsSizingFor(o)) : writeTfvars(tfvarsSizingFor(o), tfvarsHeader(result, reproduce));
 }
 
 /**

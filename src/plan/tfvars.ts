@@ -101,6 +101,22 @@ export function hclComments(lines: readonly string[]): string[] {
     .map((text) => (text.trim() === '' ? '#' : `# ${text.trimEnd()}`));
 }
 
+/**
+ * The same variables as a JSON variable file (*.tfvars.json, *.auto.tfvars.json),
+ * which Terraform reads natively: one object, the module's variable names in
+ * order. JSON has no comments and Terraform would take any other key for an
+ * undeclared variable, so the header is not written into it.
+ */
+export function writeTfvarsJson(sizing: TfvarsSizing): string {
+  const assignments = tfvarsAssignments(sizing);
+  return `${JSON.stringify(Object.fromEntries(TFVARS_VARIABLES.map((name) => [name, assignments[name]])), null, 2)}\n`;
+}
+
+/** A *.tfvars.json name gets JSON; any other name (*.tfvars, *.auto.tfvars) HCL. */
+export function tfvarsFormatFor(path: string): 'json' | 'hcl' {
+  return /\.tfvars\.json$/i.test(path) ? 'json' : 'hcl';
+}
+
 /** The tfvars text: comment header, blank line, aligned assignments, trailing newline. */
 export function writeTfvars(sizing: TfvarsSizing, header: readonly string[] = []): string {
   const assignments = tfvarsAssignments(sizing);

@@ -20,6 +20,8 @@ export interface PredictInput {
   replications: number;
   seed: number;
   timeline?: boolean;
+  /** Called after each replication (done of total). */
+  onReplication?: (done: number, total: number) => void;
 }
 
 export type { InstancePrediction };
@@ -89,7 +91,10 @@ export interface Prediction {
 export function predict(input: PredictInput): Prediction {
   const config = stackConfig(input.sizing, input.scenario, input.params);
   const runs: ReplicationResult[] = [];
-  for (let r = 0; r < input.replications; r++) runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline, distributions: input.timeline }, r));
+  for (let r = 0; r < input.replications; r++) {
+    runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline, distributions: input.timeline }, r));
+    input.onReplication?.(r + 1, input.replications);
+  }
   return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(runs), runs[0]);
 }
 

@@ -1,7 +1,8 @@
 import type { Prediction } from '../prediction/predict.js';
 import type { CandidateOutcome } from '../plan/outcome.js';
 import type { PlanResult, PlanTiming } from '../plan/plan.js';
-import { stickinessNote } from '../plan/plan-tfvars.js';
+import { stickinessNote, tfvarsSizingFor } from '../plan/plan-tfvars.js';
+import { TFVARS_VARIABLES, tfvarsAssignments } from '../plan/tfvars.js';
 import { describeSlo, formatPercent } from '../plan/slo.js';
 import type { Interval } from '../sim/stats/interval.js';
 import { renderTable } from './table.js';
@@ -34,6 +35,40 @@ function explainedBlock(o: CandidateOutcome, indent: string): string[] {
   ];
 }
 
+/** The recommendation with its figures, cost and variables; or the closest misses and what they miss by. */
+function recommendationBlock(result: PlanResult, options: { reproduce?: string; tfvarsPath?: string }): string[] {
+  const a = result.analysis;
+  const rec = a.recommendation;
+  const lines: string[] = [];
+  if (rec && result.recommended) {
+    lines.push(`RECOMMENDED: ${rec.id}`);
+    lines.push(`  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month`);
+    lines.push(predictionLine(result.headroom === 1 ? 'predicted' : 'planned load', result.recommended));
+    if (result.recommendedAtNominalLoad) lines.push(predictionLine('own load', result.recommendedAtNominalLoad));
+    lines.push(`  ${'terraform'.padEnd(14)}terraform-aws-pypiserver variables:`);
+    const vars = tfvarsAssignments(tfvarsSizingFor(rec));
+    const width = Math.max(...TFVARS_VARIABLES.map((name) => name.length));
+    for (const name of TFVARS_VARIABLES) lines.push(`${' '.repeat(18)}${name.padEnd(width)} = ${typeof vars[name] === 'string' ? `"${vars[name]}"` : vars[name]}`);
+    lines.push(`  ${'stickiness'.padEnd(14)}${stickinessNote(rec.stickiness)}`);
+    if (options.tfvarsPath) lines.push(`  ${'tfvars'.padEnd(14)}written to ${options.tfvarsPath}`);
+    if (options.reproduce) lines.push(`  ${'reproduce'.padEnd(14)}${options.reproduce}`);
+  } else {
+    lines.push(`NO CANDIDATE MEETS THE SLO (${describeSlo(result.slo)}). The closest candidates and what they miss by:`);
+    for (const e of a.closest) lines.push(...explainedBlock(e, '  '));
+  }
+  return lines;
+}
+
+/** The default output's last line: how many candidates, how many meet, and where the rest is. */
+function shortSummary(result: PlanResult): string {
+  const meeting = result.analysis.byInstanceType.reduce((sum, t) => sum + t.meeting, 0);
+  const cheaper = result.analysis.recommendation ? `; ${result.analysis.cheaperCandidates} cheaper ${result.analysis.cheaperCandidates === 1 ? 'one misses' : 'ones miss'} it` : '';
+  return (
+    `${result.grid.candidates} candidates, ${meeting} meet the SLO${cheaper} (racing dropped ${result.stats.droppedEarly} early). ` +
+    '--verbose: the grid, prices, the Pareto frontier and why the cheaper candidates fail; --json: everything.'
+  );
+}
+
 function candidateTable(rows: CandidateOutcome[]): string {
   return renderTable(
     ['USD/month', 'sizing', 'error rate [95 % CI]', 'P95 ms [95 % CI]', 'SLO'],
@@ -43,12 +78,20 @@ function candidateTable(rows: CandidateOutcome[]): string {
 }
 
 /** The human-readable plan: recommendation, Pareto frontier, nearest cheaper candidates, per-type summary. */
-export function renderPlan(result: PlanResult, options: { reproduce?: string; tfvarsPath?: string; timing?: PlanTiming } = {}): string {
+/**
+ * plan's human output. By default a short summary, as `terraform plan` gives
+ * one: what was planned, the recommendation with its figures, cost and
+ * variables (or the closest misses), and one line on the rest. `verbose` adds
+ * the grid and racing, prices, the Pareto frontier, the cheaper candidates and
+ * the per-instance-type reasons, each candidate explained once.
+ */
+export function renderPlan(result: PlanResult, options: { reproduce?: string; tfvarsPath?: string; timing?: PlanTiming; verbose?: boolean } = {}): string {
   const a = result.analysis;
   const lines: string[] = [];
   const headroom = result.headroom === 1 ? 'no headroom' : `headroom x ${result.headroom}`;
   lines.push(`plan for scenario ${result.scenario.name}, planned load: ${result.scenario.load} (${headroom}); calibration ${result.calibration}`);
   lines.push(`SLO: ${describeSlo(result.slo)}, as means over ${result.replications} replications (seed ${result.seed})`);
+  if (!options.verbose) return [...lines, '', ...recommendationBlock(result, options), '', shortSummary(result)].join('\n');
   const racing = result.racing
     ? `racing dropped ${result.stats.droppedEarly} early (${Math.round(result.racing.confidence * 100)} % one-sided lower bound above the SLO, looks after ${result.racing.minReplications}, then every ${result.racing.batch} replications)`
     : 'no racing';
@@ -58,25 +101,16 @@ export function renderPlan(result: PlanResult, options: { reproduce?: string; tf
     `prices: ${result.prices.region}, ${result.prices.currency}; EC2 on demand as of ${result.prices.instancePriceDate}, ALB/EFS/EBS as of ${result.prices.otherPriceDate} (${result.prices.note})`,
   );
   lines.push('');
-
-  const rec = a.recommendation;
-  if (rec && result.recommended) {
-    lines.push(`RECOMMENDED: ${rec.id}`);
-    lines.push(`  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month`);
-    lines.push(predictionLine(result.headroom === 1 ? 'predicted' : 'planned load', result.recommended));
-    if (result.recommendedAtNominalLoad) lines.push(predictionLine('own load', result.recommendedAtNominalLoad));
-    lines.push(
-      `  ${'terraform'.padEnd(14)}asg_instance_type = "${rec.instanceType}", asg_min_size = asg_max_size = ${rec.instances}, task_min_count = task_max_count = ${rec.tasks}, ` +
-        `container_memory = ${rec.containerMemoryMb}, container_cpu = ${rec.containerCpu}, gunicorn_workers = ${rec.workers}`,
-    );
-    lines.push(`  ${'stickiness'.padEnd(14)}${stickinessNote(rec.stickiness)}`);
-    if (options.tfvarsPath) lines.push(`  ${'tfvars'.padEnd(14)}written to ${options.tfvarsPath}`);
-    if (options.reproduce) lines.push(`  ${'reproduce'.padEnd(14)}${options.reproduce}`);
-  } else {
-    lines.push(`NO CANDIDATE MEETS THE SLO (${describeSlo(result.slo)}). The closest candidates and what they miss by:`);
-    for (const e of a.closest) lines.push(...explainedBlock(e, '  '));
-  }
+  lines.push(...recommendationBlock(result, options));
   lines.push('');
+  const rec = a.recommendation;
+  // Each candidate's "why" once: the closest misses, then the cheaper levels, then per instance type.
+  const explained = new Set<string>(rec ? [] : a.closest.map((o) => o.id));
+  const explain = (o: CandidateOutcome, indent: string): string[] => {
+    if (explained.has(o.id)) return [`${indent}${o.id}: explained above`];
+    explained.add(o.id);
+    return explainedBlock(o, indent);
+  };
 
   if (a.pareto.length > 0) {
     lines.push('Pareto frontier, cost vs P95 (candidates whose error rate meets the SLO; none cheaper has a lower P95):');
@@ -93,7 +127,7 @@ export function renderPlan(result: PlanResult, options: { reproduce?: string; tf
       lines.push(`Nearest cheaper candidates: all ${a.cheaperCandidates} cheaper candidates miss the SLO. The closest at each cost, nearest first:`);
       for (const level of a.cheaper) {
         lines.push(`  ${usd(level.costPerMonthUsd)} USD/month, ${level.instances} x ${level.instanceType} (${level.candidates} candidate${level.candidates === 1 ? '' : 's'}):`);
-        lines.push(...explainedBlock(level.closest, '    '));
+        lines.push(...explain(level.closest, '    '));
       }
     }
     lines.push('');
@@ -120,7 +154,7 @@ export function renderPlan(result: PlanResult, options: { reproduce?: string; tf
         ? `none of its ${t.candidates} sizings meets the SLO; the closest`
         : `${t.missing} of its ${t.candidates} sizings miss the SLO; the closest of those that cost no more than its cheapest that meets`;
     lines.push(`  why ${t.instanceType} sizings fail (${which}):`);
-    for (const o of t.closestMisses) lines.push(...explainedBlock(o, '    '));
+    for (const o of t.closestMisses) lines.push(...explain(o, '    '));
   }
   if (options.timing) {
     const seconds = options.timing.wallMs / 1000;

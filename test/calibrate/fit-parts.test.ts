@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WEIGHTS, FLOORS, MISSING_ERROR, runLoss } from '../../src/calibrate/loss.js';
 import { nelderMead } from '../../src/calibrate/nelder-mead.js';
-import { progressReporter } from '../../src/calibrate/progress.js';
 import { LOG_SPAN, parameterTransform } from '../../src/calibrate/transform.js';
 import { averageMetrics } from '../../src/calibrate/predict-run.js';
 import { UserError } from '../../src/errors.js';
@@ -128,28 +127,5 @@ describe('predicted metrics', () => {
     expect(Object.keys(m.perOperationMeanMs)).toEqual(Object.keys(a.perOperation));
     const name = Object.keys(a.perOperation)[0];
     expect(m.perOperationMeanMs[name]).toBeCloseTo((a.perOperation[name].meanMs + b.perOperation[name].meanMs) / 2, 9);
-  });
-});
-
-describe('progress', () => {
-  const event = (phase: string, evaluation: number) => ({ phase, evaluation, maxEvaluations: 50, loss: 0.5, bestLoss: 0.25, best: { 'service.walkCpuPerFileMs': 0.123456 } });
-
-  it('off unless enabled; lines every 10 evaluations and at each phase into a pipe; one rewritten line on a terminal', () => {
-    const written: string[] = [];
-    const off = progressReporter({ write: (t: string) => written.push(t) }, false);
-    off.update(event('fit', 1));
-    expect(written).toEqual([]);
-    const pipe = progressReporter({ write: (t: string) => written.push(t), isTTY: false }, true);
-    for (let e = 1; e <= 20; e++) pipe.update(event('fit', e));
-    pipe.update(event('leave out a', 1));
-    expect(written).toHaveLength(4);
-    expect(written[0]).toBe('calibrate fit: evaluation 1/50, loss 0.5 (best 0.25) service.walkCpuPerFileMs=0.1235\n');
-    const tty: string[] = [];
-    const term = progressReporter({ write: (t: string) => tty.push(t), isTTY: true }, true);
-    term.update(event('fit', 1));
-    term.update(event('fit', 2));
-    term.done();
-    expect(tty[0].startsWith('\r\u001b[K')).toBe(true);
-    expect(tty.at(-1)).toBe('\n');
   });
 });

@@ -26,7 +26,7 @@ interface Run {
   stderr: string;
 }
 
-function capsim(args: string[], options: { env?: Record<string, string>; interruptWhenRecorded?: string } = {}): Promise<Run> {
+function capsim(args: string[], options: { env?: Record<string, string>; interruptWhenRecorded?: string; signals?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), ...args], {
       cwd: root,
@@ -51,6 +51,8 @@ function capsim(args: string[], options: { env?: Record<string, string>; interru
         if (text.split('\n').length > 5) {
           clearInterval(poll);
           child.kill('SIGINT');
+          // A second (and further) SIGINT while stopping, 50 ms apart.
+          for (let n = 1; n < (options.signals ?? 1); n++) setTimeout(() => child.kill('SIGINT'), 50 * n);
         }
       }, 20);
     }
@@ -200,5 +202,23 @@ describe('capsim validate (CLI)', () => {
     expect(records.length).toBe(summary.http_requests);
     expect(records.length).toBeLessThan(200);
     expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('**Interrupted**');
+  });
+
+  it('a second SIGINT while stopping stops at once and still writes every result file (exit 130)', async () => {
+    const server = await index({ delayMs: 2000 });
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out', out, '--json'], {
+      interruptWhenRecorded: path.join(out, 'requests.ndjson'),
+      signals: 2,
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain('stopping now');
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ interrupted: true, interrupt_reason: 'signal' });
+    expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('**Interrupted**');
+    const records = readFileSync(path.join(out, 'requests.ndjson'), 'utf8').split('\n').filter((l) => l.length > 0).map((line) => JSON.parse(line));
+    expect(records.length).toBe(summary.http_requests);
+    expect(JSON.parse(run.stdout)).toMatchObject({ interrupted: true });
   });
 });

@@ -16,7 +16,7 @@ describe('capsim plan', () => {
     const tfvars = join(dir, 'sizing.auto.tfvars');
     const r = runCli([
       'plan', '--scenario', 'production-incident', '--slo-error-rate', '0.001', '--slo-p95-ms', '15000',
-      '--instance-types', 't3.small,c6a.xlarge', '--max-instances', '2', '--workers', '1,4', '--replications', '3', '--tfvars', tfvars,
+      '--instance-types', 't3.small,c6a.xlarge', '--max-instances', '2', '--workers', '1,4', '--replications', '3', '--tfvars', tfvars, '--verbose',
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -43,6 +43,10 @@ describe('capsim plan', () => {
     // Stickiness is the web-pod module's: the recommendation says what it assumes and writes no variable for it.
     expect(header).toMatch(/Assumes target-group stickiness on \(as deployed\): stickiness_enabled is a variable of the web-pod module/);
     expect(r.stdout).toMatch(/^ {2}stickiness {4}Assumes target-group stickiness on/m);
+    // Each candidate's reasons once, however many sections name it.
+    const whyLines = r.stdout.split('\n').filter((line) => /^\s+why: /.test(line));
+    const explainedIds = r.stdout.split('\n').flatMap((line, i, all) => (/^\s+why: /.test(all[i + 1] ?? '') ? [line.trim().replace(/ \(.*$/, '')] : []));
+    expect(new Set(explainedIds).size).toBe(whyLines.length);
     expect(header).toMatch(/Reproduce: capsim predict .*--stickiness on/);
 
     const p = runCli([
@@ -76,11 +80,27 @@ describe('capsim plan', () => {
     expect(a.code).toBe(0);
     expect(a.stderr).toBe('');
     expect(b.stdout).toBe(a.stdout);
-    expect(b.stderr).toMatch(/\r\[#+\] 62\/62 candidates, \d+ dropped early, \d+ replications, done/);
+    expect(b.stderr).toMatch(/^plan \[#+\] 62\/62 candidates, \d+ dropped early, \d+ replications, done$/m);
     const plan = JSON.parse(a.stdout);
     expect(plan.stats.droppedEarly).toBeGreaterThan(0);
     expect(plan.candidates).toHaveLength(plan.stats.candidates);
     expect(plan.reproduce).toMatch(/^capsim predict --scenario production-incident --duration 70 --instance \S+ --instances \d+ /);
+  });
+
+  it('prints a short summary by default: the recommendation, its figures, cost and variables, one closing line', () => {
+    const r = runCli(['plan', '--slo-error-rate', '1%', '--slo-p95-ms', '15000', ...quick, '--replications', '2', '--tfvars', join(dir, 'short.auto.tfvars.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(25);
+    expect(r.stdout).toMatch(/^RECOMMENDED: /m);
+    expect(r.stdout).toMatch(/^ {2}cost {10}[\d.]+ USD per month$/m);
+    expect(r.stdout).toMatch(/^ {18}asg_instance_type +=/m);
+    expect(r.stdout).toMatch(/^ {2}tfvars {8}written to .*short\.auto\.tfvars\.json$/m);
+    expect(r.stdout).not.toMatch(/Pareto frontier|why: /);
+    expect(lines.at(-1)).toMatch(/^\d+ candidates, \d+ meet the SLO; .*--verbose: /);
+    const vars = JSON.parse(readFileSync(join(dir, 'short.auto.tfvars.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(vars)).toEqual([...TFVARS_VARIABLES]);
+    expect(r.stdout).toContain(`asg_instance_type            = "${vars.asg_instance_type}"`);
   });
 
   it('exits 4 (noSizingMeetsSlo) when no candidate meets the SLO, with the closest candidates and what they miss by', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { getInstanceType } from '../../src/model/catalog.js';
 import { placeTasks } from '../../src/model/placement.js';
-import { TFVARS_VARIABLES, hclString, writeTfvars, type TfvarsSizing } from '../../src/plan/tfvars.js';
+import { TFVARS_VARIABLES, hclString, tfvarsFormatFor, writeTfvars, writeTfvarsJson, type TfvarsSizing } from '../../src/plan/tfvars.js';
 import { parseHclAssignments } from './hcl-assignments.js';
 
 function thrown(fn: () => unknown): UserError {
@@ -106,5 +106,18 @@ describe('the test HCL parser', () => {
     expect(() => parseHclAssignments('just words\n')).toThrow('line 1: expected name = value');
     expect(() => parseHclAssignments('a = "${x}"\n')).toThrow('template interpolation');
     expect(() => parseHclAssignments('a = 1 2\n')).toThrow('unexpected "2"');
+  });
+});
+
+describe('*.tfvars.json', () => {
+  it('is the same variables as the HCL file, as one JSON object Terraform reads natively, and is chosen by the file name', () => {
+    const sizing = factsSizing();
+    const json = JSON.parse(writeTfvarsJson(sizing)) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual([...TFVARS_VARIABLES]);
+    expect(json).toEqual(parseHclAssignments(writeTfvars(sizing, ['a header'])));
+    expect(tfvarsFormatFor('sizing.auto.tfvars.json')).toBe('json');
+    expect(tfvarsFormatFor('prod.TFVARS.JSON')).toBe('json');
+    expect(tfvarsFormatFor('sizing.auto.tfvars')).toBe('hcl');
+    expect(tfvarsFormatFor('terraform.tfvars')).toBe('hcl');
   });
 });

@@ -23,7 +23,12 @@ export interface VerifyOptions {
   confidence?: number;
   /** Scales customers per replication (1 = default; tests may use less). */
   length?: number;
+  /** Called after each replication of each model: simulations done of all of them, and the model. */
+  onProgress?: (done: number, total: number, model: string) => void;
 }
+
+/** The queueing models verify simulates (each `replications` times). */
+export const VERIFY_MODELS = ['mm1', 'mmc', 'mmcc', 'ps-det', 'ps-h2'] as const;
 
 export interface VerifyResult {
   passed: boolean;
@@ -55,9 +60,11 @@ function mean(values: ArrayLike<number>): number {
 function replicate(options: VerifyOptions, salt: string, run: (streams: RngStreams) => StationSample): StationSample[] {
   const base = new RngStreams(options.seed);
   const out: StationSample[] = [];
+  const before = VERIFY_MODELS.indexOf(salt as (typeof VERIFY_MODELS)[number]) * options.replications;
   for (let r = 0; r < options.replications; r++) {
     const streams = base.replication(r);
     out.push(run(new RngStreams(streams.seed ^ hash(salt))));
+    options.onProgress?.(before + r + 1, VERIFY_MODELS.length * options.replications, salt);
   }
   return out;
 }
