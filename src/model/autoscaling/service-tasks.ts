@@ -126,6 +126,29 @@ export class ServiceTasks<H> {
     return this.tasks;
   }
 
+  /**
+   * The stack replaced the container of a running task (health checks failed,
+   * or it died): `fresh`, on `instance`, now stands for the task `old` was. The
+   * stack keeps the slots of the two containers itself (the replacement takes
+   * one where it starts, the old one frees its own when it stops).
+   */
+  replaced(old: H, fresh: H, instance: ClusterInstance): void {
+    const task = this.runningWith(old);
+    if (!task) return;
+    task.handle = fresh;
+    task.instance = instance;
+  }
+
+  /** Whether `handle` is a running task the service keeps (not one a scale-in is draining): worth replacing. */
+  keeps(handle: H): boolean {
+    return this.runningWith(handle) !== null;
+  }
+
+  private runningWith(handle: H): ServiceTask<H> | null {
+    for (const t of this.tasks) if (t.handle === handle && t.phase === 'running') return t;
+    return null;
+  }
+
   setDesiredCount(count: number): void {
     if (!(Number.isInteger(count) && count >= 0)) throw new RangeError(`desired count must be a whole number >= 0, got ${count}`);
     while (this.desired < count) {

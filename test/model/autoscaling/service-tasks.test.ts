@@ -147,4 +147,22 @@ describe('ServiceTasks', () => {
     expect(tasks.taskHours(3_600_000)).toBeCloseTo(1 + 600 / 3600, 12);
     expect(tasks.peakRunningTasks()).toBe(2);
   });
+
+  it('follows a replaced container: the replacement is the task that scales in', () => {
+    const s = new Scheduler();
+    const { runtime } = fakeRuntime(s);
+    const tasks = service(s, [1, 0], runtime, 2);
+    const old = tasks.all[0].handle!;
+    const fresh = { id: 7, instance: 1, runAt: 0, healthyAt: 0, busyUntil: 0, stoppedAt: null };
+    tasks.replaced(old, fresh, tasks.cluster.instances[1]);
+    expect(tasks.all[0]).toMatchObject({ handle: fresh, phase: 'running' });
+    expect(tasks.all[0].instance!.index).toBe(1);
+    // Unknown handles are ignored.
+    tasks.replaced(old, fresh, tasks.cluster.instances[0]);
+    expect(tasks.all[0].instance!.index).toBe(1);
+    expect([tasks.keeps(fresh), tasks.keeps(old)]).toEqual([true, false]);
+    // A task a scale-in is draining is not worth replacing.
+    tasks.setDesiredCount(0);
+    expect(tasks.keeps(fresh)).toBe(false);
+  });
 });
