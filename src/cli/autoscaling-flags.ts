@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { type AutoscalingSettings, SCALE_METRICS } from '../model/autoscaling/policy.js';
+import type { LoadedCalibration } from '../calibrate/calibration-file.js';
+import { type AutoscalingSettings, fileLayer, flagLayer, SCALE_METRICS, type SettingsLayer } from '../model/autoscaling/policy.js';
 import { parseDecimal, parseWholeNumber } from './flags.js';
 
 /**
@@ -54,4 +55,45 @@ export function autoscalingSettingsFromFlags(flags: AutoscalingFlagValues): Auto
     scaleInCooldownS: flags['scale-in-cooldown-s'],
     asgCpuPolicy: onOff(flags['asg-cpu-policy']),
   };
+}
+
+/** The policy's layers, weakest first: the calibration file's `autoscaling` section, then the flags. */
+export function autoscalingLayers(calibration: LoadedCalibration, flags: AutoscalingFlagValues): SettingsLayer[] {
+  const layers: SettingsLayer[] = [];
+  if (calibration.file.autoscaling) layers.push(fileLayer(calibration.file.autoscaling, calibration.path));
+  layers.push(flagLayer(autoscalingSettingsFromFlags(flags)));
+  return layers;
+}
+
+/** The policy flags that make sense across a grid of sizings (bounds follow each candidate). */
+export const planAutoscalingFlags = {
+  autoscaling: autoscalingFlags.autoscaling,
+  'scale-metric': autoscalingFlags['scale-metric'],
+  'scale-target': autoscalingFlags['scale-target'],
+  'scale-out-cooldown-s': autoscalingFlags['scale-out-cooldown-s'],
+  'scale-in-cooldown-s': autoscalingFlags['scale-in-cooldown-s'],
+  'asg-cpu-policy': autoscalingFlags['asg-cpu-policy'],
+};
+
+/**
+ * Plan's layers: as predict's, without a file's task and instance bounds
+ * (they describe one sizing; each candidate gets the module's bounds for its own).
+ */
+export function planAutoscalingLayers(calibration: LoadedCalibration, flags: AutoscalingFlagValues): SettingsLayer[] {
+  // Plan's own --max-instances bounds its grid; it is not the policy's.
+  const withoutBounds = ({ minTasks: _min, maxTasks: _max, maxInstances: _instances, ...rest }: AutoscalingSettings): AutoscalingSettings => rest;
+  const layers: SettingsLayer[] = [];
+  if (calibration.file.autoscaling) layers.push(fileLayer(withoutBounds(calibration.file.autoscaling), calibration.path));
+  layers.push(flagLayer(withoutBounds(autoscalingSettingsFromFlags(flags))));
+  return layers;
+}
+
+/** Plan's policy flags that were given, as they would be typed again (for its reproducing predict command). */
+export function autoscalingArgs(flags: AutoscalingFlagValues): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(planAutoscalingFlags) as Array<keyof AutoscalingFlagValues>) {
+    const value = flags[name];
+    if (value !== undefined) out.push(`--${name} ${value}`);
+  }
+  return out;
 }

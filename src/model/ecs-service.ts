@@ -7,6 +7,23 @@ import type { Instance } from './instance.js';
 /** What every task of the service is: all of a task's options but its id, instance and death notice. */
 export type TaskTemplate = Omit<GunicornTaskOptions, 'id' | 'instance' | 'onDied' | 'scheduler'>;
 
+/**
+ * Where a replacement may go, and who hears about it. A fixed service (no
+ * autoscaling) counts the tasks running on an instance; an autoscaled one
+ * keeps the cluster's slots (tasks still starting hold one too) and follows
+ * which container stands for which of its tasks.
+ */
+export interface ReplacementSlots {
+  /** Whether `instance` has room for one more task. */
+  fits(instance: Instance): boolean;
+  /** Whether `old` still needs its replacement when it is due (a scale-in may have taken it meanwhile). */
+  wanted(old: Target): boolean;
+  /** `fresh` starts on `instance` to replace `old`. */
+  started(old: Target, fresh: Target, instance: Instance): void;
+  /** A task the service drained or lost itself (a replaced one) is gone from `instance`. */
+  stopped(instance: Instance): void;
+}
+
 export interface EcsServiceOptions {
   scheduler: Scheduler;
   balancer: LoadBalancer;
@@ -16,6 +33,15 @@ export interface EcsServiceOptions {
   maxTasksPerInstance: number;
   /** Time ECS takes to start a replacement task (pull, start, preload), ms. */
   taskStartMs: number;
+  /** Default: room = fewer running tasks than maxTasksPerInstance, nobody told. */
+  slots?: ReplacementSlots;
+}
+
+/** A scale-in's deregistration in progress. */
+interface Deregistration {
+  target: Target;
+  deadline: number;
+  done: () => void;
 }
 
 /**
@@ -40,6 +66,7 @@ export class EcsService implements TargetHealthListener {
   /** Targets waiting for their replacement, by the replacement's target id. */
   private readonly replacing = new Map<number, Target>();
   private readonly pending = new Set<Target>();
+  private readonly slots: ReplacementSlots;
 
   constructor(options: EcsServiceOptions) {
     this.scheduler = options.scheduler;
@@ -48,6 +75,12 @@ export class EcsService implements TargetHealthListener {
     this.template = options.task;
     this.maxTasksPerInstance = options.maxTasksPerInstance;
     this.taskStartMs = options.taskStartMs;
+    this.slots = options.slots ?? {
+      fits: (i) => i.taskCount < this.maxTasksPerInstance,
+      wanted: () => true,
+      started: () => undefined,
+      stopped: () => undefined,
+    };
   }
 
   stop(): void {
@@ -82,7 +115,7 @@ export class EcsService implements TargetHealthListener {
   }
 
   private instanceWithRoom(preferred: Instance): Instance | null {
-    const fits = (i: Instance) => i.taskCount < this.maxTasksPerInstance;
+    const fits = (i: Instance) => this.slots.fits(i);
     if (fits(preferred)) return preferred;
     return this.instances.find(fits) ?? null;
   }
@@ -102,9 +135,34 @@ export class EcsService implements TargetHealthListener {
   }
 
   private readonly stopWhenDrained = (target: Target): void => {
-    if (!target.task.alive) return;
-    if (target.task.outstanding === 0) target.task.kill();
-    else this.scheduler.after(1000, this.stopWhenDrained, target);
+    if (!target.task.alive) {
+      this.slots.stopped(target.task.instance);
+      return;
+    }
+    if (target.task.outstanding === 0) {
+      target.task.kill();
+      this.slots.stopped(target.task.instance);
+    } else this.scheduler.after(1000, this.stopWhenDrained, target);
+  };
+
+  /**
+   * Scale-in: the target is deregistered (no new requests) and the task stops
+   * once its in-flight requests are done, or when `delayMs` (the target group's
+   * deregistration delay) has passed, resetting what is left; then `done`.
+   */
+  deregister(target: Target, delayMs: number, done: () => void): void {
+    target.state = 'draining';
+    this.checkDeregistered({ target, deadline: this.scheduler.now + delayMs, done });
+  }
+
+  private readonly checkDeregistered = (d: Deregistration): void => {
+    const task = d.target.task;
+    if (task.alive && task.outstanding > 0 && this.scheduler.now < d.deadline) {
+      this.scheduler.after(Math.min(1000, d.deadline - this.scheduler.now), this.checkDeregistered, d);
+      return;
+    }
+    task.kill();
+    d.done();
   };
 
   private taskDied(task: GunicornTask): void {
@@ -116,9 +174,10 @@ export class EcsService implements TargetHealthListener {
   }
 
   private readonly startReplacement = (old: Target): void => {
-    if (this.stopped) return;
+    if (this.stopped || !this.slots.wanted(old)) return;
     const instance = this.instanceWithRoom(old.task.instance) ?? old.task.instance;
     const fresh = this.startTask(instance, 'initial');
+    this.slots.started(old, fresh, instance);
     if (old.state !== 'draining') this.replacing.set(fresh.id, old);
   };
 }

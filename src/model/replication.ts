@@ -1,5 +1,6 @@
 import { RngStreams } from '../sim/rng.js';
 import { percentileOf } from '../sim/stats/percentile.js';
+import { type AutoscalingRun, autoscalingRun } from './autoscaling/outcome.js';
 import type { FailureCause } from './exchange.js';
 import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
@@ -38,6 +39,8 @@ export interface ReplicationResult {
   instances: InstanceMetrics[];
   events: number;
   timeline?: TimelineBin[];
+  /** What autoscaling did (absent when it is off). */
+  autoscaling?: AutoscalingRun;
 }
 
 export interface ReplicationInput {
@@ -106,6 +109,7 @@ function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
     events,
   };
   if (withTimeline) result.timeline = recorder.timeline();
+  if (stack.autoscaler) result.autoscaling = autoscalingRun(stack.autoscaler);
   return result;
 }
 

@@ -3,26 +3,12 @@ import type { AutoscalingRun } from '../model/autoscaling/outcome.js';
 import type { AutoscalingPolicy } from '../model/autoscaling/policy.js';
 
 /**
- * The `autoscaling` section of a prediction: the policy, what it did in the
- * first replication (datapoints, events, task counts, alarm changes: one run
- * to read, like the timeline), and the summary over replications as means
- * with 95 % intervals. `firstScaleOutS` averages the replications that scaled
- * out (its `n` says how many did). Instance cost is instance-hours x the
- * instance's on-demand price: what the run's instances cost; tasks on EC2
- * cost nothing beyond their instances.
+ * What autoscaling did over replications: the first replication's series
+ * (datapoints, events, task counts, alarm changes: one run to read, like the
+ * timeline) and the summary as means with 95 % intervals. `firstScaleOutS`
+ * averages the replications that scaled out (its `n` says how many did).
  */
-/** How the alarms judge the metric (model parameters), shown beside the policy. */
-export interface AlarmRules {
-  /** Seconds per datapoint (60, or 20 for the high-resolution variant). */
-  metricPeriodS: number;
-  scaleOutDatapoints: number;
-  scaleInDatapoints: number;
-  /** The scale-in alarm's threshold, in the metric's unit. */
-  scaleInBelow: number;
-}
-
-export interface AutoscalingPrediction {
-  policy: AutoscalingPolicy & AlarmRules;
+export interface AutoscalingAggregate {
   metric: AutoscalingRun['metric'];
   events: AutoscalingRun['events'];
   tasks: AutoscalingRun['tasks'];
@@ -37,18 +23,43 @@ export interface AutoscalingPrediction {
     peakInstances: Interval;
     taskHours: Interval;
     instanceHours: Interval;
-    instanceCostUsd: Interval;
+    /** Instance-hours / hours of the run: what the group averaged. */
+    meanInstances: Interval;
     /** Highest datapoint of the service metric, per replication. */
     metricPeak: Interval;
   };
 }
 
-export function aggregateAutoscaling(policy: AutoscalingPolicy & AlarmRules, runs: readonly AutoscalingRun[], usdPerInstanceHour: number): AutoscalingPrediction {
+/** How the alarms judge the metric (model parameters), shown beside the policy. */
+export interface AlarmRules {
+  /** Seconds per datapoint (60, or 20 for the high-resolution variant). */
+  metricPeriodS: number;
+  scaleOutDatapoints: number;
+  scaleInDatapoints: number;
+  /** The scale-in alarm's threshold, in the metric's unit. */
+  scaleInBelow: number;
+}
+
+/**
+ * The `autoscaling` section of a prediction: the policy with its alarm rules,
+ * the aggregate, what the run's instances cost (instance-hours x the
+ * instance's on-demand price; tasks on EC2 cost nothing beyond their
+ * instances), and the monthly cost of the stack if the scenario's instance
+ * count, on average, held all month.
+ */
+export type AutoscalingPrediction = { policy: AutoscalingPolicy & AlarmRules } & Omit<AutoscalingAggregate, 'summary'> & {
+  summary: AutoscalingAggregate['summary'] & { instanceCostUsd: Interval; costPerMonthUsd: number };
+};
+
+export function aggregateAutoscaling(runs: readonly AutoscalingRun[]): AutoscalingAggregate {
   const pick = (f: (r: AutoscalingRun) => number) => confidenceInterval(runs.map(f), 0.95);
   const first = runs[0];
-  const peak = (r: AutoscalingRun) => r.metric.reduce((m, d) => (d.value !== null && d.value > m ? d.value : m), -Infinity);
+  const peak = (r: AutoscalingRun) => {
+    let m = NaN;
+    for (const d of r.metric) if (d.value !== null && !(d.value <= m)) m = d.value;
+    return m;
+  };
   return {
-    policy,
     metric: first.metric,
     events: first.events,
     tasks: first.tasks,
@@ -63,8 +74,20 @@ export function aggregateAutoscaling(policy: AutoscalingPolicy & AlarmRules, run
       peakInstances: pick((r) => r.summary.peakInstances),
       taskHours: pick((r) => r.summary.taskHours),
       instanceHours: pick((r) => r.summary.instanceHours),
-      instanceCostUsd: pick((r) => r.summary.instanceHours * usdPerInstanceHour),
-      metricPeak: pick((r) => (Number.isFinite(peak(r)) ? peak(r) : NaN)),
+      meanInstances: pick((r) => (r.summary.runHours > 0 ? r.summary.instanceHours / r.summary.runHours : NaN)),
+      metricPeak: pick(peak),
     },
   };
+}
+
+export function autoscalingPrediction(
+  policy: AutoscalingPolicy & AlarmRules,
+  aggregate: AutoscalingAggregate,
+  usdPerInstanceHour: number,
+  monthlyCostAt: (meanInstances: number) => number,
+): AutoscalingPrediction {
+  const h = aggregate.summary.instanceHours;
+  const instanceCostUsd: Interval = { mean: h.mean * usdPerInstanceHour, ciLow: h.ciLow * usdPerInstanceHour, ciHigh: h.ciHigh * usdPerInstanceHour, n: h.n };
+  const costPerMonthUsd = monthlyCostAt(aggregate.summary.meanInstances.mean);
+  return { policy, ...aggregate, summary: { ...aggregate.summary, instanceCostUsd, costPerMonthUsd } };
 }

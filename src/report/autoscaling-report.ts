@@ -48,7 +48,8 @@ export function renderAutoscaling(a: AutoscalingPrediction, replications: number
   }
   const hours =
     `Over the run: ${s.taskHours.mean.toFixed(2)} task-hours, ${s.instanceHours.mean.toFixed(2)} instance-hours ` +
-    `(instances ${s.instanceCostUsd.mean.toFixed(2)} USD on demand).`;
+    `(instances ${s.instanceCostUsd.mean.toFixed(2)} USD on demand), ${s.meanInstances.mean.toFixed(2)} instances on average: ` +
+    `${s.costPerMonthUsd.toFixed(2)} USD per month if that held all month.`;
   lines.push(`${policy} ${reaction} ${hours}`);
   const changes = a.tasks.filter((t, i, all) => i === 0 || (['desired', 'running', 'pending', 'healthy', 'draining', 'instances'] as const).some((k) => t[k] !== all[i - 1][k]));
   const shown = changes.slice(0, MAX_TASK_ROWS);

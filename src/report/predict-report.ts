@@ -1,5 +1,6 @@
 import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
+import { renderAutoscaling } from './autoscaling-report.js';
 import { renderTable } from './table.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : 2)} %`;
@@ -54,5 +55,9 @@ export function renderPrediction(p: Prediction): string {
   );
   lines.push('');
   lines.push(p.cost ? `cost: ${p.cost.totalUsd.toFixed(2)} USD per month (${p.cost.region}, prices of ${p.cost.priceDate})` : 'cost: not priced (local stack)');
+  if (p.autoscaling) {
+    lines.push('');
+    lines.push(renderAutoscaling(p.autoscaling, p.replications));
+  }
   return lines.join('\n');
 }

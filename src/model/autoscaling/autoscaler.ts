@@ -168,6 +168,7 @@ export function buildAutoscaler<H>(scheduler: Scheduler, input: AutoscalerInput<
       serviceMetric.stop();
       capacity.metric.stop();
       asgCpu?.metric.stop();
+      tasks.stop();
       record.finish();
     },
   };

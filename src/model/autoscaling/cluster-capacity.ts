@@ -48,6 +48,7 @@ export class ClusterCapacity<T> {
   readonly instances: ClusterInstance[] = [];
   private readonly provisioning: T[] = [];
   private readonly options: ClusterOptions<T>;
+  private readonly bootTimers = new Map<ClusterInstance, number>();
 
   /** `initialTasks[i]` tasks already run on initial instance i (active from time 0). */
   constructor(
@@ -138,7 +139,7 @@ export class ClusterCapacity<T> {
     for (let k = 0; k < n; k++) {
       const instance: ClusterInstance = { index: this.instances.length, state: 'booting', launchedAtMs: this.scheduler.now, joinedAtMs: null, terminatedAtMs: null, tasks: 0 };
       this.instances.push(instance);
-      this.scheduler.after(this.options.bootMs, this.join, instance);
+      this.bootTimers.set(instance, this.scheduler.after(this.options.bootMs, this.join, instance));
     }
     return n;
   }
@@ -161,7 +162,7 @@ export class ClusterCapacity<T> {
   /** Instance-hours from launch to termination (or `nowMs`), the way EC2 bills them. */
   instanceHours(nowMs: number): number {
     let ms = 0;
-    for (const i of this.instances) ms += (i.terminatedAtMs ?? nowMs) - i.launchedAtMs;
+    for (const i of this.instances) if (i.launchedAtMs < nowMs) ms += Math.min(i.terminatedAtMs ?? nowMs, nowMs) - i.launchedAtMs;
     return ms / 3_600_000;
   }
 
@@ -179,7 +180,14 @@ export class ClusterCapacity<T> {
     return best;
   }
 
+  /** The run is over: instances still booting never join. */
+  stop(): void {
+    for (const handle of this.bootTimers.values()) this.scheduler.cancel(handle);
+    this.bootTimers.clear();
+  }
+
   private readonly join = (instance: ClusterInstance): void => {
+    this.bootTimers.delete(instance);
     if (instance.state !== 'booting') return;
     instance.state = 'active';
     instance.joinedAtMs = this.scheduler.now;

@@ -13,7 +13,7 @@ export interface AutoscalingRun {
   summary: AutoscalingSummary;
 }
 
-export function autoscalingRun(a: Autoscaler<unknown>): AutoscalingRun {
+export function autoscalingRun<H>(a: Autoscaler<H>): AutoscalingRun {
   const alarms: AutoscalingRun['alarms'] = [];
   const policies = [a.servicePolicy, a.capacity.policy, ...(a.asgCpu ? [a.asgCpu.policy] : [])];
   for (const policy of policies) {

@@ -40,6 +40,8 @@ export interface AutoscalingSummary {
   peakInstances: number;
   taskHours: number;
   instanceHours: number;
+  /** Length of the run, hours (the figures above run to its end). */
+  runHours: number;
 }
 
 /** The counts the record samples. */
@@ -56,6 +58,7 @@ export class ScalingRecord {
   readonly events: ScalingEvent[] = [];
   readonly tasks: TaskSample[] = [];
   private stopped = false;
+  private finishedAtMs: number | null = null;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -86,12 +89,14 @@ export class ScalingRecord {
   finish(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.finishedAtMs = this.scheduler.now;
     const last = this.tasks[this.tasks.length - 1];
     if (!last || last.timeS * 1000 < this.scheduler.now) this.take();
   }
 
+  /** The figures up to the end of the run (or now, before it has ended). */
   summary(): AutoscalingSummary {
-    const now = this.scheduler.now;
+    const now = this.finishedAtMs ?? this.scheduler.now;
     const count = (a: ScalingEventAction) => this.events.filter((e) => e.action === a).length;
     const first = this.events.find((e) => e.action === 'scale-out');
     return {
@@ -104,6 +109,7 @@ export class ScalingRecord {
       peakInstances: this.state.peakInstances(),
       taskHours: this.state.taskHours(now),
       instanceHours: this.state.instanceHours(now),
+      runHours: now / 3_600_000,
     };
   }
 

@@ -69,6 +69,7 @@ export class ServiceTasks<H> {
   private readonly tasks: ServiceTask<H>[] = [];
   private desired = 0;
   private nextId = 0;
+  private stopped = false;
   private readonly runtime: TaskRuntime<H>;
   private readonly taskStartMs: number;
   private readonly deregistrationDelayMs: number;
@@ -110,7 +111,7 @@ export class ServiceTasks<H> {
   /** Task-hours: RUNNING (draining included) to stopped, or to `nowMs`. */
   taskHours(nowMs: number): number {
     let ms = 0;
-    for (const t of this.tasks) if (t.runningAtMs !== null) ms += (t.stoppedAtMs ?? nowMs) - t.runningAtMs;
+    for (const t of this.tasks) if (t.runningAtMs !== null && t.runningAtMs < nowMs) ms += Math.min(t.stoppedAtMs ?? nowMs, nowMs) - t.runningAtMs;
     return ms / 3_600_000;
   }
 
@@ -149,6 +150,16 @@ export class ServiceTasks<H> {
     return null;
   }
 
+  /** The run is over: tasks still starting never run, instances still booting never join. */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.tasks) {
+      if (t.startTimer >= 0) this.scheduler.cancel(t.startTimer);
+      t.startTimer = -1;
+    }
+    this.cluster.stop();
+  }
+
   setDesiredCount(count: number): void {
     if (!(Number.isInteger(count) && count >= 0)) throw new RangeError(`desired count must be a whole number >= 0, got ${count}`);
     while (this.desired < count) {
@@ -171,7 +182,7 @@ export class ServiceTasks<H> {
   private placed(task: ServiceTask<H>, instance: ClusterInstance): void {
     task.phase = 'starting';
     task.instance = instance;
-    task.startTimer = this.scheduler.after(this.taskStartMs, this.started, task);
+    if (!this.stopped) task.startTimer = this.scheduler.after(this.taskStartMs, this.started, task);
   }
 
   private readonly started = (task: ServiceTask<H>): void => {
@@ -190,14 +201,14 @@ export class ServiceTasks<H> {
     const waiting = newest('provisioning');
     if (waiting) {
       this.cluster.cancelProvisioning(waiting);
-      this.stopped(waiting);
+      this.markStopped(waiting);
       return;
     }
     const starting = newest('starting');
     if (starting) {
       if (starting.startTimer >= 0) this.scheduler.cancel(starting.startTimer);
       starting.startTimer = -1;
-      this.stopped(starting);
+      this.markStopped(starting);
       this.cluster.release(starting.instance!);
       return;
     }
@@ -226,11 +237,11 @@ export class ServiceTasks<H> {
 
   private drained(task: ServiceTask<H>): void {
     if (task.phase !== 'draining') return;
-    this.stopped(task);
+    this.markStopped(task);
     this.cluster.release(task.instance!);
   }
 
-  private stopped(task: ServiceTask<H>): void {
+  private markStopped(task: ServiceTask<H>): void {
     task.phase = 'stopped';
     task.stoppedAtMs = this.scheduler.now;
   }
