@@ -12,6 +12,8 @@ export function clock(seconds: number): string {
 }
 
 const one = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+/** A count (a mean over replications) with its noun, singular for exactly 1. */
+const count = (x: number, noun: string, nouns = `${noun}s`) => `${one(x)} ${x === 1 ? noun : nouns}`;
 const range = (i: Interval, f: (x: number) => string) => (i.ciLow === i.ciHigh ? f(i.mean) : `${f(i.mean)} (95 %: ${f(i.ciLow)} .. ${f(i.ciHigh)})`);
 const value = (x: number, unit: string) => (unit.startsWith('%') ? `${x.toFixed(1)} %` : `${Math.round(x)} ${unit}`);
 
@@ -43,8 +45,8 @@ export function renderAutoscaling(a: AutoscalingPrediction, replications: number
     reaction =
       `The service scaled out in ${scaled} of ${replications} replication${replications === 1 ? '' : 's'}, first at ${range(s.firstScaleOutS, clock)}, ` +
       `its metric peaking at ${range(s.metricPeak, (x) => value(x, unit))}; running tasks peaked at ${range(s.peakRunningTasks, one)} on ` +
-      `${range(s.peakInstances, one)} instances, with ${one(s.scaleOuts.mean)} scale-outs, ${one(s.scaleIns.mean)} scale-ins, ` +
-      `${one(s.instanceLaunches.mean)} instance launches and ${one(s.instanceTerminations.mean)} terminations per run (means).`;
+      `${range(s.peakInstances, one)} instance${s.peakInstances.mean === 1 ? '' : 's'}, with ${count(s.scaleOuts.mean, 'scale-out')}, ${count(s.scaleIns.mean, 'scale-in')}, ` +
+      `${count(s.instanceLaunches.mean, 'instance launch', 'instance launches')} and ${count(s.instanceTerminations.mean, 'termination')} per run (means).`;
   }
   const hours =
     `Over the run: ${s.taskHours.mean.toFixed(2)} task-hours, ${s.instanceHours.mean.toFixed(2)} instance-hours ` +

@@ -60,6 +60,19 @@ export const GOLDEN_COMMANDS: readonly GoldenCommand[] = [
       '--workers', '1,4', '--duration', '120', '--replications', '3', '--threads', '1', ...OFF, '--json',
     ],
   },
+  // Autoscaling on (the default): the final sizing under the seed's bursts (no scale-out), sync workers under pip's
+  // retries (health-check replacements with the cluster's slots), a ramp that scales out and launches an instance,
+  // and a small plan grid priced at the instances it needed.
+  { name: 'predict-final-autoscaling', args: ['predict', ...FINAL, '--replications', '3', '--json'] },
+  {
+    name: 'predict-baseline-sync-pip-autoscaling',
+    args: ['predict', '--instance', 't3.small', '--instances', '3', '--tasks', '6', '--workers', '2', '--worker-class', 'sync', '--scenario', 'pip-burst', '--replications', '2', '--json'],
+  },
+  { name: 'predict-growth-autoscaling', args: ['predict', '--instance', 'c6a.large', '--tasks', '5', '--workers', '2', '--scenario', `${SCENARIOS}/growth.json`, '--replications', '2', '--json'] },
+  {
+    name: 'plan-small-grid-autoscaling',
+    args: ['plan', '--slo-error-rate', '1%', '--slo-p95-ms', '15000', '--instance-types', 'c6a.large', '--max-instances', '2', '--workers', '2', '--scenario', `${SCENARIOS}/growth.json`, '--replications', '2', '--threads', '1', '--json'],
+  },
   // A short fit on two recorded local-stack runs (the calibrate side of the one aggregation of replications).
   {
     name: 'calibrate-local-runs',
