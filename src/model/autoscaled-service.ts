@@ -134,10 +134,10 @@ export function autoscaledService(o: AutoscaledServiceOptions): AutoscaledServic
           };
       }
     },
-    instanceCpu: () => ({
+    instanceCpu: (cluster) => ({
       read: (now) => {
         let vcpuMs = 0;
-        for (const c of scaled().tasks.cluster.instances) {
+        for (const c of cluster.instances) {
           if (c.joinedAtMs === null) continue;
           vcpuMs += byIndex.get(c.index)!.type.vcpus * (Math.min(now, c.terminatedAtMs ?? now) - c.joinedAtMs);
         }

@@ -95,6 +95,19 @@ describe('autoscaling on the simulated stack', () => {
     expect(a.tasks.cluster.instanceCount).toBe(2);
   });
 
+  it("with the ASG's own CPU policy on the same group, the group's CPU launches the instance: the capacity provider then has nothing to add", () => {
+    const stack = runStack(LARGE(1, 5), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 14, durationSeconds: 600 }), params(), { asgCpuPolicy: true });
+    const a = stack.autoscaler!;
+    // The instance's CPU (about 80 % of its 2 vCPUs) is above 60 % from the first minute: 3 of 3 at 240 s, as the service's.
+    const launches = a.record.events.filter((e) => e.action === 'instance-launch');
+    expect(launches.map((e) => [e.timeS, e.metric, e.fromInstances, e.toInstances])).toEqual([[240, 'CPUUtilization', 1, 2]]);
+    expect(a.asgCpu!.metric.datapoints.slice(0, 3).every((d) => d.value! > 60)).toBe(true);
+    // CapacityProviderReservation sampled at 240 s (before the launch of the same instant) reads 200 %; when it reaches
+    // its alarm at 300 s the group is at its maximum of 2 and managed scaling has nothing to add.
+    expect(a.capacity.metric.datapoints.map((d) => d.value)).toContain(200);
+    expect(a.capacity.decisions).toEqual([]);
+  });
+
   it('scales in after 15 datapoints below 90 % of the target, to the minimum, not below', () => {
     // 8 installs a second for 6 minutes, then 1 a second for 25.
     const stack = runStack(

@@ -1,5 +1,6 @@
 import type { Scheduler } from '../../sim/scheduler.js';
 import { type MetricSource, PublishedMetric } from './cloudwatch-metric.js';
+import type { ClusterCapacity } from './cluster-capacity.js';
 import { asgCpuPolicy, type InstanceScaling, managedScaling } from './instance-scaling.js';
 import type { AutoscalingPolicy, ScaleMetric } from './policy.js';
 import { ScalingRecord } from './scaling-record.js';
@@ -37,7 +38,7 @@ export interface ScalingTiming {
 export interface ScalingSources {
   service(metric: ScaleMetric, tasks: { taskHours(nowMs: number): number }): MetricSource;
   /** Core-ms used and vCPU-ms available over the group's joined instances, cumulative. */
-  instanceCpu(): MetricSource;
+  instanceCpu(cluster: ClusterCapacity<unknown>): MetricSource;
 }
 
 /** The autoscaled service and its capacity, assembled. */
@@ -146,7 +147,7 @@ export function buildAutoscaler<H>(scheduler: Scheduler, input: AutoscalerInput<
         cluster,
         record,
         desiredTasks,
-        source: input.sources.instanceCpu(),
+        source: input.sources.instanceCpu(cluster as ClusterCapacity<unknown>),
         targetPercent: timing.asgCpuTargetPercent,
         scaleOutDatapoints: timing.scaleOutDatapoints,
         scaleInDatapoints: timing.scaleInDatapoints,
