@@ -70,6 +70,22 @@ describe('autoscaling on the simulated stack', () => {
     expect(a.record.events).toHaveLength(1);
   });
 
+  it('measures memory and requests per target as CloudWatch defines them', () => {
+    const steady = pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 8, durationSeconds: 180 });
+    // Memory: each task holds gunicorn's master and 2 workers (45 + 2 x 32 MB) and 0.39 MB per request in flight, of 512 MB.
+    const memory = runStack(LARGE(1, 3), steady, params(), { metric: 'memory', targetValue: 90 }).autoscaler!;
+    expect(memory.serviceMetric.name).toBe('ECSServiceAverageMemoryUtilization');
+    for (const d of memory.serviceMetric.datapoints) {
+      expect(d.value!).toBeGreaterThan((109 / 512) * 100);
+      expect(d.value!).toBeLessThan((112 / 512) * 100);
+    }
+    // Requests: real pip sends 3 requests per install, 8 installs a second = 1440 a minute over 3 healthy targets.
+    const requests = runStack(LARGE(1, 3), steady, params(), { metric: 'requests', targetValue: 1000 }).autoscaler!;
+    expect(requests.serviceMetric.name).toBe('ALBRequestCountPerTarget');
+    expect(requests.serviceMetric.datapoints[1].value!).toBeCloseTo(480, 0);
+    expect(requests.record.events).toEqual([]);
+  });
+
   it('tasks past the instance stay pending until managed scaling has launched an instance and it has booted; a second scale-out waits for the cooldown', () => {
     // 5 tasks fill a c6a.large; 14 installs a second keep it saturated (the metric reads what 2 vCPUs give: about 96 %).
     const stack = runStack(LARGE(1, 5), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 14, durationSeconds: 600 }));
