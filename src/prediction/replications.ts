@@ -1,8 +1,10 @@
 import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
 import { FAILURE_CAUSES, type FailureCause } from '../model/exchange.js';
 import type { InstanceMetrics } from '../model/instance.js';
+import type { OperationDistribution } from '../model/recorder.js';
 import type { ReplicationResult } from '../model/replication.js';
 import { aggregateAutoscaling, type AutoscalingAggregate } from './autoscaling.js';
+import { averageDistributions } from '../sim/stats/distribution.js';
 
 /**
  * The one aggregation of replications: `predict`, `plan` and `calibrate`
@@ -58,6 +60,8 @@ export interface ReplicationAggregate {
   instances: InstancePrediction[];
   busiest: BusiestInstance;
   events: number;
+  /** Per operation, the replications' latency distributions averaged quantile by quantile (when they were kept). */
+  latencyDistribution?: Record<string, OperationDistribution>;
   /** What autoscaling did (null when it was off). */
   autoscaling: AutoscalingAggregate | null;
 }
@@ -107,6 +111,16 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
       nfsOpsPerRequest: mean(had.map((m) => m.nfsOpsPerRequest)),
     };
   });
+  const kept = runs.filter((r) => r.latencyDistribution !== undefined);
+  const latencyDistribution: Record<string, OperationDistribution> | undefined =
+    kept.length === runs.length && kept.length > 0
+      ? Object.fromEntries(
+          Object.keys(kept[0].latencyDistribution!).map((name) => [
+            name,
+            { ok: averageDistributions(kept.map((r) => r.latencyDistribution![name].ok)), failed: averageDistributions(kept.map((r) => r.latencyDistribution![name].failed)) },
+          ]),
+        )
+      : undefined;
   const most = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.max(...r.instances.map(f))));
   const least = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.min(...r.instances.map(f))));
   return {
@@ -132,6 +146,7 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
       memAvailableMinMb: least((i) => i.memAvailableMinMb),
     },
     events: runs.reduce((n, r) => n + r.events, 0),
+    ...(latencyDistribution ? { latencyDistribution } : {}),
     autoscaling: runs.length > 0 && runs.every((r) => r.autoscaling) ? aggregateAutoscaling(runs.map((r) => r.autoscaling!)) : null,
   };
 }
