@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Writes scenarios/ci-day.offsets: the install start times (seconds from 08:00) of a working day of CI
-// against the index, 08:00 to 16:00. Deterministic (fixed seed): run `node scenarios/ci-day.mjs` to
-// regenerate the same file. The recipe (see scenarios/README.md):
+// Writes scenarios/ci-day.offsets (or the file after --out): the install start times (seconds from 08:00)
+// of a working day of CI against the index, 08:00 to 16:00. Deterministic (fixed seed): run
+// `node scenarios/ci-day.mjs` to regenerate the same file. The recipe (see scenarios/README.md):
 //   - all day, single pip installs arriving at random, 0.5 a second on average;
 //   - every 10 minutes (at :05, :15, ...) a merge starts pipelines: a burst of 200 installs whose
 //     starts spread over 20 s; at lunch (12:00-13:00) 100 installs every 15 minutes instead;
@@ -47,6 +47,7 @@ for (const [a, b] of busy) for (let t = a; t < b; t += 60) burst(t, 900, 30);
 offsets.sort((x, y) => x - y);
 const lines = ['# ci-day: install start offsets in seconds from 08:00, written by scenarios/ci-day.mjs (do not edit by hand)'];
 for (let i = 0; i < offsets.length; i += 16) lines.push(offsets.slice(i, i + 16).map((s) => s.toFixed(1)).join(' '));
-const out = fileURLToPath(new URL('./ci-day.offsets', import.meta.url));
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag >= 0 ? process.argv[outFlag + 1] : fileURLToPath(new URL('./ci-day.offsets', import.meta.url));
 writeFileSync(out, `${lines.join('\n')}\n`);
 console.log(`${out}: ${offsets.length} installs over ${DAY_S / 3600} h`);

@@ -158,6 +158,8 @@ export function autoscaledService(o: AutoscaledServiceOptions): AutoscaledServic
     sources,
     onInstanceJoined: (index) => {
       const instance = o.createInstance(index);
+      // A run that keeps the instances' 1-s samples (for the report) keeps those of a joining one too.
+      if (instances[0]?.recordsSeries) instance.recordSeries();
       byIndex.set(index, instance);
       indexOf.set(instance, index);
       instances.push(instance);

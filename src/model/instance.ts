@@ -119,6 +119,11 @@ export class Instance {
     this.series ??= new InstanceSeries(this.name);
   }
 
+  /** Whether it keeps its 1-s samples. */
+  get recordsSeries(): boolean {
+    return this.series !== null;
+  }
+
   /** The recorded samples (null unless recordSeries was called). */
   seriesData(): InstanceSeriesData | null {
     return this.series?.data() ?? null;
