@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
-import { startOffsetsMs } from '../../src/scenario/schedule.js';
+import { type OpenLoopProfile, startOffsetsMs } from '../../src/scenario/schedule.js';
 import { repoRoot } from '../cli/run-cli.js';
 
 describe('the scenarios that show autoscaling', () => {
@@ -12,7 +12,7 @@ describe('the scenarios that show autoscaling', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'capsim-ci-day-')), 'ci-day.offsets');
     execFileSync(process.execPath, [join(repoRoot, 'scenarios', 'ci-day.mjs'), '--out', out]);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(repoRoot, 'scenarios', 'ci-day.offsets'), 'utf8'));
-    const starts = startOffsetsMs(loadScenario('ci-day').profile);
+    const starts = startOffsetsMs(loadScenario('ci-day').profile as OpenLoopProfile);
     expect(starts).toHaveLength(102_491);
     expect(starts[starts.length - 1]).toBeLessThan(8 * 3_600_000);
     // The busy periods (09:30-10:15, 14:00-14:45) carry a 900-install burst every minute: 15 a second on average.
@@ -23,7 +23,7 @@ describe('the scenarios that show autoscaling', () => {
   });
 
   it('sustained-growth: 2 -> 25 installs a second over 30 minutes, held 20, down over 10, 30 at 2', () => {
-    const starts = startOffsetsMs(loadScenario('sustained-growth').profile);
+    const starts = startOffsetsMs(loadScenario('sustained-growth').profile as OpenLoopProfile);
     // The integral of the rate: 30 min x 13.5 + 20 x 25 + 10 x 13.5 + 30 x 2 installs a second-minute.
     expect(starts.length).toBe(Math.round(60 * (30 * 13.5 + 20 * 25 + 10 * 13.5 + 30 * 2)));
     expect(starts[starts.length - 1]).toBeLessThan(90 * 60_000);
