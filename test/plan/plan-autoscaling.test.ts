@@ -4,7 +4,7 @@ import { monthlyCost } from '../../src/cost/monthly-cost.js';
 import { getInstanceType } from '../../src/model/catalog.js';
 import { flagLayer } from '../../src/model/autoscaling/policy.js';
 import { runPlan, type PlanInput } from '../../src/plan/plan.js';
-import { tfvarsSizingFor } from '../../src/plan/plan-tfvars.js';
+import { planTfvars, tfvarsSizingFor } from '../../src/plan/plan-tfvars.js';
 import { validateScenario } from '../../src/scenario/load.js';
 
 /** Real pip ramping from 1 to 6 installs a second over 8 minutes, then 4 at 6: one c6a.large of 5 tasks has to scale. */
@@ -56,6 +56,15 @@ describe('plan with autoscaling', async () => {
     expect(c.costPerMonthUsd).toBeGreaterThan(a.baseCostPerMonthUsd);
     // Terraform: the minimum is the planned sizing, the maximum the policy's.
     expect(tfvarsSizingFor(c)).toMatchObject({ instancesMin: 1, instancesMax: 2, tasksMin: 5, tasksMax: 10 });
+  });
+
+  it('says in the tfvars header what the cost assumes and why min and max differ', () => {
+    const text = planTfvars(on, 'capsim predict ...')!;
+    const rec = on.analysis.recommendation!;
+    expect(text).toMatch(/^# Cost: \d+\.\d\d USD per month .*, at the \d\.\d\d instances autoscaling averaged under the planned load \(\d+\.\d\d at the minimum\); peak /m);
+    expect(text).toMatch(/^# Min = the planned sizing: .*; max = the autoscaling policy's bounds\.$/m);
+    expect(text).toMatch(new RegExp(`^task_max_count += ${rec.autoscaling!.maxTasks}$`, 'm'));
+    expect(planTfvars(off, '')).toMatch(/^# Min = max: /m);
   });
 
   it('with autoscaling off prices the sizing as it is and writes min = max', () => {
