@@ -6,13 +6,11 @@
  * scheduling; hardSignal aborts in-flight requests.
  */
 import { performance } from 'node:perf_hooks';
-import seedrandom from 'seedrandom';
 import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { ConnectionCounter } from './connections.js';
 import { FLOWS } from '../scenario/flows.js';
-import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type RequestRecord } from './install.js';
-import { projectName, projectVersions } from './package-names.js';
+import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 
@@ -22,8 +20,8 @@ export interface LoadOptions {
   scenario: Scenario;
   username?: string;
   password?: string;
-  /** Seed of the package picks. */
-  seed: number;
+  /** What the next install fetches, in order (the discovered index's projects, seeded). */
+  pickInstall: () => ProjectFetch[];
   stopSignal: AbortSignal;
   hardSignal: AbortSignal;
   runStartPerf: number;
@@ -91,15 +89,8 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     onRequest: options.onRequest,
     onOperation: options.onOperation,
   };
-  const rng = seedrandom(`${options.seed}/packages`);
-  const versions = projectVersions(scenario.repository.versionsPerProject);
   let nextInstallId = 0;
-  const newSpec = (iteration: number | null): InstallSpec => {
-    const project = projectName(Math.floor(rng() * scenario.repository.projects));
-    const uniform = scenario.repository.versionPick === 'uniform';
-    const version = uniform ? versions[Math.floor(rng() * versions.length)] : versions[versions.length - 1];
-    return { id: nextInstallId++, iteration, project, version, pick: uniform ? 'exact' : 'latest' };
-  };
+  const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, projects: options.pickInstall() });
 
   const settle = (install: InstallResult) => {
     result.connectionsOpened = counter.opened;

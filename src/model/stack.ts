@@ -1,6 +1,6 @@
 import type { RngStreams } from '../sim/rng.js';
 import { Scheduler } from '../sim/scheduler.js';
-import { FLOWS } from '../scenario/flows.js';
+import { FLOWS, flowForRequirements } from '../scenario/flows.js';
 import type { Scenario } from '../scenario/types.js';
 import { autoscaledService, scalingTiming } from './autoscaled-service.js';
 import type { Autoscaler } from './autoscaling/autoscaler.js';
@@ -54,7 +54,8 @@ export interface Stack {
   workload: Workload;
 }
 
-function serviceCosts(u: ModelUnits): ServiceCosts {
+/** pypiserver's per-request work, in the model's units. */
+export function serviceCosts(u: ModelUnits): ServiceCosts {
   return {
     requestCpuMs: u.ms('service.requestCpuMs'),
     walkCpuPerFileMs: u.ms('service.walkCpuPerFileMs'),
@@ -67,7 +68,8 @@ function serviceCosts(u: ModelUnits): ServiceCosts {
   };
 }
 
-function storageOptions(kind: StorageKind, u: ModelUnits): StorageOptions {
+/** The file server of a storage kind, in the model's units. */
+export function storageOptions(kind: StorageKind, u: ModelUnits): StorageOptions {
   const local = kind === 'local';
   return {
     kind,
@@ -91,7 +93,7 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
   const { sizing, scenario } = config;
   const u = new ModelUnits(params);
   const scheduler = new Scheduler();
-  const flow = FLOWS[scenario.flow];
+  const flow = flowForRequirements(FLOWS[scenario.flow], scenario.requirements);
   const recorder = new RunRecorder(flow.steps.map((s) => s.operation));
   const balancer = new LoadBalancer({
     scheduler,

@@ -47,14 +47,15 @@ export function loadScenario(nameOrPath: string): Scenario {
 /** Validates a parsed scenario object; `file` names it in messages. */
 export function validateScenario(raw: unknown, file: string): Scenario {
   const root = expectObject(raw, `${file}`);
-  rejectUnknownKeys(root, ['name', 'description', 'flow', 'profile', 'client', 'repository', '$comment'], file);
+  rejectUnknownKeys(root, ['name', 'description', 'flow', 'requirements', 'profile', 'client', 'repository', '$comment'], file);
   const name = requireString(root, 'name', file);
   const description = typeof root.description === 'string' ? root.description : '';
   const flow = requireOneOf(root, 'flow', file, FLOW_NAMES);
   const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file);
   const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`);
   const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
-  return { name, description, flow, profile, client, repository, source: file };
+  const requirements = root.requirements === undefined ? undefined : requireNumber(root, 'requirements', file, { integer: true, min: 1, max: MAX_REQUIREMENTS });
+  return { name, description, flow, ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file };
 }
 
 function validateProfile(p: JsonObject, where: string, file: string): LoadProfile {
@@ -125,14 +126,27 @@ function validateClient(c: JsonObject, where: string): ClientBehaviour {
   };
 }
 
-function validateRepository(r: JsonObject, where: string): Repository {
-  rejectUnknownKeys(r, ['projects', 'versionsPerProject', 'wheelBytes', 'versionPick'], where);
+/** Validates a repository object (a scenario's, or the one validate records from a real index). */
+export function validateRepository(r: JsonObject, where: string): Repository {
+  rejectUnknownKeys(r, ['projects', 'versionsPerProject', 'wheelBytes', 'versionPick', 'files'], where);
   return {
     projects: requireNumber(r, 'projects', where, { integer: true, min: 1, max: 1_000_000 }),
-    versionsPerProject: requireNumber(r, 'versionsPerProject', where, { integer: true, min: 1, max: 10000 }),
+    versionsPerProject: requireNumber(r, 'versionsPerProject', where, { min: 1, max: 10000 }),
     wheelBytes: requireNumber(r, 'wheelBytes', where, { above: 0, max: 1e10 }),
     versionPick: requireOneOf(r, 'versionPick', where, VERSION_PICKS),
+    ...(r.files !== undefined ? { files: requireNumber(r, 'files', where, { integer: true, min: 1, max: 1e9 }) } : {}),
   };
+}
+
+/** At most this many projects one install fetches (`requirements`). */
+export const MAX_REQUIREMENTS = 1000;
+
+/** Checks a number of projects per install (`--requirements N`); one line naming the bounds otherwise. */
+export function checkRequirements(value: number, where = '--requirements'): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_REQUIREMENTS) {
+    throw new UserError(`${where} must be a whole number of projects per install from 1 to ${MAX_REQUIREMENTS}, got ${value}`);
+  }
+  return value;
 }
 
 /** A profile as a scenario file states it (a replay's offsets stay in their file). */
@@ -150,6 +164,8 @@ export function scenarioAsWritten(scenario: Scenario): Omit<Scenario, 'profile'>
 /** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s`). */
 export interface ScenarioOverrides {
   flow?: FlowName;
+  /** Projects per install. */
+  requirements?: number;
   burstSize?: number;
   baseline?: number;
   durationSeconds?: number;
@@ -163,6 +179,7 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     if (!FLOW_NAMES.includes(o.flow)) throw new UserError(`--flow must be one of ${FLOW_NAMES.join(', ')}, got "${o.flow}"`);
     next.flow = o.flow;
   }
+  if (o.requirements !== undefined) next.requirements = checkRequirements(o.requirements);
   if (o.timeoutSeconds !== undefined) {
     if (!(o.timeoutSeconds > 0)) throw new UserError(`--timeout-s must be > 0, got ${o.timeoutSeconds}`);
     next.client.timeoutSeconds = o.timeoutSeconds;

@@ -86,18 +86,25 @@ export interface ClientBehaviour {
 export interface Repository {
   /** Number of projects in the index (seed: 100). */
   projects: number;
-  /** Versions (wheel files) per project (seed: 3). */
+  /** Files on a project's page (seed: 3 versions, one wheel each); a mean over projects may be fractional. */
   versionsPerProject: number;
   /** Mean size of a wheel file, bytes. */
   wheelBytes: number;
   /** Version each install downloads: "latest" (seed: 2.0.0) or "uniform". */
   versionPick: (typeof VERSION_PICKS)[number];
+  /** Files in the whole index, when known (an index read by validate); else projects x versionsPerProject. */
+  files?: number;
 }
 
 export interface Scenario {
   name: string;
   description: string;
   flow: FlowName;
+  /**
+   * Projects one install fetches one after another, the way a CI job's `pip install -r requirements.txt` does
+   * (index page then file, per project, on one connection); default 1.
+   */
+  requirements?: number;
   profile: LoadProfile;
   client: ClientBehaviour;
   repository: Repository;
