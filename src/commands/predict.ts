@@ -4,7 +4,7 @@ import { autoscalingFlags, autoscalingLayers } from '../cli/autoscaling-flags.js
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
-import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
+import { scenarioOverrideFlags, sizingFlags, stickinessOf } from '../cli/sizing-flags.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
 import { parseThresholds } from '../gate/threshold.js';
 import { withOverrides } from '../model/parameters.js';
@@ -22,7 +22,7 @@ import { predictionFigures, predictionTimeline } from '../report/sources/predict
 import { renderTimelineText } from '../report/timeline-text.js';
 import { applyOverrides, loadScenario, MAX_REQUIREMENTS } from '../scenario/load.js';
 import { repositoryFromRun } from '../scenario/repository-from.js';
-import type { FlowName } from '../scenario/types.js';
+import type { CookieScope, FlowName } from '../scenario/types.js';
 
 export default class Predict extends Command {
   static override summary = 'Predict error rate, P95 and cost of a sizing under a CI burst';
@@ -37,6 +37,8 @@ export default class Predict extends Command {
     '<%= config.bin %> predict --algorithm least_outstanding_requests --lor-feedback-ms 500 --scenario pip-burst',
     '<%= config.bin %> predict --scenario sustained-growth --replications 3',
     '<%= config.bin %> predict --scenario ci-day --scale-metric requests --scale-target 1000 --max-tasks 36 --json',
+    '<%= config.bin %> predict --stickiness off',
+    '<%= config.bin %> predict --cookies per-install',
     "<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4 --report r.html --threshold 'p95<15000' --threshold 'error_rate<0.1%'",
   ];
   static override flags = {
@@ -69,6 +71,7 @@ export default class Predict extends Command {
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
       requirements: flags.requirements,
+      cookies: flags.cookies as CookieScope | undefined,
     });
     const scenario = flags['repository-from'] ? { ...loaded, repository: repositoryFromRun(flags['repository-from']) } : loaded;
     const sizing = resolveSizing({
@@ -82,6 +85,7 @@ export default class Predict extends Command {
       algorithm: flags.algorithm as Algorithm | 'least_conn',
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
+      stickiness: stickinessOf(flags.stickiness),
     });
     const calibration = loadCalibration(flags.calibration ?? (sizing.stackKind === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION));
     let params = applySetFlags(calibration.params, flags.set ?? []);

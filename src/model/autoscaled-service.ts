@@ -22,7 +22,6 @@ export function scalingTiming(u: ModelUnits): ScalingTiming {
     scaleInDatapoints: u.value('autoscaling.scaleInDatapoints'),
     scaleInThresholdFraction: u.value('autoscaling.scaleInThresholdFraction'),
     taskStartMs: u.ms('ecs.taskStartS'),
-    deregistrationDelayMs: u.ms('alb.deregistrationDelayS'),
     capacity: {
       targetPercent: u.value('capacity.targetCapacityPercent'),
       minStep,
@@ -88,12 +87,12 @@ export function autoscaledService(o: AutoscaledServiceOptions): AutoscaledServic
         const c = clusterOf(instance);
         return c.state === 'active' && c.tasks < o.maxTasksPerInstance;
       },
-      wanted: (old) => scaled().tasks.keeps(old),
-      started: (old, fresh, instance) => {
+      placed: (instance) => {
         clusterOf(instance).tasks++;
-        scaled().tasks.replaced(old, fresh, clusterOf(instance));
       },
-      stopped: (instance) => scaled().tasks.cluster.release(clusterOf(instance)),
+      wanted: (replaces) => scaled().tasks.keeps(replaces),
+      started: (replaces, fresh) => scaled().tasks.replaced(replaces, fresh, clusterOf(fresh.task.instance)),
+      released: (instance) => scaled().tasks.cluster.release(clusterOf(instance)),
     },
   });
   let healthyTargetMs = 0;
@@ -153,7 +152,14 @@ export function autoscaledService(o: AutoscaledServiceOptions): AutoscaledServic
     runtime: {
       run: (instance) => ecs.startTask(byIndex.get(instance.index)!, 'initial'),
       isHealthy: (target) => target.state === 'healthy',
-      drain: (target, delayMs, done) => ecs.deregister(target, delayMs, done),
+      isDraining: (target) => target.state === 'draining',
+      // The target group's one deregistration, with its deregistration delay (alb.deregistrationDelayS): no new
+      // requests, in-flight ones finish for at most the delay; then ECS stops the task.
+      drain: (target, done) =>
+        o.balancer.drain(target, o.balancer.config.deregistrationDelayMs, () => {
+          target.task.kill();
+          done();
+        }),
     },
     sources,
     onInstanceJoined: (index) => {

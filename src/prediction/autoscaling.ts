@@ -1,4 +1,4 @@
-import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
+import { type Interval, nonNegativeInterval } from '../sim/stats/interval.js';
 import type { AutoscalingRun } from '../model/autoscaling/outcome.js';
 import type { AutoscalingPolicy } from '../model/autoscaling/policy.js';
 
@@ -52,7 +52,8 @@ export type AutoscalingPrediction = { policy: AutoscalingPolicy & AlarmRules } &
 };
 
 export function aggregateAutoscaling(runs: readonly AutoscalingRun[]): AutoscalingAggregate {
-  const pick = (f: (r: AutoscalingRun) => number) => confidenceInterval(runs.map(f), 0.95);
+  // Times, counts and hours: none can be negative.
+  const pick = (f: (r: AutoscalingRun) => number) => nonNegativeInterval(runs.map(f));
   const first = runs[0];
   const peak = (r: AutoscalingRun) => {
     let m = NaN;

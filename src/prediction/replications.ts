@@ -1,4 +1,4 @@
-import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
+import { nonNegativeInterval, type Interval } from '../sim/stats/interval.js';
 import { FAILURE_CAUSES, type FailureCause } from '../model/exchange.js';
 import type { InstanceMetrics } from '../model/instance.js';
 import type { OperationDistribution } from '../model/recorder.js';
@@ -55,6 +55,12 @@ export interface ReplicationAggregate {
   throughputOpsPerSecond: Interval;
   durationSeconds: Interval;
   maxTargetShare: Interval;
+  maxInstanceShare: Interval;
+  /** Each target's share of the run's burst requests, ranked busiest first in each replication, then averaged. */
+  targetShares: number[];
+  /** Each instance's share of the run's burst requests, by instance, averaged. */
+  instanceShares: number[];
+  stickyReplacements: Interval;
   taskReplacements: Interval;
   workerRestarts: Interval;
   instances: InstancePrediction[];
@@ -66,11 +72,7 @@ export interface ReplicationAggregate {
   autoscaling: AutoscalingAggregate | null;
 }
 
-/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
-function ci(values: number[]): Interval {
-  const interval = confidenceInterval(values, 0.95);
-  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
-}
+const ci = nonNegativeInterval;
 
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
@@ -78,6 +80,20 @@ function mean(values: number[]): number {
 
 function percentiles(runs: ReplicationResult[], f: (r: ReplicationResult) => ReplicationResult['latencyMs']) {
   return { p50: ci(runs.map((r) => f(r).p50)), p95: ci(runs.map((r) => f(r).p95)), p99: ci(runs.map((r) => f(r).p99)) };
+}
+
+/**
+ * Where the bursts went, averaged over replications: targets ranked (the mean
+ * of each replication's largest share, second largest, ...: which target is
+ * busiest changes between replications, how busy it is does not), instances
+ * by instance (instance k's mean share).
+ */
+function shareAverages(runs: ReplicationResult[]): { targetShares: number[]; instanceShares: number[] } {
+  if (runs.length === 0) return { targetShares: [], instanceShares: [] };
+  const ranked = runs.map((r) => r.targetShares.slice().sort((a, b) => b - a));
+  const targetShares = Array.from({ length: Math.max(...ranked.map((r) => r.length)) }, (_, k) => mean(ranked.map((r) => r[k] ?? 0)));
+  const instanceShares = runs[0].instanceShares.map((_, i) => mean(runs.map((r) => r.instanceShares[i])));
+  return { targetShares, instanceShares };
 }
 
 export function aggregateReplications(runs: ReplicationResult[]): ReplicationAggregate {
@@ -136,6 +152,9 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
     throughputOpsPerSecond: pick((r) => r.throughputOpsPerSecond),
     durationSeconds: pick((r) => r.durationSeconds),
     maxTargetShare: pick((r) => r.maxTargetShare),
+    maxInstanceShare: pick((r) => r.maxInstanceShare),
+    ...shareAverages(runs),
+    stickyReplacements: pick((r) => r.stickyReplacements),
     taskReplacements: pick((r) => r.taskReplacements),
     workerRestarts: pick((r) => r.workerRestarts),
     instances,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCliAsync } from '../plan/run-cli-async.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'capsim-autoscaling-'));
-/** 8 real-pip installs a second for 8 minutes: about 92 % of 3 c6a.large tasks' reservation (model defaults). */
+/** 6 real-pip installs a second for 8 minutes: about 89 % of 3 c6a.large tasks' reservation (model defaults). */
 const ramp = join(dir, 'busy.json');
 writeFileSync(
   ramp,
@@ -13,7 +13,7 @@ writeFileSync(
     name: 'busy',
     description: 'a busy 8 minutes',
     flow: 'pip-root-index',
-    profile: { executor: 'constant-arrival-rate', installsPerSecond: 8, durationSeconds: 480 },
+    profile: { executor: 'constant-arrival-rate', installsPerSecond: 6, durationSeconds: 480 },
     client: { timeoutSeconds: 15, retries: 5, backoffFactorSeconds: 0.25, retryStatuses: [500, 503, 520, 527], keepAlive: true },
     repository: { projects: 100, versionsPerProject: 3, wheelBytes: 50000, versionPick: 'latest' },
   }),

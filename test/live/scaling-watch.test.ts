@@ -150,7 +150,7 @@ describe('a validate run with the autoscaling watch (mocked AWS, a loopback inde
     const scenario = {
       name: 'steady', description: 'two installs a second for 1.5 s', flow: 'pip-root-index' as const,
       profile: { executor: 'constant-arrival-rate' as const, installsPerSecond: 2, durationSeconds: 1.5 },
-      client: { timeoutSeconds: 5, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true },
+      client: { timeoutSeconds: 5, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install' as const },
       repository: { projects: 10, versionsPerProject: 3, wheelBytes: 1000, versionPick: 'latest' as const },
     };
     const result = await runValidation({

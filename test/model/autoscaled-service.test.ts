@@ -16,13 +16,15 @@ import { params } from './helpers.js';
  * registration, health checks and deregistration, on small c6a.large stacks
  * (2 vCPU, 5 tasks of 2 workers fit one) with the model's default parameters:
  * 60-s datapoints reaching the alarm 60 s after their minute, task start 60 s,
- * health checks every 30 s with 3 to pass, instance boot 120 s, warm-up 300 s.
+ * the deployed health checks (every 10 s from each ALB node, 2 to pass), instance
+ * boot 120 s, warm-up 300 s.
  */
 
-function pipScenario(profile: LoadProfile): Scenario {
+function pipScenario(profile: LoadProfile, requirements?: number): Scenario {
   return validateScenario(
     {
       name: 'test-autoscaling',
+      ...(requirements === undefined ? {} : { requirements }),
       flow: 'pip-root-index',
       profile,
       client: { timeoutSeconds: 15, retries: 5, backoffFactorSeconds: 0.25, retryStatuses: [500, 503, 520, 527], keepAlive: true },
@@ -48,8 +50,8 @@ const events = (stack: Stack) => stack.autoscaler!.record.events.map((e) => [e.t
 
 describe('autoscaling on the simulated stack', () => {
   it('scales out on the third datapoint above target, to ceil(tasks x metric / target); the new tasks run after the task start, healthy after the checks', () => {
-    // 3 tasks (1020 CPU units, 1 vCPU reserved) and 8 pip installs a second: about 92 % of the reservation from the start.
-    const stack = runStack(LARGE(1, 3), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 8, durationSeconds: 600 }));
+    // 3 tasks (1020 CPU units, 1 vCPU reserved) and 6 pip installs a second: about 89 % of the reservation from the start.
+    const stack = runStack(LARGE(1, 3), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 6, durationSeconds: 600 }));
     const a = stack.autoscaler!;
     const [m0, m1, m2] = a.serviceMetric.datapoints.map((d) => d.value!);
     expect(Math.min(m0, m1, m2)).toBeGreaterThan(60);
@@ -61,11 +63,12 @@ describe('autoscaling on the simulated stack', () => {
     const fresh = a.tasks.all.filter((t) => t.id >= 3);
     expect(fresh.map((t) => t.runningAtMs)).toEqual(Array.from({ length: wanted - 3 }, () => 300_000));
     expect(sample(stack, 240)).toMatchObject({ desired: wanted, running: 3, pending: wanted - 3, healthy: 3 });
-    // 3 checks 30 s apart from a random phase in the first 30 s: healthy between 360 and 390 s.
+    // The deployed target group check: every 10 s from each ALB node, 2 successes, from a random phase in the first
+    // 10 s (each a walk of the package directory, queued with the traffic): healthy 10 to 20 s after registering, plus
+    // the walks' time.
     expect(sample(stack, 300)).toMatchObject({ running: wanted, healthy: 3 });
-    expect(sample(stack, 360)).toMatchObject({ running: wanted, healthy: 3 });
-    expect(sample(stack, 420)).toMatchObject({ running: wanted, healthy: wanted });
-    // The same work on more tasks: the metric falls to about 3 x 92 / 5, below the target; nothing more.
+    expect(sample(stack, 360)).toMatchObject({ running: wanted, healthy: wanted });
+    // The same work on more tasks: the metric falls to about 3 x 89 / 5, below the target; nothing more.
     expect(a.serviceMetric.datapoints[6].value!).toBeLessThan(60);
     expect(a.record.events).toHaveLength(1);
   });
@@ -87,8 +90,8 @@ describe('autoscaling on the simulated stack', () => {
   });
 
   it('tasks past the instance stay pending until managed scaling has launched an instance and it has booted; a second scale-out waits for the cooldown', () => {
-    // 5 tasks fill a c6a.large; 14 installs a second keep it saturated (the metric reads what 2 vCPUs give: about 96 %).
-    const stack = runStack(LARGE(1, 5), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 14, durationSeconds: 600 }));
+    // 5 tasks fill a c6a.large; 9 installs a second keep it busy: about 96 % of the 5 tasks' reservation.
+    const stack = runStack(LARGE(1, 5), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 9, durationSeconds: 600 }));
     const a = stack.autoscaler!;
     const m = a.serviceMetric.datapoints.map((d) => d.value!);
     const first = Math.ceil((5 * m[2]) / 60);
@@ -112,7 +115,7 @@ describe('autoscaling on the simulated stack', () => {
   });
 
   it("with the ASG's own CPU policy on the same group, the group's CPU launches the instance: the capacity provider then has nothing to add", () => {
-    const stack = runStack(LARGE(1, 5), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 14, durationSeconds: 600 }), params(), { asgCpuPolicy: true });
+    const stack = runStack(LARGE(1, 5), pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 9, durationSeconds: 600 }), params(), { asgCpuPolicy: true });
     const a = stack.autoscaler!;
     // The instance's CPU (about 80 % of its 2 vCPUs) is above 60 % from the first minute: 3 of 3 at 240 s, as the service's.
     const launches = a.record.events.filter((e) => e.action === 'instance-launch');
@@ -125,7 +128,7 @@ describe('autoscaling on the simulated stack', () => {
   });
 
   it('scales in after 15 datapoints below 90 % of the target, to the minimum, not below', () => {
-    // 8 installs a second for 6 minutes, then 1 a second for 25.
+    // 8 installs a second for 6 minutes (the service scales to its maximum of 6), then 1 a second for 25.
     const stack = runStack(
       LARGE(1, 3),
       pipScenario({
@@ -172,6 +175,104 @@ describe('autoscaling on the simulated stack', () => {
     const first = ramp.autoscaler!.record.summary().firstScaleOutS!;
     // A minute on either side: the crossing minute's own mean may fall either way of the target.
     expect(Math.abs(first - expected)).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('stickiness while the service scales', () => {
+  /** What each request named when it reached the balancer (a cookie still valid, and that target's state then) and where it went. */
+  interface Routed {
+    atMs: number;
+    named: number;
+    namedState: string | null;
+    target: number;
+  }
+
+  function watchRouting(stack: Stack): Routed[] {
+    const seen: Routed[] = [];
+    const balancer = stack.balancer;
+    const durationMs = balancer.config.routing.stickinessDurationMs!;
+    const receive = balancer.receive.bind(balancer);
+    balancer.receive = (ex) => {
+      const now = stack.scheduler.now;
+      const named = ex.cookieTarget >= 0 && now - ex.cookieIssuedAt < durationMs ? ex.cookieTarget : -1;
+      const namedState = named >= 0 ? balancer.targets[named].state : null;
+      receive(ex);
+      seen.push({ atMs: now, named, namedState, target: ex.target });
+    };
+    return seen;
+  }
+
+  it('the tasks a scale-out adds get only requests whose cookie names no eligible target; a cookie naming a deregistered task is routed elsewhere', () => {
+    // pip installs of 10 projects each (30 requests, one cookie jar per install): 0.6 a second for 6 minutes (about
+    // 90 % of the 3 tasks' reservation), then 0.3 (below the scale-in threshold on 6 tasks, below the target on 3).
+    const scenario = pipScenario(
+      {
+        executor: 'ramping-arrival-rate',
+        startInstallsPerSecond: 0.6,
+        stages: [
+          { durationSeconds: 360, targetInstallsPerSecond: 0.6 },
+          { durationSeconds: 1, targetInstallsPerSecond: 0.3 },
+          { durationSeconds: 1500, targetInstallsPerSecond: 0.3 },
+        ],
+      },
+      10,
+    );
+    const p = params();
+    const sizing = resolveSizing({ ...LARGE(1, 3), stickiness: true });
+    const stack = buildStack(stackConfig(sizing, scenario, p, autoscalingFor(sizing, [flagLayer({})])), p, new RngStreams(1).replication(0));
+    const seen = watchRouting(stack);
+    stack.workload.start();
+    stack.scheduler.run();
+    const a = stack.autoscaler!;
+    const out = a.record.events.find((e) => e.action === 'scale-out')!;
+    const scaleIn = a.record.events.find((e) => e.action === 'scale-in')!;
+    expect(out.toTasks).toBeGreaterThan(3);
+    expect(scaleIn.timeS).toBeGreaterThan(out.timeS);
+    // Stickiness holds throughout: a valid cookie naming a healthy target always goes there.
+    expect(seen.filter((r) => r.namedState === 'healthy' && r.target !== r.named)).toEqual([]);
+    // The added tasks: each one's first request named nobody (or a target that could not take it), as every request
+    // that reached it naming another target did.
+    const fresh = new Set(a.tasks.all.filter((t) => t.id >= 3 && t.runningAtMs !== null).map((t) => t.handle!.id));
+    const toFresh = seen.filter((r) => fresh.has(r.target));
+    expect(toFresh.length).toBeGreaterThan(0);
+    for (const id of fresh) expect(toFresh.find((r) => r.target === id)).toMatchObject({ named: -1 });
+    expect(toFresh.filter((r) => r.named >= 0 && r.named !== r.target && r.namedState === 'healthy')).toEqual([]);
+    // The scale-in deregisters through the balancer's drain: from then on no request reaches those targets.
+    const drained = a.tasks.all.filter((t) => t.drainingAtMs !== null);
+    expect(drained.length).toBeGreaterThan(0);
+    for (const t of drained) {
+      const target = t.handle!;
+      expect(target.state).toBe('draining');
+      expect(seen.filter((r) => r.target === target.id && r.atMs >= t.drainingAtMs!)).toEqual([]);
+    }
+  });
+
+  it('overloaded, ECS replaces tasks while the service scales: a replacement takes the slot its predecessor leaves (never more tasks on an instance than fit), and cookies naming a replaced task are re-placed', () => {
+    // 1.6 installs of 10 projects a second: the instance saturates, the target group's checks (directory walks queued
+    // behind the traffic) time out, and ECS replaces tasks while target tracking adds more.
+    const scenario = pipScenario({ executor: 'constant-arrival-rate', installsPerSecond: 1.6, durationSeconds: 720 }, 10);
+    const p = params();
+    const sizing = resolveSizing({ ...LARGE(1, 3), stickiness: true });
+    const stack = buildStack(stackConfig(sizing, scenario, p, autoscalingFor(sizing, [flagLayer({})])), p, new RngStreams(1).replication(0));
+    const seen = watchRouting(stack);
+    const a = stack.autoscaler!;
+    let mostOnOne = 0;
+    const look = () => {
+      for (const i of a.tasks.cluster.instances) mostOnOne = Math.max(mostOnOne, i.tasks);
+      if (stack.scheduler.now < 720_000) stack.scheduler.after(100, look);
+    };
+    stack.scheduler.after(0, look);
+    stack.workload.start();
+    stack.scheduler.run();
+    expect(stack.ecs.replacements).toBeGreaterThan(0);
+    expect(a.record.events.some((e) => e.action === 'scale-out')).toBe(true);
+    expect(mostOnOne).toBe(a.tasks.cluster.maxTasksPerInstance);
+    // Deregistered targets are never a cookie's destination: the request is re-placed, and counted.
+    const rerouted = seen.filter((r) => r.namedState === 'draining');
+    expect(rerouted.length).toBeGreaterThan(0);
+    expect(rerouted.every((r) => r.target !== r.named)).toBe(true);
+    expect(seen.filter((r) => r.namedState === 'healthy' && r.target !== r.named)).toEqual([]);
+    expect(stack.balancer.stickyReplacements).toBeGreaterThanOrEqual(rerouted.length);
   });
 });
 

@@ -18,7 +18,6 @@ export interface ScalingTiming {
   scaleInThresholdFraction: number;
   /** Placement to RUNNING (and registered). */
   taskStartMs: number;
-  deregistrationDelayMs: number;
   capacity: {
     targetPercent: number;
     minStep: number;
@@ -82,7 +81,6 @@ export function buildAutoscaler<H>(scheduler: Scheduler, input: AutoscalerInput<
   const tasks = new ServiceTasks<H>(scheduler, {
     runtime: input.runtime,
     taskStartMs: timing.taskStartMs,
-    deregistrationDelayMs: timing.deregistrationDelayMs,
     initialTasksPerInstance: input.initialTasksPerInstance,
     cluster: {
       maxTasksPerInstance: input.maxTasksPerInstance,

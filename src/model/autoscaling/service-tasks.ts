@@ -39,17 +39,19 @@ export interface TaskRuntime<H> {
   run(instance: ClusterInstance): H;
   /** Whether the target group counts it healthy now. */
   isHealthy(handle: H): boolean;
+  /** Whether it is being deregistered already (the service replacing it, or it died): not one to pick for a scale-in. */
+  isDraining(handle: H): boolean;
   /**
-   * Deregister: no new requests; call `done` once its in-flight requests are
-   * done, or after `delayMs` (resetting what is left), whichever comes first.
+   * Deregister from the target group: no new requests; call `done` once its
+   * in-flight requests are done, or after the target group's deregistration
+   * delay (resetting what is left), whichever comes first.
    */
-  drain(handle: H, delayMs: number, done: () => void): void;
+  drain(handle: H, done: () => void): void;
 }
 
 export interface ServiceTasksOptions<H> {
   runtime: TaskRuntime<H>;
   taskStartMs: number;
-  deregistrationDelayMs: number;
   cluster: Omit<ClusterOptions<ServiceTask<H>>, 'onPlaced'>;
   /** Tasks on each initial instance, RUNNING and healthy at time 0 (the stack creates them and `adopt`s each). */
   initialTasksPerInstance: readonly number[];
@@ -72,7 +74,6 @@ export class ServiceTasks<H> {
   private stopped = false;
   private readonly runtime: TaskRuntime<H>;
   private readonly taskStartMs: number;
-  private readonly deregistrationDelayMs: number;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -80,7 +81,6 @@ export class ServiceTasks<H> {
   ) {
     this.runtime = options.runtime;
     this.taskStartMs = options.taskStartMs;
-    this.deregistrationDelayMs = options.deregistrationDelayMs;
     this.cluster = new ClusterCapacity<ServiceTask<H>>(scheduler, { ...options.cluster, onPlaced: (task, instance) => this.placed(task, instance) }, options.initialTasksPerInstance);
   }
 
@@ -216,13 +216,14 @@ export class ServiceTasks<H> {
     if (!victim) return;
     victim.phase = 'draining';
     victim.drainingAtMs = this.scheduler.now;
-    this.runtime.drain(victim.handle!, this.deregistrationDelayMs, () => this.drained(victim));
+    this.runtime.drain(victim.handle!, () => this.drained(victim));
   }
 
   /** The newest running task on the instance that runs the most (the newest instance on a tie). */
   private scaleInVictim(): ServiceTask<H> | null {
     const perInstance = new Map<ClusterInstance, number>();
-    for (const t of this.tasks) if (t.phase === 'running') perInstance.set(t.instance!, (perInstance.get(t.instance!) ?? 0) + 1);
+    const candidate = (t: ServiceTask<H>) => t.phase === 'running' && !this.runtime.isDraining(t.handle!);
+    for (const t of this.tasks) if (candidate(t)) perInstance.set(t.instance!, (perInstance.get(t.instance!) ?? 0) + 1);
     let busiest: ClusterInstance | null = null;
     for (const [instance, n] of perInstance) {
       const best = busiest === null ? -1 : perInstance.get(busiest)!;
@@ -230,7 +231,7 @@ export class ServiceTasks<H> {
     }
     for (let k = this.tasks.length - 1; k >= 0; k--) {
       const t = this.tasks[k];
-      if (t.phase === 'running' && t.instance === busiest) return t;
+      if (candidate(t) && t.instance === busiest) return t;
     }
     return null;
   }

@@ -13,7 +13,6 @@ const TIMING: ScalingTiming = {
   scaleInDatapoints: 15,
   scaleInThresholdFraction: 0.9,
   taskStartMs: 60_000,
-  deregistrationDelayMs: 300_000,
   capacity: { targetPercent: 100, minStep: 1, maxStep: 10, scaleOutDatapoints: 1, scaleInDatapoints: 15, warmupMs: 300_000, bootMs: 120_000, periodMs: 60_000, latencyMs: 60_000 },
   asgCpuTargetPercent: 60,
 };
@@ -36,9 +35,11 @@ function runtime(s: Scheduler, busyMs: number): TaskRuntime<Task> & { started: T
       return t;
     },
     isHealthy: (t) => s.now >= t.runAt + 20_000,
-    drain(t, delayMs, done) {
+    isDraining: () => false,
+    drain(t, done) {
       const at = s.now;
-      s.after(Math.min(busyMs, delayMs), () => {
+      // The target group's deregistration delay: 300 s.
+      s.after(Math.min(busyMs, 300_000), () => {
         stopped.push({ task: t, at, drainedAt: s.now });
         done();
       });

@@ -14,7 +14,13 @@ interface FakeTask {
   stoppedAt: number | null;
 }
 
-/** A runtime whose tasks pass 2 health checks 10 s apart after they register, and drain when their work is done. */
+/** The target group's deregistration delay in these tests. */
+const DEREGISTRATION_DELAY_MS = 300_000;
+
+/**
+ * A runtime whose tasks pass 2 health checks 10 s apart after they register,
+ * and drain when their work is done or at the deregistration delay.
+ */
 function fakeRuntime(s: Scheduler, busyFor = 0) {
   const started: FakeTask[] = [];
   let next = 100;
@@ -25,8 +31,9 @@ function fakeRuntime(s: Scheduler, busyFor = 0) {
       return t;
     },
     isHealthy: (t) => s.now >= t.healthyAt,
-    drain(t, delayMs, done) {
-      const at = Math.min(Math.max(s.now, t.busyUntil), s.now + delayMs);
+    isDraining: (t) => t.stoppedAt !== null,
+    drain(t, done) {
+      const at = Math.min(Math.max(s.now, t.busyUntil), s.now + DEREGISTRATION_DELAY_MS);
       s.at(at, () => {
         t.stoppedAt = s.now;
         done();
@@ -40,7 +47,6 @@ function service(s: Scheduler, initial: number[], runtime: TaskRuntime<FakeTask>
   const tasks = new ServiceTasks<FakeTask>(s, {
     runtime,
     taskStartMs: 60_000,
-    deregistrationDelayMs: 300_000,
     initialTasksPerInstance: initial,
     cluster: { maxTasksPerInstance: 6, bootMs: 120_000, minInstances: initial.length, maxInstances },
   });
@@ -116,7 +122,7 @@ describe('ServiceTasks', () => {
     expect(tasks.all.filter((t) => t.runningAtMs !== null && t.runningAtMs > 0)).toEqual([]);
   });
 
-  it('drains for at most the deregistration delay: in-flight work finishes, past 300 s it is cut', () => {
+  it('a scale-in task is draining until the runtime has drained it (work finished, or cut at the delay), then its slot frees', () => {
     // [work left when deregistered, ms] -> stopped this long after deregistration
     for (const [busy, stoppedAfter] of [
       [0, 0],
