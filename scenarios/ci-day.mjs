@@ -6,8 +6,8 @@
 //   - every 10 minutes (at :05, :15, ...) a merge starts pipelines: a burst of 200 installs whose
 //     starts spread over 20 s; at lunch (12:00-13:00) 100 installs every 15 minutes instead;
 //   - two busy periods, 09:30-10:00 and 14:00-14:30 (release trains, many parallel pipelines): a
-//     burst of 2,400 installs every minute, starts spread over 40 s (about 7,200 requests a minute,
-//     six times the production peak the report saw), in place of the 10-minute bursts.
+//     burst of 2,000 installs every minute, starts spread over 55 s (about 6,000 requests a minute,
+//     four times the production peak the report saw), in place of the 10-minute bursts.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +42,7 @@ for (let t = at(8, 5); t < DAY_S; t += 600) {
   burst(t, 200, 20);
 }
 for (let t = lunch[0]; t < lunch[1]; t += 900) burst(t, 100, 20);
-for (const [a, b] of busy) for (let t = a; t < b; t += 60) burst(t, 2400, 40);
+for (const [a, b] of busy) for (let t = a; t < b; t += 60) burst(t, 2000, 55);
 
 offsets.sort((x, y) => x - y);
 const lines = ['# ci-day: install start offsets in seconds from 08:00, written by scenarios/ci-day.mjs (do not edit by hand)'];

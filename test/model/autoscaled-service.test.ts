@@ -292,8 +292,8 @@ describe('the seed tool against the final sizing (published calibration)', () =>
       const a = p.autoscaling!;
       expect(a.summary.firstScaleOutS.n).toBe(0);
       expect(a.summary.scaleOuts.mean).toBe(0);
-      // A burst's CPU averaged over the minutes it falls in comes to about 60 % of the 12 tasks' 7.5 reserved vCPUs at
-      // most, and the minutes between bursts far less: never 3 datapoints in a row above the target.
+      // A minute's burst and baseline come to about 30 % of the 12 tasks' 7.5 reserved vCPUs (README), the last
+      // minute far less: never 3 datapoints in a row above the target.
       const values = a.metric.map((d) => d.value!);
       expect(values.some((v, i) => i >= 2 && v > 60 && values[i - 1] > 60 && values[i - 2] > 60)).toBe(false);
       expect(a.summary.metricPeak.mean).toBeLessThan(65);
