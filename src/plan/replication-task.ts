@@ -1,3 +1,4 @@
+import type { AutoscalingPolicy } from '../model/autoscaling/policy.js';
 import type { ModelParameters } from '../model/parameters.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
@@ -13,6 +14,8 @@ export interface ReplicationTask {
   /** The candidate's index in the grid (the caller's bookkeeping). */
   candidate: number;
   request: SizingRequest;
+  /** The candidate's autoscaling, resolved for its sizing. */
+  autoscaling: AutoscalingPolicy;
   scenario: Scenario;
   params: ModelParameters;
   seed: number;
@@ -31,10 +34,9 @@ export interface ReplicationTaskResult {
  * runner both use this). Replication r runs exactly as `capsim predict` runs
  * it, `replicate(input, r)` from src/model/replication.ts, so plan figures
  * equal predict's (test/plan checks it). Workers import only src/model/, not
- * src/prediction/, whose interval statistics pull in mathjs (seconds of
- * start-up per worker).
+ * src/prediction/ (aggregation a worker does not need to load).
  */
 export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
-  const input = { config: stackConfig(resolveSizing(task.request), task.scenario, task.params), params: task.params, seed: task.seed };
+  const input = { config: stackConfig(resolveSizing(task.request), task.scenario, task.params, task.autoscaling), params: task.params, seed: task.seed };
   return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
 }

@@ -6,6 +6,7 @@ import { TFVARS_VARIABLES, tfvarsAssignments } from '../plan/tfvars.js';
 import { describeSlo, formatPercent } from '../plan/slo.js';
 import type { Interval } from '../sim/stats/interval.js';
 import { renderTable } from './table.js';
+import { clock } from './autoscaling-report.js';
 
 const usd = (x: number) => x.toFixed(2);
 const msShort = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
@@ -42,7 +43,17 @@ function recommendationBlock(result: PlanResult, options: { reproduce?: string; 
   const lines: string[] = [];
   if (rec && result.recommended) {
     lines.push(`RECOMMENDED: ${rec.id}`);
-    lines.push(`  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month`);
+    const scaling = rec.autoscaling;
+    if (scaling) {
+      lines.push(
+        `  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month at the ${scaling.meanInstances.toFixed(2)} instances autoscaling averaged ` +
+          `(${usd(scaling.baseCostPerMonthUsd)} at the minimum of ${rec.instances})`,
+      );
+      const first = scaling.firstScaleOutS === null ? 'no scale-out' : `first scale-out at ${clock(scaling.firstScaleOutS)} in ${scaling.scaledOutReplications} of ${rec.replications} replications`;
+      lines.push(`  ${'autoscaling'.padEnd(14)}${first}; peak ${scaling.peakRunningTasks.toFixed(1)} tasks on ${scaling.peakInstances.toFixed(1)} instances; ${scaling.taskHours.toFixed(2)} task-hours, ${scaling.instanceHours.toFixed(2)} instance-hours`);
+    } else {
+      lines.push(`  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month`);
+    }
     lines.push(predictionLine(result.headroom === 1 ? 'predicted' : 'planned load', result.recommended));
     if (result.recommendedAtNominalLoad) lines.push(predictionLine('own load', result.recommendedAtNominalLoad));
     lines.push(`  ${'terraform'.padEnd(14)}terraform-aws-pypiserver variables:`);

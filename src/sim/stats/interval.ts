@@ -38,3 +38,9 @@ function unbiasedVariance(values: number[], m: number): number {
   for (const v of values) sum += (v - m) * (v - m);
   return sum / (values.length - 1);
 }
+
+/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies, times): the low end stops at 0. */
+export function nonNegativeInterval(values: number[]): Interval {
+  const interval = confidenceInterval(values, 0.95);
+  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
+}
