@@ -111,7 +111,7 @@ export async function measure(sizing: LocalSizing, load: LoopLoad, machine: Loop
   try {
     mustSucceed(
       `validate at ${sizingLabel(sizing)}`,
-      await capsim(['validate', '--url', stack.url, ...loadFlags(load), ...sizingFlags(sizing, machine), '--diagnostics', 'local', '--out', outDir, '--json'], machine.generatorCpuSet),
+      await capsim(['validate', '--url', stack.url, ...loadFlags(load), ...sizingFlags(sizing, machine), '--diagnostics', 'local', '--out-dir', outDir, '--json'], machine.generatorCpuSet),
     );
   } finally {
     await stack.stop();

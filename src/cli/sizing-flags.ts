@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { parseDecimal, parseWholeNumber } from './flags.js';
-import { ALGORITHMS } from '../model/balancer/config.js';
+import { UserError } from '../errors.js';
+import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
 import { WORKER_CLASSES } from '../model/gunicorn.js';
 import { FLOW_NAMES } from '../scenario/flows.js';
 import { COOKIE_SCOPES } from '../scenario/types.js';
@@ -14,6 +15,15 @@ export function stickinessOf(choice: string | undefined): boolean | undefined {
   return choice === undefined ? undefined : choice === 'on';
 }
 
+/** --algorithm's values on every command: the ALB's two, and least_conn (nginx: least outstanding requests with 0 ms feedback). */
+export const ALGORITHM_CHOICES = [...ALGORITHMS, 'least_conn'] as const;
+
+/** An ALB algorithm, or one clear line for nginx's least_conn (plan's grid is the AWS stack). */
+export function albAlgorithm(choice: (typeof ALGORITHM_CHOICES)[number]): Algorithm {
+  if (choice === 'least_conn') throw new UserError('--algorithm least_conn is nginx\'s (the local stack); the ALB offers round_robin and least_outstanding_requests');
+  return choice;
+}
+
 /** The sizing flags shared by predict and validate (validate only records them). */
 export const sizingFlags = {
   instance: Flags.string({ description: 'EC2 instance type from models/instances.json, or "custom" with --vcpus and --memory-gb', default: 'c6a.xlarge' }),
@@ -23,7 +33,7 @@ export const sizingFlags = {
   tasks: Flags.custom<number>({ description: 'ECS tasks in total (gunicorn servers behind the load balancer)', default: 12, parse: async (raw) => parseWholeNumber('tasks', raw, 1, 10000) })(),
   workers: Flags.custom<number>({ description: 'gunicorn workers per task', default: 4, parse: async (raw) => parseWholeNumber('workers', raw, 1, 256) })(),
   'worker-class': Flags.string({ description: 'gunicorn worker class', options: [...WORKER_CLASSES], default: 'gevent' }),
-  algorithm: Flags.string({ description: 'routing algorithm (least_conn = nginx: least outstanding requests with 0 ms feedback)', options: [...ALGORITHMS, 'least_conn'], default: 'round_robin' }),
+  algorithm: Flags.string({ description: 'routing algorithm (least_conn = nginx: least outstanding requests with 0 ms feedback)', options: [...ALGORITHM_CHOICES], default: 'round_robin' }),
   'lor-feedback-ms': Flags.custom<number>({ description: 'least outstanding requests: age of the counts a node routes on, ms (0 = perfect knowledge)', parse: async (raw) => parseDecimal('lor-feedback-ms', raw, 0, 3_600_000) })(),
   'container-memory': Flags.custom<number>({ description: 'container_memory per task, MiB (module default 512)', parse: async (raw) => parseWholeNumber('container-memory', raw, 6, 1_000_000) })(),
   stickiness: Flags.string({

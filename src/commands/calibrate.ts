@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { grouped } from '../cli/flag-groups.js';
 import { prepareCalibration, runCalibration } from '../calibrate/calibrate.js';
 import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { describeProgress } from '../calibrate/progress.js';
@@ -23,7 +24,7 @@ export default class Calibrate extends Command {
     '<%= config.bin %> calibrate --run runs/local-2w/summary.json --run runs/local-4w/summary.json --fit service.walkCpuPerFileMs,storage.localMetadataLatencyMs --out calibration/local-stack.json',
     '<%= config.bin %> calibrate --run seed-run.json --instance t3.small --instances 2 --tasks 6 --workers 1 --scenario production-incident --fit service.walkCpuPerFileMs --json',
   ];
-  static override flags = {
+  static override flags = grouped({
     run: Flags.string({ description: 'run file: a capsim validate summary.json or a seed-tool JSON summary (repeatable)', multiple: true, required: true }),
     fit: Flags.string({ description: 'parameters to fit, PARAM[,PARAM...] (see models/parameters.json)', multiple: true, required: true }),
     out: Flags.string({ description: 'write the calibration file here (calibration/NAME.json); without it nothing is written' }),
@@ -46,7 +47,7 @@ export default class Calibrate extends Command {
     ...sizingFlagsWithoutDefaults,
     ...scenarioOverrideFlags,
     json: jsonFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Calibrate);

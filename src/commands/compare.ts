@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { grouped } from '../cli/flag-groups.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag } from '../cli/flags.js';
 import { csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
@@ -31,7 +32,7 @@ export default class Compare extends Command {
     prediction: Args.string({ description: 'capsim predict --json output', required: true }),
     run: Args.string({ description: 'capsim validate summary.json, or the run directory', required: true }),
   };
-  static override flags = {
+  static override flags = grouped({
     force: Flags.boolean({ description: 'compare even when the prediction\'s sizing, scenario or load differs from the run\'s', default: false }),
     'max-relative-error': Flags.custom<number>({ description: 'fail (exit 99) when |relative error| of a metric other than the error rate exceeds this (25% or 0.25)', parse: async (raw) => parseRelativeTolerance(raw) })(),
     'max-error-points': Flags.custom<number>({ description: 'fail (exit 99) when the error rates differ by more than this many percentage points', parse: async (raw) => parsePointsTolerance(raw) })(),
@@ -39,7 +40,7 @@ export default class Compare extends Command {
     report: reportFlag,
     csv: csvFlag,
     json: jsonFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Compare);

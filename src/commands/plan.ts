@@ -1,13 +1,15 @@
 import { writeFileSync } from 'node:fs';
+import { grouped } from '../cli/flag-groups.js';
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { autoscalingArgs, planAutoscalingFlags, planAutoscalingLayers } from '../cli/autoscaling-flags.js';
 import { jsonFlag, progressFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, reportFlag } from '../cli/report-flags.js';
-import { scenarioOverrideFlags, STICKINESS_CHOICES, type StickinessChoice } from '../cli/sizing-flags.js';
+import { ALGORITHM_CHOICES, albAlgorithm, scenarioOverrideFlags, STICKINESS_CHOICES, type StickinessChoice } from '../cli/sizing-flags.js';
+import { renamedFrom } from '../cli/renamed-flags.js';
 import { UserError } from '../errors.js';
-import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
+import type { Algorithm } from '../model/balancer/config.js';
 import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
 import { runPlan } from '../plan/plan.js';
@@ -39,9 +41,9 @@ export default class Plan extends Command {
     `Exit ${EXIT.noSizingMeetsSlo} when no candidate meets the SLO.`;
   static override examples = [
     '<%= config.bin %> plan --scenario production-incident --slo-error-rate 0.001 --slo-p95-ms 15000',
-    '<%= config.bin %> plan --slo-error-rate 0.1% --slo-p95-ms 10000 --headroom 1.5 --instance-types t3.small,c6a.xlarge --tfvars sizing.auto.tfvars',
+    '<%= config.bin %> plan --slo-error-rate 0.1% --slo-p95-ms 10000 --headroom 1.5 --instance t3.small,c6a.xlarge --tfvars sizing.auto.tfvars.json',
   ];
-  static override flags = {
+  static override flags = grouped({
     scenario: Flags.string({ description: 'scenario name (NAME.json in ./scenarios, $CAPSIM_HOME/scenarios or shipped) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
     ...planAutoscalingFlags,
@@ -60,9 +62,10 @@ export default class Plan extends Command {
       default: 1,
       parse: async (raw) => parseDecimal('headroom', raw),
     })(),
-    'instance-types': Flags.custom<string[]>({
-      description: `comma-separated instance types from models/instances.json [default: ${DEFAULT_INSTANCE_TYPES.join(',')}]`,
-      parse: async (raw) => splitList('instance-types', raw),
+    instance: Flags.custom<string[]>({
+      description: `EC2 instance types from models/instances.json to try, comma-separated (predict's --instance, swept) [default: ${DEFAULT_INSTANCE_TYPES.join(',')}]`,
+      parse: async (raw) => splitList('instance', raw),
+      ...renamedFrom('instance-types'),
     })(),
     'max-instances': Flags.custom<number>({
       description: 'most EC2 instances a candidate may use',
@@ -77,9 +80,10 @@ export default class Plan extends Command {
       description: 'comma-separated gunicorn worker classes (gevent, sync) [default: gevent]',
       parse: choiceList<WorkerClass>('worker-class', WORKER_CLASSES),
     })(),
-    algorithms: Flags.custom<Algorithm[]>({
-      description: 'comma-separated ALB algorithms (round_robin, least_outstanding_requests) [default: round_robin]',
-      parse: choiceList<Algorithm>('algorithms', ALGORITHMS),
+    algorithm: Flags.custom<Algorithm[]>({
+      description: `routing algorithms to try, comma-separated (${ALGORITHM_CHOICES.join(', ')}; least_conn is nginx's, not the ALB's, so the AWS grid refuses it) [default: round_robin]`,
+      parse: async (raw) => (await choiceList('algorithm', ALGORITHM_CHOICES)(raw)).map((a) => albAlgorithm(a)),
+      ...renamedFrom('algorithms'),
     })(),
     stickiness: Flags.custom<StickinessChoice[]>({
       description: 'comma-separated target-group stickiness to try (on, off) [default: as deployed, on (alb.stickiness)]',
@@ -110,7 +114,7 @@ export default class Plan extends Command {
     report: reportFlag,
     csv: Flags.string({ description: 'write every candidate (sizing, cost, error rate, P95 with intervals, SLO status, Pareto, why it misses) to DIR/candidates.csv' }),
     json: jsonFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
@@ -135,11 +139,11 @@ export default class Plan extends Command {
       params,
       calibration: calibration.file.name,
       grid: {
-        instanceTypes: flags['instance-types'] ?? DEFAULT_INSTANCE_TYPES,
+        instanceTypes: flags.instance ?? DEFAULT_INSTANCE_TYPES,
         maxInstances: flags['max-instances'],
         workers: flags.workers ?? DEFAULT_WORKERS,
         workerClasses: flags['worker-class'] ?? ['gevent'],
-        algorithms: flags.algorithms ?? ['round_robin'],
+        algorithms: flags.algorithm ?? ['round_robin'],
         containerMemoryMb: flags['container-memory'] ?? [512],
         placements: flags.placements as PlacementGrid,
         ...(flags.stickiness ? { stickiness: flags.stickiness.map((c) => c === 'on') } : {}),

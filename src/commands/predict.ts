@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { grouped } from '../cli/flag-groups.js';
 import { checkStackKind, defaultCalibrationFor, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { autoscalingFlags, autoscalingLayers } from '../cli/autoscaling-flags.js';
 import { EXIT } from '../cli/exit-codes.js';
@@ -42,7 +43,7 @@ export default class Predict extends Command {
     '<%= config.bin %> predict --cookies per-install',
     "<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4 --report r.html --threshold 'p95<15000' --threshold 'error_rate<0.1%'",
   ];
-  static override flags = {
+  static override flags = grouped({
     ...sizingFlags,
     scenario: Flags.string({ description: 'scenario name (NAME.json in ./scenarios, $CAPSIM_HOME/scenarios or shipped) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
@@ -61,7 +62,7 @@ export default class Predict extends Command {
     report: reportFlag,
     csv: csvFlag,
     json: jsonFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Predict);

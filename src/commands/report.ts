@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { grouped } from '../cli/flag-groups.js';
 import { UserError } from '../errors.js';
 import { writeReport } from '../report/build-report.js';
 import { readReportInput } from '../report/sources/report-input.js';
@@ -19,9 +20,9 @@ export default class Report extends Command {
   static override args = {
     input: Args.string({ description: 'a validate run directory, a summary.json, a predict --json or a plan --json file (give several for one page)' }),
   };
-  static override flags = {
+  static override flags = grouped({
     out: Flags.string({ description: 'the HTML file to write', required: true }),
-  };
+  });
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Report);

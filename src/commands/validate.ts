@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { grouped } from '../cli/flag-groups.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, seedFlag } from '../cli/flags.js';
 import { csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
@@ -21,7 +22,9 @@ import { renderTimelineText } from '../report/timeline-text.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
 import { COOKIE_SCOPES, type CookieScope } from '../scenario/types.js';
-import { STICKINESS_CHOICES } from '../cli/sizing-flags.js';
+import { ALGORITHM_CHOICES, STICKINESS_CHOICES } from '../cli/sizing-flags.js';
+import { renamedFrom } from '../cli/renamed-flags.js';
+import { WORKER_CLASSES } from '../model/gunicorn.js';
 
 /** "0.05" or "5%" -> 0.05 */
 function parseRate(raw: string): number {
@@ -52,7 +55,7 @@ export default class Validate extends Command {
     '<%= config.bin %> validate --url https://pypi.internal.example/ --dry-run',
     "<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario pip-burst --threshold 'p95<15000' --threshold 'error_rate<1%' --abort-on-fail --report run.html",
   ];
-  static override flags = {
+  static override flags = grouped({
     url: Flags.string({ description: 'server root of the package index (pypiserver root, not .../simple/)', required: true }),
     scenario: Flags.string({ description: 'scenario name (NAME.json in ./scenarios, $CAPSIM_HOME/scenarios or shipped) or path', default: 'production-incident' }),
     flow: Flags.string({ description: 'override the scenario flow', options: [...FLOW_NAMES] }),
@@ -66,7 +69,7 @@ export default class Validate extends Command {
     projects: Flags.string({ description: 'projects to install: a,b,c or @FILE (one name a line, # comments); default: every project the index lists on /simple/' }),
     requirements: Flags.string({ description: 'projects one install fetches one after another, like pip install -r: a number N (N different projects each install, picked like single ones) or a requirements file (its projects, in order)' }),
     'project-pick': Flags.string({ description: 'how each install picks a project: uniform, or weighted by its file count', options: ['uniform', 'weighted'] }),
-    out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
+    'out-dir': Flags.string({ description: 'directory for requests.ndjson, summary.json and summary.md (default ./validate-<time>)', ...renamedFrom('out') }),
     'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
     threshold: thresholdFlag,
     'abort-on-fail': Flags.boolean({ description: 'stop the run as soon as a --threshold fails on the figures so far (after 20 operations), keeping what was measured', default: false }),
@@ -87,7 +90,7 @@ export default class Validate extends Command {
       default: 15,
       parse: async (raw) => parseDecimal('scaling-sample-s', raw, 1, 3600),
     })(),
-    'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
+    'diagnostics-s': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5', ...renamedFrom('diagnostics-seconds') }),
     seed: seedFlag(),
     instance: Flags.string({ description: 'declared: EC2 instance type of the stack, or custom (a machine of your own) with --vcpus and --memory-gb (recorded in the summary)' }),
     vcpus: Flags.string({ description: 'declared: vCPUs of a custom instance (the cores the servers are pinned to)' }),
@@ -96,12 +99,12 @@ export default class Validate extends Command {
     instances: Flags.string({ description: 'declared: number of instances' }),
     tasks: Flags.string({ description: 'declared: number of ECS tasks' }),
     workers: Flags.string({ description: 'declared: gunicorn workers per task (a number or auto)' }),
-    'worker-class': Flags.string({ description: 'declared: gunicorn worker class (sync or gevent)' }),
+    'worker-class': Flags.string({ description: 'declared: gunicorn worker class', options: [...WORKER_CLASSES] }),
     'container-memory': Flags.string({ description: 'declared: container memory of a task, MiB' }),
-    algorithm: Flags.string({ description: 'declared: routing algorithm (round_robin, least_outstanding_requests, or least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)' }),
+    algorithm: Flags.string({ description: 'declared: routing algorithm (least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)', options: [...ALGORITHM_CHOICES] }),
     stickiness: Flags.string({ description: 'declared: target-group stickiness of the stack (on, off; the local stack\'s sticky mode is on)', options: [...STICKINESS_CHOICES] }),
     json: jsonFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
@@ -177,7 +180,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, projectPick, requirementsInOrder, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: true },
+        { ...common, projectPick, requirementsInOrder, aws, outDir: flags['out-dir'] ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: true },
         { signal: controller.signal, hurry: hurry.signal },
       );
       const s = result.summary;
@@ -227,8 +230,8 @@ export default class Validate extends Command {
     }
   }
 
-  private async diagnostics(flags: { diagnostics?: string; 'asg-name'?: string; region?: string; profile?: string; 'diagnostics-seconds': string }): Promise<DiagnosticsCollector | null> {
-    const sampleSeconds = parseWholeNumber('diagnostics-seconds', flags['diagnostics-seconds'], 1, 300);
+  private async diagnostics(flags: { diagnostics?: string; 'asg-name'?: string; region?: string; profile?: string; 'diagnostics-s': string }): Promise<DiagnosticsCollector | null> {
+    const sampleSeconds = parseWholeNumber('diagnostics-s', flags['diagnostics-s'], 1, 300);
     const mode = flags.diagnostics ?? (flags['asg-name'] ? 'ssm' : 'none');
     if (mode === 'none') return null;
     if (mode === 'local') return new LocalDiagnostics({ sampleSeconds });

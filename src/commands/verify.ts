@@ -1,4 +1,5 @@
 import { Command } from '@oclif/core';
+import { grouped } from '../cli/flag-groups.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { startProgress } from '../cli/progress.js';
 import { jsonFlag, progressFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
@@ -12,12 +13,12 @@ export default class Verify extends Command {
     'compares each simulated mean with its closed-form value. A check passes when the analytic value lies inside ' +
     `the 99 % confidence interval over replications. Exit code ${EXIT.verifyCheckFailed} if any check fails.`;
   static override examples = ['<%= config.bin %> verify', '<%= config.bin %> verify --replications 40 --seed 7 --json'];
-  static override flags = {
+  static override flags = grouped({
     replications: replicationsFlag(20, 99)(),
     seed: seedFlag(),
     progress: progressFlag,
     json: jsonFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Verify);

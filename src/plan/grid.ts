@@ -135,8 +135,8 @@ export function buildGrid(req: GridRequest): Grid {
     throw new UserError(`--max-instances must be a whole number >= 1, got ${req.maxInstances}`);
   }
   if (!(PLACEMENT_GRIDS as readonly string[]).includes(req.placements)) throw new UserError(`--placements must be fewest or all, got "${req.placements}"`);
-  const types = nonEmpty(req.instanceTypes, 'instance-types').map((name) => {
-    if (name === 'custom') throw new UserError('--instance-types: plan needs catalog instance types (a custom machine has no price)');
+  const types = nonEmpty(req.instanceTypes, 'instance').map((name) => {
+    if (name === 'custom') throw new UserError('--instance: plan needs catalog instance types (a custom machine has no price)');
     return getInstanceType(name);
   });
   const workersList = nonEmpty(req.workers, 'workers');
@@ -169,7 +169,7 @@ export function buildGrid(req: GridRequest): Grid {
         const projected = candidates.length + pairs.length * classes.length * algorithms.length * stickinessList.length;
         if (projected > MAX_GRID_CANDIDATES) {
           throw new UserError(
-            `the grid has more than ${MAX_GRID_CANDIDATES} candidates; narrow --instance-types, --workers, --container-memory or --max-instances`,
+            `the grid has more than ${MAX_GRID_CANDIDATES} candidates; narrow --instance, --workers, --container-memory or --max-instances`,
           );
         }
         for (const [instances, tasks] of pairs) {

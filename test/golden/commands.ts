@@ -58,7 +58,7 @@ export const GOLDEN_COMMANDS: readonly GoldenCommand[] = [
   {
     name: 'plan-small-grid',
     args: [
-      'plan', '--slo-error-rate', '1%', '--slo-p95-ms', '15000', '--headroom', '1.2', '--instance-types', 't3.small,c6a.xlarge', '--max-instances', '2',
+      'plan', '--slo-error-rate', '1%', '--slo-p95-ms', '15000', '--headroom', '1.2', '--instance', 't3.small,c6a.xlarge', '--max-instances', '2',
       '--workers', '1,4', '--duration', '120', '--replications', '3', '--threads', '1', ...OFF, '--json',
     ],
   },
@@ -73,7 +73,7 @@ export const GOLDEN_COMMANDS: readonly GoldenCommand[] = [
   { name: 'predict-growth-autoscaling', args: ['predict', '--instance', 'c6a.large', '--tasks', '5', '--workers', '2', '--scenario', `${SCENARIOS}/growth.json`, '--replications', '2', '--json'] },
   {
     name: 'plan-small-grid-autoscaling',
-    args: ['plan', '--slo-error-rate', '1%', '--slo-p95-ms', '15000', '--instance-types', 'c6a.large', '--max-instances', '2', '--workers', '2', '--scenario', `${SCENARIOS}/growth.json`, '--replications', '2', '--threads', '1', '--json'],
+    args: ['plan', '--slo-error-rate', '1%', '--slo-p95-ms', '15000', '--instance', 'c6a.large', '--max-instances', '2', '--workers', '2', '--scenario', `${SCENARIOS}/growth.json`, '--replications', '2', '--threads', '1', '--json'],
   },
   // A short fit on two recorded local-stack runs (the calibrate side of the one aggregation of replications).
   {

@@ -140,8 +140,8 @@ describe('validate against the local stack', () => {
     const logOffset = logLength();
     const capOffset = captured().length;
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'validate', '--url', stack.url, '--scenario', scenario, '--out', out,
-        '--diagnostics', 'local', '--diagnostics-seconds', '1', '--workers', '2', '--worker-class', 'gevent', '--tasks', '2', '--json'], { cwd: root });
+      const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'validate', '--url', stack.url, '--scenario', scenario, '--out-dir', out,
+        '--diagnostics', 'local', '--diagnostics-s', '1', '--workers', '2', '--worker-class', 'gevent', '--tasks', '2', '--json'], { cwd: root });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
@@ -294,7 +294,7 @@ describe('validate against the local stack', () => {
     const { source: _source, ...data } = oneBurst('seed-tool', 400);
     writeFileSync(scenario, JSON.stringify(data));
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'validate', '--url', stack.url, '--scenario', scenario, '--out', out, '--diagnostics', 'local', '--diagnostics-seconds', '1'], { cwd: root, stdio: 'ignore' });
+      const child = spawn(process.execPath, [path.join(root, 'bin/run.js'), 'validate', '--url', stack.url, '--scenario', scenario, '--out-dir', out, '--diagnostics', 'local', '--diagnostics-s', '1'], { cwd: root, stdio: 'ignore' });
       const poll = setInterval(() => {
         let lines = 0;
         try {

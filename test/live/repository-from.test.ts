@@ -17,7 +17,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'capsim-repository-'));
   stack = await startStack({ servers: 1, workers: 2, workerClass: 'sync', balancing: 'round_robin', projects: 40, versionsPerProject: 2 });
   const out = path.join(dir, 'run');
-  const run = runCli(['validate', '--url', stack.url, ...load, ...sizing, '--out', out, '--json']);
+  const run = runCli(['validate', '--url', stack.url, ...load, ...sizing, '--out-dir', out, '--json']);
   expect(run.code, run.stderr).toBe(0);
   summaryFile = path.join(out, 'summary.json');
 }, 120_000);

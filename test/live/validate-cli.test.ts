@@ -88,7 +88,7 @@ describe('capsim validate (CLI)', () => {
 
   it('fails fast on an unreachable URL in one line', async () => {
     const started = Date.now();
-    const run = await capsim(['validate', '--url', 'http://127.0.0.1:9/', '--scenario', 'pip-burst', '--out', path.join(tempDir(), 'out')]);
+    const run = await capsim(['validate', '--url', 'http://127.0.0.1:9/', '--scenario', 'pip-burst', '--out-dir', path.join(tempDir(), 'out')]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe('capsim: cannot reach http://127.0.0.1:9/: connection refused');
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -127,13 +127,13 @@ describe('capsim validate (CLI)', () => {
     const dir = tempDir();
     const scenario = scenarioFile(dir, oneBurst('pip-root-index', 5));
     const [missingFile, missingProject, notAnIndex, nothingListed, zero, million, tooMany] = await Promise.all([
-      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', '@missing-file', '--out', path.join(dir, 'a')]),
-      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', 'demo-001,no-such-project', '--out', path.join(dir, 'b')]),
-      capsim(['validate', '--url', text.url, '--scenario', scenario, '--out', path.join(dir, 'c')]),
-      capsim(['validate', '--url', empty.url, '--scenario', scenario, '--out', path.join(dir, 'd')]),
-      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '0', '--out', path.join(dir, 'e')]),
-      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '1000000', '--out', path.join(dir, 'f')]),
-      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '11', '--out', path.join(dir, 'g')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', '@missing-file', '--out-dir', path.join(dir, 'a')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', 'demo-001,no-such-project', '--out-dir', path.join(dir, 'b')]),
+      capsim(['validate', '--url', text.url, '--scenario', scenario, '--out-dir', path.join(dir, 'c')]),
+      capsim(['validate', '--url', empty.url, '--scenario', scenario, '--out-dir', path.join(dir, 'd')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '0', '--out-dir', path.join(dir, 'e')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '1000000', '--out-dir', path.join(dir, 'f')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '11', '--out-dir', path.join(dir, 'g')]),
     ]);
     expect(missingFile.stderr.trim()).toBe('capsim: --projects @missing-file: file missing-file does not exist');
     expect(missingProject.stderr.trim()).toBe('capsim: --projects: "no-such-project" is not on the index: GET /simple/no-such-project/ answered 303 to https://pypi.org/simple/no-such-project/ (another host)');
@@ -167,7 +167,7 @@ describe('capsim validate (CLI)', () => {
     const out = path.join(dir, 'out');
     const password = 'correct-horse-battery-staple';
     const run = await capsim(
-      ['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('pip-root-index', 6)), '--username', 'ci', '--out', out,
+      ['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('pip-root-index', 6)), '--username', 'ci', '--out-dir', out,
         '--instance', 'c6a.xlarge', '--instances', '2', '--tasks', '12', '--workers', '4', '--worker-class', 'gevent', '--algorithm', 'round_robin', '--json'],
       { env: { CAPSIM_PASSWORD: password } },
     );
@@ -189,7 +189,7 @@ describe('capsim validate (CLI)', () => {
     const server = await index({ delayMs: 300 });
     const dir = tempDir();
     const out = path.join(dir, 'out');
-    const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out', out], {
+    const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out-dir', out], {
       interruptWhenRecorded: path.join(out, 'requests.ndjson'),
     });
     expect(run.code).toBe(130);
@@ -208,7 +208,7 @@ describe('capsim validate (CLI)', () => {
     const server = await index({ delayMs: 2000 });
     const dir = tempDir();
     const out = path.join(dir, 'out');
-    const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out', out, '--json'], {
+    const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out-dir', out, '--json'], {
       interruptWhenRecorded: path.join(out, 'requests.ndjson'),
       signals: 2,
     });

@@ -9,14 +9,14 @@ import { runCliAsync } from './run-cli-async.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'capsim-plan-'));
 // one burst instead of five, a small grid: the CLI behaviour, fast
-const quick = ['--duration', '70', '--instance-types', 't3.small,c6a.xlarge', '--max-instances', '2', '--workers', '1,4'];
+const quick = ['--duration', '70', '--instance', 't3.small,c6a.xlarge', '--max-instances', '2', '--workers', '1,4'];
 
 describe('capsim plan', () => {
   it('production-incident, SLO 0.1 % / 15 s: recommends a sizing that meets it in a fresh predict, explains the t3.small misses, writes tfvars', () => {
     const tfvars = join(dir, 'sizing.auto.tfvars');
     const r = runCli([
       'plan', '--scenario', 'production-incident', '--slo-error-rate', '0.001', '--slo-p95-ms', '15000',
-      '--instance-types', 't3.small,c6a.xlarge', '--max-instances', '2', '--workers', '1,4', '--replications', '3', '--tfvars', tfvars, '--verbose',
+      '--instance', 't3.small,c6a.xlarge', '--max-instances', '2', '--workers', '1,4', '--replications', '3', '--tfvars', tfvars, '--verbose',
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -64,7 +64,7 @@ describe('capsim plan', () => {
   });
 
   it('--stickiness on,off puts both in the grid, named in each id; the reproduce command states the recommendation\'s', () => {
-    const r = runCli(['plan', '--slo-error-rate', '5%', '--slo-p95-ms', '60000', '--duration', '70', '--instance-types', 'c6a.xlarge', '--max-instances', '1', '--workers', '4', '--stickiness', 'on,off', '--replications', '2', '--threads', '1', '--json']);
+    const r = runCli(['plan', '--slo-error-rate', '5%', '--slo-p95-ms', '60000', '--duration', '70', '--instance', 'c6a.xlarge', '--max-instances', '1', '--workers', '4', '--stickiness', 'on,off', '--replications', '2', '--threads', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout);
     const outcomes = plan.candidates as Array<{ id: string; stickiness: boolean }>;
@@ -124,7 +124,7 @@ describe('capsim plan', () => {
     ['a negative P95', ['--slo-error-rate', '0.01', '--slo-p95-ms=-5'], /--slo-p95-ms must be a number of milliseconds > 0/],
     ['a missing objective', ['--slo-error-rate', '0.01'], /Missing required flag slo-p95-ms/],
     ['headroom below 1', ['--slo-error-rate', '0.01', '--slo-p95-ms', '100', '--headroom', '0.5'], /--headroom must be a factor >= 1/],
-    ['an unknown instance type', ['--slo-error-rate', '0.01', '--slo-p95-ms', '100', '--instance-types', 't3.smal'], /unknown instance type "t3\.smal".*t3\.small/],
+    ['an unknown instance type', ['--slo-error-rate', '0.01', '--slo-p95-ms', '100', '--instance', 't3.smal'], /unknown instance type "t3\.smal".*t3\.small/],
     ['a bad worker list', ['--slo-error-rate', '0.01', '--slo-p95-ms', '100', '--workers', '4,x'], /--workers must be a whole number, got "x"/],
     ['an unknown worker class', ['--slo-error-rate', '0.01', '--slo-p95-ms', '100', '--worker-class', 'eventlet'], /--worker-class: unknown value "eventlet"/],
   ] as Array<[string, string[], RegExp]>) {

@@ -59,7 +59,7 @@ describe('gates and reports on the local stack', () => {
     const html = path.join(dir, 'run.html');
     const csv = path.join(dir, 'run-csv');
     const run = await runCliAsync([
-      'validate', '--url', stack.url, '--scenario', twoBursts, '--out', out, '--diagnostics', 'local', '--diagnostics-seconds', '1', ...sizing,
+      'validate', '--url', stack.url, '--scenario', twoBursts, '--out-dir', out, '--diagnostics', 'local', '--diagnostics-s', '1', ...sizing,
       '--threshold', 'p95<1', '--threshold', 'error_rate<50%', '--report', html, '--csv', csv, '--timeline',
     ]);
     expect(run.code, run.stderr).toBe(99);
@@ -101,7 +101,7 @@ describe('gates and reports on the local stack', () => {
 
   it("--threshold 'p95<' is one line and exit 2, before anything is sent", async () => {
     const [run, abortAlone] = await Promise.all([
-      runCliAsync(['validate', '--url', stack.url, '--scenario', 'pip-burst', '--threshold', 'p95<', '--out', path.join(dir, 'never')]),
+      runCliAsync(['validate', '--url', stack.url, '--scenario', 'pip-burst', '--threshold', 'p95<', '--out-dir', path.join(dir, 'never')]),
       runCliAsync(['validate', '--url', stack.url, '--abort-on-fail']),
     ]);
     expect(run.code).toBe(2);
@@ -115,7 +115,7 @@ describe('gates and reports on the local stack', () => {
     const long = scenarioFile('eight-bursts', { burstInstalls: 40, burstEvery: 1, durationSeconds: 8 });
     const abortOut = path.join(dir, 'aborted');
     const started = Date.now();
-    const run = await runCliAsync(['validate', '--url', stack.url, '--scenario', long, '--out', abortOut, ...sizing, '--threshold', 'p95<1', '--abort-on-fail', '--json']);
+    const run = await runCliAsync(['validate', '--url', stack.url, '--scenario', long, '--out-dir', abortOut, ...sizing, '--threshold', 'p95<1', '--abort-on-fail', '--json']);
     expect(run.code, run.stderr).toBe(99);
     expect(Date.now() - started).toBeLessThan(8000 + 5000); // well before the 8 s of load the scenario plans (CLI start-up included)
     expect(run.stderr).toMatch(/capsim: aborted \(--abort-on-fail\): threshold p95<1 failed \(p95 = [\d,]+ ms after \d+ operations\); partial results in /);
@@ -181,7 +181,7 @@ describe('gates and reports on the local stack', () => {
     const planCsvDir = path.join(dir, 'plan-csv');
     const [predict, plan] = await Promise.all([
       runCliAsync(['predict', '--instance', 'c6a.xlarge', '--tasks', '12', '--workers', '4', '--report', html]),
-      runCliAsync(['plan', '--slo-error-rate', '10%', '--slo-p95-ms', '45000', '--instance-types', 't3.small,c6a.large', '--max-instances', '2', '--workers', '2,4', '--replications', '2', '--threads', '1', '--report', planHtml, '--csv', planCsvDir, '--json']),
+      runCliAsync(['plan', '--slo-error-rate', '10%', '--slo-p95-ms', '45000', '--instance', 't3.small,c6a.large', '--max-instances', '2', '--workers', '2,4', '--replications', '2', '--threads', '1', '--report', planHtml, '--csv', planCsvDir, '--json']),
     ]);
     expect(predict.code, predict.stderr).toBe(0);
     expect(plan.code, plan.stderr).toBe(0);
