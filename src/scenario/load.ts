@@ -49,13 +49,15 @@ export function loadScenario(nameOrPath: string): Scenario {
 /** Validates a parsed scenario object; `file` names it in messages. */
 export function validateScenario(raw: unknown, file: string): Scenario {
   const root = expectObject(raw, `${file}`);
-  rejectUnknownKeys(root, ['name', 'description', 'flow', 'profile', 'client', 'repository', '$comment'], file);
+  rejectUnknownKeys(root, ['name', 'description', 'flow', 'profile', 'client', 'repository', 'provenance', '$comment'], file);
   const name = requireString(root, 'name', file);
   const description = typeof root.description === 'string' ? root.description : '';
   const flow = requireOneOf(root, 'flow', file, FLOW_NAMES);
   const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file);
   const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`);
   const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
+  // Where an imported scenario came from: read by people, not by the model.
+  if (root.provenance !== undefined) expectObject(root.provenance, `${file}: field "provenance"`);
   return { name, description, flow, profile, client, repository, source: file };
 }
 

@@ -1,0 +1,68 @@
+import { Command, Flags } from '@oclif/core';
+import { jsonFlag, parseWholeNumber } from '../../cli/flags.js';
+import { UserError } from '../../errors.js';
+import { renderTrafficSummary } from '../../report/import-report.js';
+import { runAlbImport } from '../../scenario/import/run-import.js';
+import { parseDuration, parseTimeFlag } from '../../scenario/import/time-window.js';
+
+export default class ScenarioImport extends Command {
+  static override summary = 'Build a scenario from ALB access logs or a CloudWatch RequestCount export';
+  static override description =
+    'Reads ALB access logs (files or directories, gzip or plain, in AWS\'s field order), reconstructs the installs ' +
+    '(per client address and user agent: an index request starts one, the file download ends it), prints what the ' +
+    'traffic looked like (requests per minute, bursts, clients, user agents, status codes, the per-target share of ' +
+    'requests and target processing time during bursts, timeouts) and, with --out, writes a replay scenario that ' +
+    'predict, plan and validate run unchanged. Client addresses are hashed unless --keep-addresses.';
+  static override examples = [
+    '<%= config.bin %> scenario import --alb-logs logs/ --busiest 10m --out scenarios/ci-burst.json',
+    '<%= config.bin %> scenario import --alb-logs a.log.gz b.log.gz --from 2025-06-03T10:20:00Z --to 2025-06-03T10:44:00Z --json',
+  ];
+  static override flags = {
+    'alb-logs': Flags.string({ description: 'ALB access log files or directories (gzip or plain)', multiple: true }),
+    out: Flags.string({ description: 'scenario file to write (FILE.json; the replay offsets go to FILE.offsets beside it)' }),
+    name: Flags.string({ description: 'scenario name (default: the --out file name)' }),
+    from: Flags.string({ description: 'keep requests received from this time (ISO 8601, UTC unless a zone is given)' }),
+    to: Flags.string({ description: 'keep requests received before this time' }),
+    busiest: Flags.string({ description: 'keep the busiest window of this length (10m, 90s, 1h), inside --from/--to' }),
+    'keep-addresses': Flags.boolean({ description: 'show and record client addresses (default: a hash of each)', default: false }),
+    projects: Flags.string({ description: 'projects in the index (the log shows only those installed)' }),
+    'versions-per-project': Flags.string({ description: 'files per project in the index (the log shows only those downloaded)' }),
+    force: Flags.boolean({ description: 'replace existing output files', default: false }),
+    json: jsonFlag,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ScenarioImport);
+    const paths = flags['alb-logs'] ?? [];
+    if (paths.length === 0) throw new UserError('give --alb-logs PATH... (ALB access log files or directories)');
+    const outcome = await runAlbImport({
+      paths,
+      window: {
+        fromMs: flags.from !== undefined ? parseTimeFlag('from', flags.from) : undefined,
+        toMs: flags.to !== undefined ? parseTimeFlag('to', flags.to) : undefined,
+        busiestSeconds: flags.busiest !== undefined ? parseDuration('busiest', flags.busiest) : undefined,
+      },
+      keepAddresses: flags['keep-addresses'],
+      repository: {
+        projects: flags.projects !== undefined ? parseWholeNumber('projects', flags.projects, 1, 1_000_000) : undefined,
+        versionsPerProject: flags['versions-per-project'] !== undefined ? parseWholeNumber('versions-per-project', flags['versions-per-project'], 1, 10000) : undefined,
+      },
+      out: flags.out,
+      name: flags.name,
+      force: flags.force,
+      command: ['capsim', 'scenario', 'import', ...this.argv].join(' '),
+    });
+    if (flags.json) {
+      this.log(JSON.stringify({ summary: outcome.summary, flowMix: outcome.built.flowMix, notes: outcome.built.notes, written: outcome.written }, null, 2));
+      return;
+    }
+    this.log(renderTrafficSummary(outcome.summary));
+    this.log('');
+    for (const note of outcome.built.notes) this.log(`note: ${note}`);
+    if (outcome.written) {
+      this.log(`wrote ${outcome.written.scenario} and ${outcome.written.offsets}: replay of ${outcome.summary.installs.total} installs; run it with capsim predict --scenario ${outcome.written.scenario}`);
+    } else {
+      this.log('no scenario written: give --out FILE.json to write one');
+    }
+  }
+}

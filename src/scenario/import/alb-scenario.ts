@@ -1,0 +1,179 @@
+/**
+ * The scenario an ALB-log import writes: a replay of the install start offsets
+ * (seconds from the first request of the window), the flow each kind of
+ * install runs as, the client behaviour of the dominant client (its timeout
+ * taken from the 460s the log shows when there are enough), the repository as
+ * far as the log shows it (or as the user states it), and where it all came
+ * from. Client addresses appear only as hashes unless the user keeps them.
+ */
+import type { AlbImportResult } from './alb-import.js';
+import { defaultClient, mappingNote, modelFlowOf } from './flow-mapping.js';
+import { TRAFFIC_CATEGORIES, type TrafficCategory } from './installs.js';
+import { projectPopularity, type TrafficSummary } from './traffic-summary.js';
+import { loadScenario } from '../load.js';
+import type { ClientBehaviour, FlowName, Repository } from '../types.js';
+import type { ClientFamily } from './user-agent.js';
+
+/** What the user knows and the log cannot show: the index's content. */
+export interface RepositoryChoice {
+  projects?: number;
+  versionsPerProject?: number;
+}
+
+export interface FlowShare {
+  category: TrafficCategory;
+  flow: FlowName;
+  installs: number;
+  share: number;
+  note?: string;
+}
+
+export interface BuiltScenario {
+  /** The scenario file's content. */
+  scenario: Record<string, unknown>;
+  /** The replay file's content. */
+  offsets: string;
+  flowMix: FlowShare[];
+  /** What the user should know about how the scenario was made (printed after the summary). */
+  notes: string[];
+}
+
+export interface AlbScenarioOptions {
+  name: string;
+  /** The replay file's name, relative to the scenario file. */
+  offsetsFile: string;
+  repository: RepositoryChoice;
+  /** Command line that made it (recorded). */
+  command: string;
+}
+
+/** At least this many 460s of a client family set its timeout. */
+const MIN_TIMEOUTS = 3;
+const POPULARITY_LISTED = 200;
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function flowMixOf(r: AlbImportResult): FlowShare[] {
+  const counts = new Map<string, FlowShare>();
+  for (let k = 0; k < r.installs.length; k++) {
+    const category = r.installs.categoryOf(k);
+    const flow = modelFlowOf(category, r.installs.patternOf(k));
+    const id = `${category}/${flow}`;
+    let entry = counts.get(id);
+    if (!entry) {
+      entry = { category, flow, installs: 0, share: 0 };
+      const note = mappingNote(category, flow);
+      if (note) entry.note = note;
+      counts.set(id, entry);
+    }
+    entry.installs++;
+  }
+  const total = Math.max(1, r.installs.length);
+  return [...counts.values()]
+    .map((e) => ({ ...e, share: round(e.installs / total, 4) }))
+    .sort((a, b) => b.installs - a.installs || TRAFFIC_CATEGORIES.indexOf(a.category) - TRAFFIC_CATEGORIES.indexOf(b.category) || (a.flow < b.flow ? -1 : 1));
+}
+
+/** The family behind most installs (pip when there are none). */
+function dominantFamily(r: AlbImportResult): ClientFamily {
+  const counts = new Map<ClientFamily, number>();
+  for (let k = 0; k < r.installs.length; k++) {
+    const family = r.clientKeys[r.installs.clientOf(k)].family;
+    counts.set(family, (counts.get(family) ?? 0) + 1);
+  }
+  let best: ClientFamily = 'pip';
+  let most = 0;
+  for (const [family, n] of counts) if (n > most) [best, most] = [family, n];
+  return best;
+}
+
+function clientOf(family: ClientFamily, summary: TrafficSummary, notes: string[]): ClientBehaviour {
+  const client = defaultClient(family);
+  const seen = summary.timeouts.http460.find((t) => t.family === family);
+  if (seen && seen.count >= MIN_TIMEOUTS && seen.medianSeconds > 0) {
+    notes.push(`client timeout ${seen.medianSeconds} s: the median wait of the ${seen.count} requests its ${family} clients closed before an answer (460)`);
+    client.timeoutSeconds = seen.medianSeconds;
+  } else {
+    notes.push(`client timeout ${client.timeoutSeconds} s: ${family}'s own (the log shows ${seen ? `only ${seen.count}` : 'no'} 460s of its clients)`);
+  }
+  return client;
+}
+
+function repositoryOf(r: AlbImportResult, choice: RepositoryChoice, notes: string[]): Repository {
+  const projectsSeen = new Set<number>();
+  for (let k = 0; k < r.installs.length; k++) projectsSeen.add(r.installs.projectOf(k));
+  let filesSeen = 1;
+  for (const n of r.filesPerProject.values()) filesSeen = Math.max(filesSeen, n);
+  const projects = choice.projects ?? Math.max(1, projectsSeen.size);
+  const versionsPerProject = choice.versionsPerProject ?? filesSeen;
+  // sent_bytes of a download is the file and its response headers (a few hundred bytes).
+  const wheelBytes = r.downloads.count > 0 ? Math.round(r.downloads.bytes / r.downloads.count) : loadScenario('production-incident').repository.wheelBytes;
+  if (choice.projects === undefined || choice.versionsPerProject === undefined) {
+    notes.push(
+      `repository: ${choice.projects === undefined ? `${projects} projects (those the log shows installed)` : `${projects} projects`}, ` +
+        `${choice.versionsPerProject === undefined ? `${versionsPerProject} version(s) each (the most files downloaded of one project)` : `${versionsPerProject} versions each`}; ` +
+        'the log shows only what was requested: give --projects and --versions-per-project for the index\'s real content (every request walks all its files)',
+    );
+  }
+  return { projects, versionsPerProject, wheelBytes, versionPick: 'latest' };
+}
+
+export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, options: AlbScenarioOptions): BuiltScenario {
+  const notes: string[] = [];
+  const flowMix = flowMixOf(r);
+  const family = dominantFamily(r);
+  const client = clientOf(family, summary, notes);
+  const repository = repositoryOf(r, options.repository, notes);
+  const flow: FlowName = flowMix[0]?.flow ?? 'pip-root-index';
+  const baseMs = r.counters.firstMs;
+  const order = r.installs.order();
+  const lines = [
+    `# capsim replay: install start offsets, seconds from ${new Date(baseMs).toISOString()} (the first request of the window)`,
+    `# ${order.length} installs from ${summary.input.files} ALB log file(s), sha256 ${r.inputSha256}`,
+  ];
+  for (const k of order) lines.push(((r.installs.startMs(k) - baseMs) / 1000).toFixed(3));
+  const singles = summary.installs.single;
+  const singleTotal = Object.values(singles).reduce((a, b) => a + (b ?? 0), 0);
+  if (singleTotal > 0) notes.push(`${singleTotal} requests fit no install (${Object.entries(singles).map(([k, n]) => `${k} ${n}`).join(', ')}); they are counted, not replayed`);
+  for (const mix of flowMix) if (mix.note) notes.push(mix.note);
+  const firstInstall = order.length > 0 ? new Date(r.installs.startMs(order[0])).toISOString() : null;
+  const scenario: Record<string, unknown> = {
+    $comment:
+      `Imported by capsim scenario import from ALB access logs: the installs reconstructed from the requests (per client address and user agent), ` +
+      `replayed at the offsets in ${options.offsetsFile}. provenance says where the traffic came from and what the import found.`,
+    name: options.name,
+    description: `${order.length} installs (${flowMix.map((m) => `${m.category} ${Math.round(m.share * 100)} %`).join(', ') || 'none'}) between ${summary.window.from} and ${summary.window.to}, from ${summary.input.files} ALB log file(s)`,
+    flow,
+    profile: { executor: 'replay', file: options.offsetsFile, timeScale: 1 },
+    client,
+    repository,
+    provenance: {
+      source: 'alb-access-logs',
+      command: options.command,
+      paths: summary.input.paths,
+      files: summary.input.files,
+      bytes: summary.input.bytes,
+      sha256: r.inputSha256,
+      inputRange: { from: summary.input.firstRequest, to: summary.input.lastRequest },
+      window: summary.window,
+      offsetZero: new Date(baseMs).toISOString(),
+      firstInstall,
+      lines: summary.input.lines,
+      entries: summary.input.entries,
+      malformedLines: summary.input.malformed,
+      requests: summary.requests,
+      clientAddresses: summary.clients.addresses,
+      clients: summary.clients.count,
+      userAgents: summary.userAgents.map((a) => ({ agent: a.agent, family: a.family, requests: a.requests })),
+      installs: order.length,
+      flowMix,
+      singleRequests: singles,
+      clientTimeouts: summary.timeouts,
+      clientFamily: family,
+      projects: { distinct: summary.projects.distinct, popularity: projectPopularity(r).slice(0, POPULARITY_LISTED) },
+      bursts: summary.bursts,
+      notes,
+    },
+  };
+  return { scenario, offsets: `${lines.join('\n')}\n`, flowMix, notes };
+}
