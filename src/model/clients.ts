@@ -7,6 +7,7 @@ import { type ClientConnection, type Exchange, type FailureCause, newExchange } 
 import type { FlowDefinition } from './flows.js';
 import type { ModelParameters } from './parameters.js';
 import type { RunRecorder } from './recorder.js';
+import type { RequestObserver } from './request-observer.js';
 
 /** One "pip install" in progress. */
 interface Install {
@@ -47,6 +48,7 @@ export class ClientPopulation implements AlbClientSide {
     private readonly client: ClientBehaviour,
     private readonly recorder: RunRecorder,
     private readonly routingRng: Uniform,
+    private readonly observer: RequestObserver | null = null,
   ) {
     this.halfRtt = p['client.rttMs'] / 2;
     this.returnDelay = this.halfRtt + p['alb.processingMs'] / 2;
@@ -114,11 +116,13 @@ export class ClientPopulation implements AlbClientSide {
       ex.targetDone = true;
       return;
     }
+    this.observer?.received(ex, this.scheduler.now);
     this.alb.receive(ex);
   };
 
   albResponse(ex: Exchange, status: number): void {
     ex.status = status;
+    this.observer?.answered(ex, this.scheduler.now, status);
     this.scheduler.after(this.returnDelay, this.receive, ex);
   }
 
@@ -146,6 +150,7 @@ export class ClientPopulation implements AlbClientSide {
   };
 
   private readonly timedOut = (install: Install): void => {
+    if (install.current) this.observer?.abandoned(install.current, this.scheduler.now);
     install.timeoutHandle = -1;
     install.current = null;
     install.connection = null; // requests closes a connection it timed out on

@@ -12,6 +12,7 @@ import { HealthChecker } from './health-checks.js';
 import { Instance, type InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
 import { RunRecorder, type TimelineBin } from './recorder.js';
+import type { RequestObserver } from './request-observer.js';
 import { repositoryWorkingSetMb } from './service-demand.js';
 import type { ResolvedSizing } from './sizing.js';
 import { Storage } from './storage.js';
@@ -56,6 +57,8 @@ export interface ReplicationInput {
   scenario: Scenario;
   params: ModelParameters;
   timeline?: boolean;
+  /** Sees every request the load balancer receives (for writing a simulated access log). */
+  observer?: RequestObserver;
 }
 
 /** Builds the stack for one replication, runs the scenario on it, and measures. */
@@ -65,7 +68,7 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
   const flow = FLOWS[scenario.flow];
   const recorder = new RunRecorder(flow.operations.map((o) => o.name));
   const balancer = balancerFor(sizing, params);
-  const clients = new ClientPopulation(scheduler, balancer.params, flow, scenario.client, recorder, streams.stream('routing'));
+  const clients = new ClientPopulation(scheduler, balancer.params, flow, scenario.client, recorder, streams.stream('routing'), input.observer ?? null);
   const lorFeedback = sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'];
   const alb = new LoadBalancer(scheduler, balancer.params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000, streams.stream('surge'));
   clients.connect(alb);

@@ -251,6 +251,7 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
         creationMs: e.creationMs,
         timeMs: e.timeMs,
         clientKey,
+        clientPort: e.clientPort,
         family: agent.family,
         kind: target.kind,
         project,

@@ -11,6 +11,9 @@
  *   that client and project that has read an index page);
  * - a request that repeats a failed one of an open install is a retry (pip
  *   retries 5 times; the seed tool never does).
+ * An install sends one request at a time, one turnaround after the previous
+ * answer, so among the open installs a request could continue, it goes to the
+ * one whose last answer fits that turnaround best.
  * A download with no open install, `/`, `/simple/` and anything else fit no
  * install: each is kept as a single request. An install without a download is
  * closed once nothing has come for it for `idleSeconds` (it failed or gave up).
@@ -24,6 +27,8 @@ export interface LoggedRequest {
   timeMs: number;
   /** Client address and user agent, as one id. */
   clientKey: number;
+  /** The client's port: its connection. */
+  clientPort: number;
   family: ClientFamily;
   kind: RequestKind;
   /** Project id (see ProjectIds), -1 when the request names none. */
@@ -89,18 +94,18 @@ interface OpenInstall {
   retries: number;
   lastKind: RequestKind;
   lastFailed: boolean;
+  /** Client port of the last request: the connection it came on. */
+  lastPort: number;
 }
 
 /** A redirect hop, a retry or the seed tool's next request follows the previous response within this. */
 const FOLLOW_MS = 10_000;
+/** Tolerated difference between the clocks of two load balancer nodes. */
+const SKEW_MS = 1_000;
 /** Clients that retry a failed request (pip's urllib3 policy; also what poetry's session does). */
 const RETRYING = new Set<ClientFamily>(['pip', 'poetry']);
 /** Clients that may read the project page again after the hop (the seed tool, and unknown scripts). */
 const SECOND_INDEX = new Set<ClientFamily>(['python-requests', 'other']);
-
-function follows(install: OpenInstall, r: LoggedRequest): boolean {
-  return r.creationMs - install.lastMs <= FOLLOW_MS;
-}
 
 function failed(status: number): boolean {
   return status >= 400;
@@ -126,6 +131,8 @@ export class InstallReconstructor {
   private openCount = 0;
   private lastSweep = -Infinity;
   private readonly idleMs: number;
+  /** Recent turnarounds (answer -> next request of the same install), ms, per client. */
+  private readonly turnarounds = new Map<number, number[]>();
 
   constructor(
     private readonly sink: InstallSink,
@@ -177,7 +184,56 @@ export class InstallReconstructor {
   }
 
   private isRetry(install: OpenInstall, r: LoggedRequest): boolean {
-    return install.lastFailed && install.lastKind === r.kind && RETRYING.has(install.family) && follows(install, r);
+    return install.lastFailed && install.lastKind === r.kind && RETRYING.has(install.family);
+  }
+
+  /**
+   * The open install `r` continues, among those `eligible` whose previous
+   * answer went out before `r` arrived (an install sends one request at a
+   * time), within FOLLOW_MS when `prompt`, allowing SKEW_MS between the clocks
+   * of two load balancer nodes. When several fit: one whose last request came
+   * on the same connection (client port), as pip keeps its connection alive;
+   * then the one whose answer is one turnaround (answer -> next request,
+   * learnt per client from requests only one install could have sent) before `r`.
+   */
+  private pick(list: OpenInstall[] | undefined, r: LoggedRequest, eligible: (i: OpenInstall) => boolean, prompt: boolean): OpenInstall | undefined {
+    if (!list) return undefined;
+    const expected = this.turnaround(r.clientKey);
+    let best: OpenInstall | undefined;
+    let bestSamePort = false;
+    let bestMiss = Infinity;
+    let fits = 0;
+    for (const i of list) {
+      if (!eligible(i)) continue;
+      const idle = r.creationMs - i.lastMs;
+      if (idle < -SKEW_MS || (prompt && idle > FOLLOW_MS)) continue;
+      fits++;
+      const samePort = i.lastPort === r.clientPort;
+      const miss = Math.abs(idle - expected);
+      if ((samePort && !bestSamePort) || (samePort === bestSamePort && miss < bestMiss)) {
+        best = i;
+        bestSamePort = samePort;
+        bestMiss = miss;
+      }
+    }
+    if (fits === 1 && best) this.learnTurnaround(r.clientKey, r.creationMs - best.lastMs);
+    return best;
+  }
+
+  /** Median of the client's last unambiguous turnarounds (0 before any: the most recent answer fits best). */
+  private turnaround(clientKey: number): number {
+    const seen = this.turnarounds.get(clientKey);
+    if (!seen || seen.length === 0) return 0;
+    const sorted = seen.slice().sort((a, b) => a - b);
+    return sorted[sorted.length >> 1];
+  }
+
+  private learnTurnaround(clientKey: number, gapMs: number): void {
+    if (gapMs < 0 || gapMs > FOLLOW_MS) return;
+    let seen = this.turnarounds.get(clientKey);
+    if (!seen) this.turnarounds.set(clientKey, (seen = []));
+    seen.push(gapMs);
+    if (seen.length > 15) seen.shift();
   }
 
   private attach(install: OpenInstall, r: LoggedRequest, retry: boolean): void {
@@ -185,7 +241,8 @@ export class InstallReconstructor {
     if (retry) install.retries++;
     install.lastKind = r.kind;
     install.lastFailed = failed(r.elbStatus);
-    if (r.timeMs > install.lastMs) install.lastMs = r.timeMs;
+    install.lastMs = r.timeMs;
+    install.lastPort = r.clientPort;
   }
 
   private start(list: OpenInstall[], r: LoggedRequest, rooted: boolean): OpenInstall {
@@ -203,6 +260,7 @@ export class InstallReconstructor {
       retries: 0,
       lastKind: r.kind,
       lastFailed: false,
+      lastPort: r.clientPort,
     };
     list.push(install);
     this.openCount++;
@@ -211,7 +269,7 @@ export class InstallReconstructor {
 
   private root(r: LoggedRequest): void {
     const list = this.group(r);
-    const retried = list.find((i) => this.isRetry(i, r));
+    const retried = this.pick(list, r, (i) => this.isRetry(i, r), true);
     const install = retried ?? this.start(list, r, true);
     this.attach(install, r, retried !== undefined);
     if (r.elbStatus >= 300 && r.elbStatus < 400) install.redirected = true;
@@ -219,38 +277,35 @@ export class InstallReconstructor {
 
   private simple(r: LoggedRequest): void {
     const list = this.group(r);
-    const hop = list.find((i) => i.redirected && !i.hop && follows(i, r));
-    if (hop) {
-      hop.hop = true;
-      hop.simples++;
-      this.attach(hop, r, false);
+    const awaitsHop = (i: OpenInstall) => i.redirected && !i.hop && i.lastKind === 'project-root';
+    // The seed tool reads the project page again after the hop (or after a failed /<project>/).
+    const awaitsSecond = (i: OpenInstall) => i.rooted && SECOND_INDEX.has(i.family) && i.simples < (i.redirected ? 2 : 1) && !awaitsHop(i);
+    const awaits = (i: OpenInstall) => awaitsHop(i) || this.isRetry(i, r) || awaitsSecond(i);
+    const owner = this.pick(list, r, awaits, true);
+    if (!owner) {
+      const install = this.start(list, r, false);
+      install.simples = 1;
+      this.attach(install, r, false);
       return;
     }
-    const retried = list.find((i) => this.isRetry(i, r));
-    if (retried) {
-      this.attach(retried, r, true);
-      return;
-    }
-    const second = list.find((i) => i.rooted && SECOND_INDEX.has(i.family) && i.simples < (i.redirected ? 2 : 1) && follows(i, r));
-    if (second) {
-      second.simples++;
-      this.attach(second, r, false);
-      return;
-    }
-    const install = this.start(list, r, false);
-    install.simples = 1;
-    this.attach(install, r, false);
+    const retry = !awaitsHop(owner) && this.isRetry(owner, r);
+    if (awaitsHop(owner)) owner.hop = true;
+    if (!retry) owner.simples++;
+    this.attach(owner, r, retry);
   }
 
   private file(r: LoggedRequest): void {
     const list = this.open.get(`${r.clientKey}/${r.project}`);
-    const retried = list?.find((i) => this.isRetry(i, r));
-    const owner = retried ?? list?.find((i) => i.simples > 0 && i.lastKind !== 'file');
+    // The download goes to an install that has read all the index pages its client reads (the seed
+    // tool reads two after a redirect), else to any that has read one.
+    const indexed = (i: OpenInstall) => i.simples > 0 && i.lastKind !== 'file';
+    const complete = (i: OpenInstall) => indexed(i) && (!SECOND_INDEX.has(i.family) || !i.rooted || i.simples >= (i.redirected ? 2 : 1));
+    const owner = this.pick(list, r, (i) => complete(i) || this.isRetry(i, r), false) ?? this.pick(list, r, indexed, false);
     if (!list || !owner) {
       this.sink.single({ startMs: r.creationMs, kind: 'file', project: r.project, clientKey: r.clientKey, family: r.family });
       return;
     }
-    this.attach(owner, r, retried !== undefined);
+    this.attach(owner, r, owner.lastKind === 'file');
     // pip retries a failed download; anything else ends the install here.
     if (!owner.lastFailed || !RETRYING.has(owner.family)) {
       list.splice(list.indexOf(owner), 1);

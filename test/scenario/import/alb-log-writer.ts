@@ -34,9 +34,9 @@ const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-
 
 /** 2025-06-03T10:30:00.123456Z: milliseconds and microseconds, as the load balancer writes times. */
 export function albTime(ms: number): string {
-  const whole = Math.floor(ms);
-  const micro = Math.round((ms - whole) * 1000);
-  return `${new Date(whole).toISOString().slice(0, 23)}${String(micro).padStart(3, '0')}Z`;
+  const micros = Math.round(ms * 1000);
+  const whole = Math.floor(micros / 1000);
+  return `${new Date(whole).toISOString().slice(0, 23)}${String(micros - whole * 1000).padStart(3, '0')}Z`;
 }
 
 const s3 = (seconds: number) => (seconds < 0 ? '-1' : seconds.toFixed(3));
