@@ -43,9 +43,17 @@ export function pathsOf(flow: FixtureFlow, project: string, version = '2.0.0'): 
 
 let port = 40000;
 
+/** Where a request goes and how long its target takes. */
+export type Routing = (requestIndex: number, install: FixtureInstall) => { target: string; serviceMs: number };
+
+/** The targets in turn (by the install's start and the request's place), each taking the install's service time. */
+export function inTurn(targets: string[]): Routing {
+  return (i, install) => ({ target: targets[(Math.floor(install.startMs) + i) % targets.length], serviceMs: install.serviceMs ?? 20 });
+}
+
 /** The logged requests of one install, in the order it sends them. */
-export function callsOf(install: FixtureInstall, targets: string[]): LoggedCall[] {
-  const service = install.serviceMs ?? 20;
+export function callsOf(install: FixtureInstall, targets: string[] | Routing): LoggedCall[] {
+  const route = typeof targets === 'function' ? targets : inTurn(targets);
   const gap = install.gapMs ?? 1;
   const paths = pathsOf(install.flow, install.project, install.version);
   const calls: LoggedCall[] = [];
@@ -53,7 +61,7 @@ export function callsOf(install: FixtureInstall, targets: string[]): LoggedCall[
   const clientPort = port++;
   paths.forEach((path, i) => {
     const status = install.statuses?.[i] ?? (i === 0 && path === `/${install.project}/` ? 303 : 200);
-    const target = targets[(Math.floor(install.startMs) + i) % targets.length];
+    const { target, serviceMs: service } = route(i, install);
     calls.push({
       receivedMs: t,
       answeredMs: t + service,
