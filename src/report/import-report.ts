@@ -1,3 +1,4 @@
+import type { CloudWatchSummary } from '../scenario/import/cloudwatch.js';
 import type { TrafficSummary } from '../scenario/import/traffic-summary.js';
 import { renderTable } from './table.js';
 
@@ -72,4 +73,13 @@ export function renderTrafficSummary(s: TrafficSummary): string {
   const t460 = to.http460.length > 0 ? to.http460.map((x) => `460 x ${int(x.count)} from ${x.family} (the client left after a median ${x.medianSeconds} s)`).join(', ') : 'no 460';
   out.push(`client timeouts seen: ${t504}; ${t460}`);
   return out.join('\n');
+}
+
+/** What a RequestCount import read and the load it will start. */
+export function renderRequestCountSummary(s: CloudWatchSummary): string {
+  return [
+    `read ${s.file}: ${int(s.rows)} rows, one per ${s.periodSeconds} s from ${when(s.from)} to ${when(s.to)}${s.missingPeriods > 0 ? ` (${int(s.missingPeriods)} periods without a row: 0 requests)` : ''}`,
+    `requests: ${int(s.requests)}; peak ${int(s.peak.requests)} in the period from ${when(s.peak.start)}`,
+    `installs: ${s.installs.toLocaleString('en-US')} of ${s.flow} (${s.requestsPerInstall} requests each), started ${s.within === 'burst' ? 'all at the start of each period' : 'evenly over each period'}: ${int(s.stages)} ramping-arrival-rate stages`,
+  ].join('\n');
 }

@@ -94,11 +94,13 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
         const stage = expectObject(s, at);
         rejectUnknownKeys(stage, ['durationSeconds', 'targetInstallsPerSecond'], at);
         return {
-          durationSeconds: requireNumber(stage, 'durationSeconds', at, { above: 0, max: 86400 }),
+          // 0 s: the rate jumps to the target (k6's "0s" stage).
+          durationSeconds: requireNumber(stage, 'durationSeconds', at, { min: 0, max: 86400 }),
           targetInstallsPerSecond: requireNumber(stage, 'targetInstallsPerSecond', at, { min: 0, max: 100000 }),
         };
       });
       if (stages.length === 0) throw new UserError(`${where}: field "stages" must list at least one stage`);
+      if (!stages.some((s) => s.durationSeconds > 0)) throw new UserError(`${where}: field "stages" must last more than 0 s in all`);
       return { executor, startInstallsPerSecond: requireNumber(p, 'startInstallsPerSecond', where, { min: 0, max: 100000 }), stages };
     }
     case 'replay': {

@@ -1,8 +1,11 @@
 import { Command, Flags } from '@oclif/core';
-import { jsonFlag, parseWholeNumber } from '../../cli/flags.js';
+import { jsonFlag, parseDecimal, parseWholeNumber } from '../../cli/flags.js';
 import { UserError } from '../../errors.js';
-import { renderTrafficSummary } from '../../report/import-report.js';
-import { runAlbImport } from '../../scenario/import/run-import.js';
+import { renderRequestCountSummary, renderTrafficSummary } from '../../report/import-report.js';
+import type { WithinPeriod } from '../../scenario/import/cloudwatch.js';
+import { runAlbImport, runCloudWatchImport } from '../../scenario/import/run-import.js';
+import { FLOW_NAMES } from '../../scenario/load.js';
+import type { FlowName } from '../../scenario/types.js';
 import { parseDuration, parseTimeFlag } from '../../scenario/import/time-window.js';
 
 export default class ScenarioImport extends Command {
@@ -12,13 +15,19 @@ export default class ScenarioImport extends Command {
     '(per client address and user agent: an index request starts one, the file download ends it), prints what the ' +
     'traffic looked like (requests per minute, bursts, clients, user agents, status codes, the per-target share of ' +
     'requests and target processing time during bursts, timeouts) and, with --out, writes a replay scenario that ' +
-    'predict, plan and validate run unchanged. Client addresses are hashed unless --keep-addresses.';
+    'predict, plan and validate run unchanged. Client addresses are hashed unless --keep-addresses. With --cloudwatch, ' +
+    'reads a RequestCount export and writes a ramping-arrival-rate scenario with those counts per period.';
   static override examples = [
     '<%= config.bin %> scenario import --alb-logs logs/ --busiest 10m --out scenarios/ci-burst.json',
+    '<%= config.bin %> scenario import --cloudwatch request-count.csv --within-minute burst --out scenarios/from-cloudwatch.json',
     '<%= config.bin %> scenario import --alb-logs a.log.gz b.log.gz --from 2025-06-03T10:20:00Z --to 2025-06-03T10:44:00Z --json',
   ];
   static override flags = {
-    'alb-logs': Flags.string({ description: 'ALB access log files or directories (gzip or plain)', multiple: true }),
+    'alb-logs': Flags.string({ description: 'ALB access log files or directories (gzip or plain)', multiple: true, exclusive: ['cloudwatch'] }),
+    cloudwatch: Flags.string({ description: 'a CloudWatch RequestCount export (CSV: a time and a count per period)', exclusive: ['alb-logs'] }),
+    'within-minute': Flags.string({ description: 'CloudWatch: start each period\'s installs all at its start (burst) or evenly over it', options: ['burst', 'uniform'], default: 'burst' }),
+    'burst-seconds': Flags.string({ description: 'CloudWatch, --within-minute burst: seconds over which a period\'s installs start', default: '1' }),
+    flow: Flags.string({ description: 'CloudWatch: the flow the installs follow (its requests per install turn counts into installs)', options: [...FLOW_NAMES], default: 'pip-root-index' }),
     out: Flags.string({ description: 'scenario file to write (FILE.json; the replay offsets go to FILE.offsets beside it)' }),
     name: Flags.string({ description: 'scenario name (default: the --out file name)' }),
     from: Flags.string({ description: 'keep requests received from this time (ISO 8601, UTC unless a zone is given)' }),
@@ -33,8 +42,33 @@ export default class ScenarioImport extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ScenarioImport);
+    const repository = {
+      projects: flags.projects !== undefined ? parseWholeNumber('projects', flags.projects, 1, 1_000_000) : undefined,
+      versionsPerProject: flags['versions-per-project'] !== undefined ? parseWholeNumber('versions-per-project', flags['versions-per-project'], 1, 10000) : undefined,
+    };
+    const command = ['capsim', 'scenario', 'import', ...this.argv].join(' ');
+    if (flags.cloudwatch !== undefined) {
+      const outcome = runCloudWatchImport({
+        path: flags.cloudwatch,
+        flow: flags.flow as FlowName,
+        within: flags['within-minute'] as WithinPeriod,
+        burstSeconds: parseDecimal('burst-seconds', flags['burst-seconds'], 0.001, 3600),
+        repository,
+        out: flags.out,
+        name: flags.name,
+        force: flags.force,
+        command,
+      });
+      if (flags.json) this.log(JSON.stringify({ summary: outcome.summary, notes: outcome.notes, written: outcome.written }, null, 2));
+      else {
+        this.log(renderRequestCountSummary(outcome.summary));
+        for (const note of outcome.notes) this.log(`note: ${note}`);
+        this.log(outcome.written ? `wrote ${outcome.written.scenario}: run it with capsim predict --scenario ${outcome.written.scenario}` : 'no scenario written: give --out FILE.json to write one');
+      }
+      return;
+    }
     const paths = flags['alb-logs'] ?? [];
-    if (paths.length === 0) throw new UserError('give --alb-logs PATH... (ALB access log files or directories)');
+    if (paths.length === 0) throw new UserError('give --alb-logs PATH... (ALB access log files or directories) or --cloudwatch FILE.csv');
     const outcome = await runAlbImport({
       paths,
       window: {
@@ -43,14 +77,11 @@ export default class ScenarioImport extends Command {
         busiestSeconds: flags.busiest !== undefined ? parseDuration('busiest', flags.busiest) : undefined,
       },
       keepAddresses: flags['keep-addresses'],
-      repository: {
-        projects: flags.projects !== undefined ? parseWholeNumber('projects', flags.projects, 1, 1_000_000) : undefined,
-        versionsPerProject: flags['versions-per-project'] !== undefined ? parseWholeNumber('versions-per-project', flags['versions-per-project'], 1, 10000) : undefined,
-      },
+      repository,
       out: flags.out,
       name: flags.name,
       force: flags.force,
-      command: ['capsim', 'scenario', 'import', ...this.argv].join(' '),
+      command,
     });
     if (flags.json) {
       this.log(JSON.stringify({ summary: outcome.summary, flowMix: outcome.built.flowMix, notes: outcome.built.notes, written: outcome.written }, null, 2));

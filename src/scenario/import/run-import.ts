@@ -8,6 +8,10 @@ import { type BuiltScenario, buildAlbScenario, type RepositoryChoice } from './a
 import type { BurstOptions } from './bursts.js';
 import type { WindowRequest } from './time-window.js';
 import { summarizeTraffic, type TrafficSummary } from './traffic-summary.js';
+import { buildCloudWatchScenario, type CloudWatchSummary, readRequestCounts, type WithinPeriod } from './cloudwatch.js';
+import { defaultClient } from './flow-mapping.js';
+import { loadScenario } from '../load.js';
+import type { FlowName } from '../types.js';
 import { defaultScenarioName, importedFiles, refuseOverwrite, type ScenarioFiles, writeImportedScenario } from './write-scenario.js';
 
 export interface AlbImportRequest {
@@ -45,4 +49,48 @@ export async function runAlbImport(request: AlbImportRequest): Promise<AlbImport
   });
   if (files) writeImportedScenario(files, built.scenario, built.offsets, request.force);
   return { summary, built, written: files };
+}
+
+export interface CloudWatchImportRequest {
+  path: string;
+  flow: FlowName;
+  within: WithinPeriod;
+  burstSeconds: number;
+  repository: RepositoryChoice;
+  out?: string;
+  name?: string;
+  force: boolean;
+  command: string;
+}
+
+export interface CloudWatchImportOutcome {
+  summary: CloudWatchSummary;
+  scenario: Record<string, unknown>;
+  notes: string[];
+  written: ScenarioFiles | null;
+}
+
+export function runCloudWatchImport(request: CloudWatchImportRequest): CloudWatchImportOutcome {
+  const files = request.out !== undefined ? importedFiles(request.out, false) : null;
+  if (files) refuseOverwrite(files, request.force);
+  const series = readRequestCounts(request.path);
+  const shipped = loadScenario('production-incident').repository;
+  const repository = { ...shipped, projects: request.repository.projects ?? shipped.projects, versionsPerProject: request.repository.versionsPerProject ?? shipped.versionsPerProject };
+  const notes: string[] = [];
+  if (request.repository.projects === undefined || request.repository.versionsPerProject === undefined) {
+    notes.push(`repository: ${repository.projects} projects x ${repository.versionsPerProject} versions, ${repository.wheelBytes}-byte wheels (production-incident's; request counts do not show the index: give --projects and --versions-per-project)`);
+  }
+  const { scenario, summary } = buildCloudWatchScenario(series, {
+    name: request.name ?? (request.out ? defaultScenarioName(request.out) : 'imported'),
+    path: request.path,
+    flow: request.flow,
+    within: request.within,
+    burstSeconds: request.burstSeconds,
+    client: defaultClient(request.flow === 'seed-tool' ? 'python-requests' : 'pip'),
+    repository,
+    command: request.command,
+  });
+  if (series.missingPeriods > 0) notes.push(`${series.missingPeriods} period(s) without a row counted as 0 requests`);
+  if (files) writeImportedScenario(files, scenario, null, request.force);
+  return { summary, scenario, notes, written: files };
 }

@@ -97,17 +97,31 @@ describe('capsim scenario import: windows and the written scenario', () => {
     expect(parseTimeFlag('to', '2025-06-03T12:30:00+02:00')).toBe(Date.UTC(2025, 5, 3, 10, 30));
   });
 
-  it('exits 2 with one line for a file that is not an ALB log, an empty directory and --busiest 0m', async () => {
+  it('imports a RequestCount export, and exits 2 with one line for a file that is not an ALB log, an empty directory, --busiest 0m', async () => {
     const nginx = join(dir, 'access.log');
     writeFileSync(nginx, '127.0.0.1 - - [03/Jun/2025:10:30:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8.0"\n'.repeat(3));
     const empty = join(dir, 'empty-cli');
     mkdirSync(empty);
-    const runs = await Promise.all([
+    const csv = join(dir, 'request-count.csv');
+    writeFileSync(csv, 'Timestamp,RequestCount\n2025-06-03T10:28:00Z,30\n2025-06-03T10:29:00Z,1210\n');
+    const cloudwatchOut = join(dir, 'cw.json');
+    const [cloudwatch, ...runs] = await Promise.all([
+      runCliAsync(['scenario', 'import', '--cloudwatch', csv, '--within-minute', 'uniform', '--out', cloudwatchOut]),
       runCliAsync(['scenario', 'import', '--alb-logs', nginx]),
       runCliAsync(['scenario', 'import', '--alb-logs', empty]),
       runCliAsync(['scenario', 'import', '--alb-logs', fixture.dir, '--busiest', '0m']),
+      runCliAsync(['scenario', 'import', '--alb-logs', fixture.dir, '--cloudwatch', csv]),
     ]);
-    const patterns = [/access\.log is not an ALB access log: no line is an entry \(.*line 1: type "127\.0\.0\.1" is not one of/, /directory .*empty-cli holds no log files/, /--busiest must be at least 1 s/];
+    expect(cloudwatch.stderr).toBe('');
+    expect(cloudwatch.stdout).toMatch(/requests: 1,240; peak 1,210 in the period from 2025-06-03 10:29:00Z/);
+    expect(cloudwatch.stdout).toMatch(/installs: 413\.333 of pip-root-index \(3 requests each\), started evenly over each period/);
+    expect(loadScenario(cloudwatchOut).profile.executor).toBe('ramping-arrival-rate');
+    const patterns = [
+      /access\.log is not an ALB access log: no line is an entry \(.*line 1: type "127\.0\.0\.1" is not one of/,
+      /directory .*empty-cli holds no log files/,
+      /--busiest must be at least 1 s/,
+      /--cloudwatch=.* cannot also be provided when using --alb-logs|cannot also be provided/,
+    ];
     runs.forEach((r, k) => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
