@@ -8,15 +8,16 @@
  * requests of the reorder lag and a few bytes per install found, never the lines.
  */
 import { UserError } from '../../errors.js';
-import { type AlbLogEntry, isMalformed, parseAlbLogLine } from './alb-log-entry.js';
+import { type AlbLogEntry, FieldOffsets, isMalformed, parseAlbLogLine } from './alb-log-entry.js';
 import { InstallTable, SingleTable } from './install-table.js';
 import { InstallReconstructor, type LoggedRequest } from './installs.js';
 import { type LogFile, listLogFiles, newInputHash, readLogLines } from './log-files.js';
 import { ReorderBuffer } from './reorder-buffer.js';
-import { classifyRequest } from './request-path.js';
+import { detached } from './detached.js';
+import { RequestClassifier } from './request-path.js';
 import { busiestStart, checkWindow, type WindowRequest } from './time-window.js';
-import { TrafficCounters } from './traffic-counters.js';
-import { type ClientAgent, type ClientFamily, clientAgent } from './user-agent.js';
+import { type ClientSource, TrafficCounters } from './traffic-counters.js';
+import { type ClientAgent, clientAgent } from './user-agent.js';
 
 export interface AlbImportOptions {
   /** Files or directories. */
@@ -42,11 +43,6 @@ export interface ImportedFile {
   malformed: number;
 }
 
-export interface ClientKey {
-  client: string;
-  product: string;
-  family: ClientFamily;
-}
 
 export interface AlbImportResult {
   files: ImportedFile[];
@@ -69,11 +65,38 @@ export interface AlbImportResult {
   /** WebSocket connections (ws, wss): counted, not part of any install. */
   websockets: number;
   projects: string[];
-  clientKeys: ClientKey[];
+  /** Client address and user agent, by client key. */
+  clientKeys: ClientSource[];
   /** Downloads answered 200 in the window: how many, and their sent bytes (headers included). */
   downloads: { count: number; bytes: number };
   /** Distinct files downloaded per project id (a lower bound of its versions). */
   filesPerProject: Map<number, number>;
+}
+
+interface KnownAgent {
+  agent: ClientAgent;
+  /** Client key of each address seen with this agent. */
+  keys: Map<string, number>;
+}
+
+/** The last few keys looked up, compared by value before a map lookup. */
+class RecentKeys<T> {
+  private readonly keys: string[] = [];
+  private readonly values: T[] = [];
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  find(key: string): T | undefined {
+    for (let k = 0; k < this.keys.length; k++) if (this.keys[k].length === key.length && this.keys[k] === key) return this.values[k];
+    return undefined;
+  }
+
+  remember(key: string, value: T): void {
+    this.keys[this.next] = detached(key);
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.size;
+  }
 }
 
 /** Masks IPv4 and IPv6 addresses in a line quoted to the user. */
@@ -87,8 +110,9 @@ export function maskAddresses(text: string): string {
 async function firstEntryMs(file: LogFile): Promise<number> {
   let first = Infinity;
   let looked = 0;
-  const fields: string[] = [];
+  const fields = new FieldOffsets();
   await readLogLines(file.path, {
+    chunkBytes: 16 << 10,
     onLines: (lines) => {
       for (const line of lines) {
         if (line.trim() === '') continue;
@@ -112,7 +136,7 @@ function stripCr(line: string): string {
 /** Requests per second (by receive time) of every entry, for --busiest. */
 async function countPerSecond(files: LogFile[], fromMs: number, toMs: number): Promise<Map<number, number>> {
   const perSecond = new Map<number, number>();
-  const fields: string[] = [];
+  const fields = new FieldOffsets();
   for (const file of files) {
     await readLogLines(file.path, {
       onLines: (lines) => {
@@ -180,9 +204,10 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
   const reorder = new ReorderBuffer<LoggedRequest>((r) => reconstructor.add(r));
   const projectIds = new Map<string, number>();
   const projects: string[] = [];
-  const keyIds = new Map<string, number>();
-  const clientKeys: ClientKey[] = [];
-  const agents = new Map<string, ClientAgent>();
+  const clientKeys: ClientSource[] = [];
+  /** Per user agent: who it is, and the client key of each address that sent it. */
+  const agents = new Map<string, KnownAgent>();
+  const recentAgents = new RecentKeys<KnownAgent>(8);
   const hash = newInputHash();
   const imported: ImportedFile[] = [];
   const examples: MalformedExample[] = [];
@@ -194,7 +219,8 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
   let inputLastMs = -Infinity;
   /** Longest time between receiving a request and answering it seen so far (HTTP), ms. */
   let longestMs = 0;
-  const fields: string[] = [];
+  const fields = new FieldOffsets();
+  const classifier = new RequestClassifier();
   const downloads = { count: 0, bytes: 0 };
   const projectFiles = new Map<number, Set<string>>();
 
@@ -203,7 +229,7 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
     let id = projectIds.get(name);
     if (id === undefined) {
       id = projects.length;
-      projects.push(name);
+      projects.push(detached(name));
       projectIds.set(name, id);
     }
     return id;
@@ -218,12 +244,26 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
       if (e.creationMs < inputFirstMs) inputFirstMs = e.creationMs;
       if (e.creationMs > inputLastMs) inputLastMs = e.creationMs;
       if (e.timeMs > fileMaxMs) fileMaxMs = e.timeMs;
-      let agent = agents.get(e.userAgent);
-      if (!agent) {
-        agent = clientAgent(e.userAgent);
-        agents.set(e.userAgent, agent);
+      // Most lines repeat a user agent of the last few: comparing beats hashing a 300-character pip agent.
+      let known = recentAgents.find(e.userAgent);
+      if (!known) {
+        known = agents.get(e.userAgent);
+        if (!known) {
+          const userAgent = detached(e.userAgent);
+          known = { agent: clientAgent(userAgent), keys: new Map() };
+          agents.set(userAgent, known);
+        }
+        recentAgents.remember(e.userAgent, known);
       }
-      if (inWindow(e.creationMs)) counters.add(e, agent.product, agent.family);
+      let clientKey = known.keys.get(e.client);
+      if (clientKey === undefined) {
+        const client = detached(e.client);
+        clientKey = clientKeys.length;
+        clientKeys.push(counters.source(client, known.agent.product, known.agent.family));
+        known.keys.set(client, clientKey);
+      }
+      const from = clientKeys[clientKey];
+      if (inWindow(e.creationMs)) counters.add(e, from);
       if (e.type === 'ws' || e.type === 'wss') {
         if (inWindow(e.creationMs)) websockets++;
         return;
@@ -231,28 +271,21 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
       const took = e.timeMs - e.creationMs;
       if (took > longestMs) longestMs = took;
       if (e.creationMs < reconstructFrom || e.creationMs >= reconstructTo) return;
-      const keyText = `${e.client}\n${e.userAgent}`;
-      let clientKey = keyIds.get(keyText);
-      if (clientKey === undefined) {
-        clientKey = clientKeys.length;
-        clientKeys.push({ client: e.client, product: agent.product, family: agent.family });
-        keyIds.set(keyText, clientKey);
-      }
-      const target = classifyRequest(e.method, e.url);
+      const target = classifier.classify(e.method, e.url);
       const project = projectId(target.project);
       if (target.kind === 'file' && inWindow(e.creationMs) && e.elbStatus === 200) {
         downloads.count++;
         downloads.bytes += e.sentBytes;
         let names = projectFiles.get(project);
         if (!names) projectFiles.set(project, (names = new Set()));
-        names.add(target.file);
+        if (!names.has(target.file)) names.add(detached(target.file));
       }
       reorder.push({
         creationMs: e.creationMs,
         timeMs: e.timeMs,
         clientKey,
         clientPort: e.clientPort,
-        family: agent.family,
+        family: from.family,
         kind: target.kind,
         project,
         elbStatus: e.elbStatus,
@@ -267,7 +300,7 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
           const parsed = parseAlbLogLine(line, fields);
           if (isMalformed(parsed)) {
             stats.malformed++;
-            if (examples.length < 3) examples.push({ file: file.path, line: firstLine + i, text: maskAddresses(line.slice(0, 160)), reason: parsed.reason });
+            if (examples.length < 3) examples.push({ file: file.path, line: firstLine + i, text: detached(maskAddresses(line.slice(0, 160))), reason: parsed.reason });
             continue;
           }
           stats.entries++;

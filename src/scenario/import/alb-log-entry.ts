@@ -101,30 +101,43 @@ export interface MalformedLine {
 const TYPES = new Set<string>(ALB_ENTRY_TYPES);
 
 /**
- * Splits a line into its fields. Quoted fields end at a quote followed by a
- * space or the end of the line (a quote inside a field is kept); `\"` inside
- * quotes is an escaped quote. Returns the number of fields, or -1 when a quoted
- * field is not closed.
+ * Where the fields of one line are: field k is line[start[k], end[k]) (quotes
+ * excluded); `escaped[k]` marks a quoted field holding `\"`. Reused from line
+ * to line, so reading a line cuts out only the fields it keeps.
  */
-export function splitAlbFields(line: string, out: string[]): number {
+export class FieldOffsets {
+  readonly start = new Int32Array(64);
+  readonly end = new Int32Array(64);
+  readonly escaped = new Uint8Array(64);
+}
+
+/**
+ * Finds the fields of a line. Quoted fields end at a quote followed by a
+ * space or the end of the line (a quote inside a field is kept); `\"` inside
+ * quotes is an escaped quote. Stops after `limit` fields (at most 64). Returns
+ * the number of fields, or -1 when a quoted field is not closed.
+ */
+export function locateFields(line: string, o: FieldOffsets, limit = 64): number {
   const len = line.length;
+  const max = Math.min(limit, 64);
   let i = 0;
   let n = 0;
-  while (i < len) {
+  while (i < len && n < max) {
     if (line.charCodeAt(i) === 34) {
       let from = i + 1;
-      let escaped = false;
+      let escaped = 0;
       for (;;) {
         const q = line.indexOf('"', from);
         if (q < 0) return -1;
         if (line.charCodeAt(q - 1) === 92 && q - 1 > i) {
-          escaped = true;
+          escaped = 1;
           from = q + 1;
           continue;
         }
         if (q + 1 === len || line.charCodeAt(q + 1) === 32) {
-          const raw = line.slice(i + 1, q);
-          out[n++] = escaped ? raw.replace(/\\"/g, '"') : raw;
+          o.start[n] = i + 1;
+          o.end[n] = q;
+          o.escaped[n++] = escaped;
           i = q + 2;
           break;
         }
@@ -133,10 +146,26 @@ export function splitAlbFields(line: string, out: string[]): number {
     } else {
       let j = line.indexOf(' ', i);
       if (j < 0) j = len;
-      out[n++] = line.slice(i, j);
+      o.start[n] = i;
+      o.end[n] = j;
+      o.escaped[n++] = 0;
       i = j + 1;
     }
   }
+  return n;
+}
+
+/** The text of field k. */
+export function fieldText(line: string, o: FieldOffsets, k: number): string {
+  const raw = line.slice(o.start[k], o.end[k]);
+  return o.escaped[k] ? raw.replace(/\\"/g, '"') : raw;
+}
+
+/** Splits a line into its fields (see locateFields). */
+export function splitAlbFields(line: string, out: string[], limit = 64): number {
+  const o = new FieldOffsets();
+  const n = locateFields(line, o, limit);
+  for (let k = 0; k < n; k++) out[k] = fieldText(line, o, k);
   return n;
 }
 
@@ -160,27 +189,24 @@ function digits(s: string, from: number, count: number): number {
   return v;
 }
 
-/**
- * Epoch milliseconds (with the sub-millisecond fraction) of an ISO 8601 UTC
- * time as the load balancer writes it: 2018-07-02T22:23:00.186641Z. Also
- * accepts no fraction and a "+00:00" zone. NaN when it is not such a time.
- */
-export function parseAlbTime(s: string): number {
-  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
-  const y = digits(s, 0, 4);
-  const mo = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
-  const h = digits(s, 11, 2);
-  const mi = digits(s, 14, 2);
-  const sec = digits(s, 17, 2);
+/** The ISO 8601 UTC time in s[from, to) (see parseAlbTime). */
+function timeAt(s: string, from: number, to: number): number {
+  const at = (k: number) => s.charCodeAt(from + k);
+  if (to - from < 20 || at(4) !== 45 || at(7) !== 45 || at(10) !== 84 || at(13) !== 58 || at(16) !== 58) return NaN;
+  const y = digits(s, from, 4);
+  const mo = digits(s, from + 5, 2);
+  const d = digits(s, from + 8, 2);
+  const h = digits(s, from + 11, 2);
+  const mi = digits(s, from + 14, 2);
+  const sec = digits(s, from + 17, 2);
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 60)) return NaN;
-  let k = 19;
+  let k = from + 19;
   let fraction = 0;
   if (s.charCodeAt(k) === 46) {
     k++;
     let scale = 100;
     const start = k;
-    while (k < s.length) {
+    while (k < to) {
       const c = s.charCodeAt(k) - 48;
       if (c < 0 || c > 9) break;
       fraction += c * scale;
@@ -189,83 +215,134 @@ export function parseAlbTime(s: string): number {
     }
     if (k === start) return NaN;
   }
-  const zone = s.slice(k);
-  if (zone !== 'Z' && zone !== '+00:00') return NaN;
+  const rest = to - k;
+  if (!(rest === 1 && s.charCodeAt(k) === 90) && !(rest === 6 && s.startsWith('+00:00', k))) return NaN;
   return (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 + fraction;
 }
 
-function seconds(field: string): number {
-  if (field === '-') return -1;
-  const v = Number(field);
-  return Number.isFinite(v) ? v : NaN;
+/**
+ * Epoch milliseconds (with the sub-millisecond fraction) of an ISO 8601 UTC
+ * time as the load balancer writes it: 2018-07-02T22:23:00.186641Z. Also
+ * accepts no fraction and a "+00:00" zone. NaN when it is not such a time.
+ */
+export function parseAlbTime(s: string): number {
+  return timeAt(s, 0, s.length);
 }
 
-function count(field: string): number {
-  if (field === '-') return 0;
-  const v = Number(field);
+/** "-" (one character) in s[from, to). */
+function isDash(s: string, from: number, to: number): boolean {
+  return to - from === 1 && s.charCodeAt(from) === 45;
+}
+
+/** A decimal number ("0.001", "-1", "34") in s[from, to); NaN when it is not one. */
+function decimalAt(s: string, from: number, to: number): number {
+  let k = from;
+  let sign = 1;
+  if (s.charCodeAt(k) === 45) {
+    sign = -1;
+    k++;
+  }
+  let value = 0;
+  let digitsSeen = 0;
+  while (k < to) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) break;
+    value = value * 10 + c;
+    digitsSeen++;
+    k++;
+  }
+  if (k < to && s.charCodeAt(k) === 46) {
+    k++;
+    let scale = 0.1;
+    while (k < to) {
+      const c = s.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) break;
+      value += c * scale;
+      scale /= 10;
+      digitsSeen++;
+      k++;
+    }
+  }
+  return digitsSeen > 0 && k === to ? sign * value : NaN;
+}
+
+/** Seconds in a processing-time field; -1 for "-" or -1. */
+function secondsAt(s: string, from: number, to: number): number {
+  return isDash(s, from, to) ? -1 : decimalAt(s, from, to);
+}
+
+/** A byte count ("-" = 0). */
+function countAt(s: string, from: number, to: number): number {
+  if (isDash(s, from, to)) return 0;
+  const v = decimalAt(s, from, to);
   return Number.isInteger(v) && v >= 0 ? v : NaN;
 }
 
-/** "ip:port" (IPv6 as [addr]:port or addr:port) -> [ip, port]. */
-function splitAddress(field: string): [string, number] | null {
-  const colon = field.lastIndexOf(':');
-  if (colon <= 0) return null;
-  let ip = field.slice(0, colon);
-  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  const port = Number(field.slice(colon + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
-  return [ip, port];
+function statusAt(s: string, from: number, to: number): number {
+  const v = to - from === 3 ? decimalAt(s, from, to) : NaN;
+  return Number.isInteger(v) && v >= 100 ? v : NaN;
 }
 
+const scratch = new FieldOffsets();
+
 /**
- * Parses one line. `fields` is scratch space reused across calls (the parser
- * allocates only the strings it keeps). Returns the entry or why the line is not one.
+ * Parses one line (`offsets` is scratch space reused across calls). Returns
+ * the entry or why the line is not one.
  */
-export function parseAlbLogLine(line: string, fields: string[] = []): AlbLogEntry | MalformedLine {
-  const n = splitAlbFields(line, fields);
+export function parseAlbLogLine(line: string, offsets: FieldOffsets = scratch): AlbLogEntry | MalformedLine {
+  const o = offsets;
+  // Fields after request_creation_time are not needed.
+  const n = locateFields(line, o, F_CREATION + 1);
   if (n < 0) return { reason: 'a quoted field is not closed' };
-  const type = fields[F_TYPE];
+  const type = line.slice(o.start[F_TYPE], o.end[F_TYPE]);
   if (!TYPES.has(type)) return { reason: `type "${type.slice(0, 20)}" is not one of ${ALB_ENTRY_TYPES.join(', ')}` };
   if (n < MIN_FIELDS) return { reason: `${n} fields (an ALB access log entry has at least ${MIN_FIELDS})` };
-  const timeMs = parseAlbTime(fields[F_TIME]);
-  if (Number.isNaN(timeMs)) return { reason: `time "${fields[F_TIME].slice(0, 40)}" is not an ISO 8601 UTC time` };
-  const client = splitAddress(fields[F_CLIENT]);
-  if (!client) return { reason: `client:port "${fields[F_CLIENT].slice(0, 60)}" is not an address` };
-  const targetField = fields[F_TARGET];
-  const target = targetField === '-' ? null : targetField;
-  const requestProcessingS = seconds(fields[F_REQUEST_PT]);
-  const targetProcessingS = seconds(fields[F_TARGET_PT]);
-  const responseProcessingS = seconds(fields[F_RESPONSE_PT]);
+  const field = (k: number) => fieldText(line, o, k);
+  const timeMs = timeAt(line, o.start[F_TIME], o.end[F_TIME]);
+  if (Number.isNaN(timeMs)) return { reason: `time "${field(F_TIME).slice(0, 40)}" is not an ISO 8601 UTC time` };
+  const cs = o.start[F_CLIENT];
+  const ce = o.end[F_CLIENT];
+  const colon = line.lastIndexOf(':', ce - 1);
+  const port = colon > cs ? decimalAt(line, colon + 1, ce) : NaN;
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) return { reason: `client:port "${field(F_CLIENT).slice(0, 60)}" is not an address` };
+  const bracketed = line.charCodeAt(cs) === 91 && line.charCodeAt(colon - 1) === 93;
+  const client = bracketed ? line.slice(cs + 1, colon - 1) : line.slice(cs, colon);
+  const target = isDash(line, o.start[F_TARGET], o.end[F_TARGET]) ? null : field(F_TARGET);
+  const requestProcessingS = secondsAt(line, o.start[F_REQUEST_PT], o.end[F_REQUEST_PT]);
+  const targetProcessingS = secondsAt(line, o.start[F_TARGET_PT], o.end[F_TARGET_PT]);
+  const responseProcessingS = secondsAt(line, o.start[F_RESPONSE_PT], o.end[F_RESPONSE_PT]);
   if (Number.isNaN(requestProcessingS) || Number.isNaN(targetProcessingS) || Number.isNaN(responseProcessingS)) {
     return { reason: 'a processing time is not a number of seconds' };
   }
-  const elbStatus = Number(fields[F_ELB_STATUS]);
-  if (!Number.isInteger(elbStatus) || elbStatus < 100 || elbStatus > 999) return { reason: `elb_status_code "${fields[F_ELB_STATUS].slice(0, 20)}" is not an HTTP status` };
-  const ts = fields[F_TARGET_STATUS];
-  const targetStatus = ts === '-' ? null : Number(ts);
-  if (targetStatus !== null && !(Number.isInteger(targetStatus) && targetStatus >= 100 && targetStatus <= 999)) {
-    return { reason: `target_status_code "${ts.slice(0, 20)}" is not an HTTP status or "-"` };
-  }
-  const receivedBytes = count(fields[F_RECEIVED]);
-  const sentBytes = count(fields[F_SENT]);
+  const elbStatus = statusAt(line, o.start[F_ELB_STATUS], o.end[F_ELB_STATUS]);
+  if (Number.isNaN(elbStatus)) return { reason: `elb_status_code "${field(F_ELB_STATUS).slice(0, 20)}" is not an HTTP status` };
+  const noTargetStatus = isDash(line, o.start[F_TARGET_STATUS], o.end[F_TARGET_STATUS]);
+  const targetStatus = noTargetStatus ? null : statusAt(line, o.start[F_TARGET_STATUS], o.end[F_TARGET_STATUS]);
+  if (targetStatus !== null && Number.isNaN(targetStatus)) return { reason: `target_status_code "${field(F_TARGET_STATUS).slice(0, 20)}" is not an HTTP status or "-"` };
+  const receivedBytes = countAt(line, o.start[F_RECEIVED], o.end[F_RECEIVED]);
+  const sentBytes = countAt(line, o.start[F_SENT], o.end[F_SENT]);
   if (Number.isNaN(receivedBytes) || Number.isNaN(sentBytes)) return { reason: 'received_bytes or sent_bytes is not a byte count' };
-  const request = fields[F_REQUEST];
-  const sp1 = request.indexOf(' ');
-  const sp2 = sp1 < 0 ? -1 : request.lastIndexOf(' ');
+  const request = o.escaped[F_REQUEST] ? field(F_REQUEST) : null;
+  const rs = request === null ? o.start[F_REQUEST] : 0;
+  const re = request === null ? o.end[F_REQUEST] : request.length;
+  const text = request ?? line;
+  const sp1 = text.indexOf(' ', rs);
+  const sp2 = sp1 < 0 || sp1 >= re ? -1 : text.lastIndexOf(' ', re - 1);
   let method = '-';
   let url = '-';
   let httpVersion = '-';
-  if (sp1 > 0 && sp2 > sp1) {
-    method = request.slice(0, sp1);
-    url = request.slice(sp1 + 1, sp2);
-    httpVersion = request.slice(sp2 + 1);
-  } else if (request !== '- - -' && request !== '-') {
-    return { reason: `request "${request.slice(0, 60)}" is not "METHOD URL VERSION"` };
+  if (sp1 > rs && sp1 < re && sp2 > sp1) {
+    method = text.slice(rs, sp1);
+    url = text.slice(sp1 + 1, sp2);
+    httpVersion = text.slice(sp2 + 1, re);
+  } else {
+    const whole = text.slice(rs, re);
+    if (whole !== '- - -' && whole !== '-') return { reason: `request "${whole.slice(0, 60)}" is not "METHOD URL VERSION"` };
   }
   let creationMs = NaN;
-  if (n > F_CREATION && fields[F_CREATION] !== '-') {
-    creationMs = parseAlbTime(fields[F_CREATION]);
-    if (Number.isNaN(creationMs)) return { reason: `request_creation_time "${fields[F_CREATION].slice(0, 40)}" is not an ISO 8601 UTC time` };
+  if (n > F_CREATION && !isDash(line, o.start[F_CREATION], o.end[F_CREATION])) {
+    creationMs = timeAt(line, o.start[F_CREATION], o.end[F_CREATION]);
+    if (Number.isNaN(creationMs)) return { reason: `request_creation_time "${field(F_CREATION).slice(0, 40)}" is not an ISO 8601 UTC time` };
   }
   if (Number.isNaN(creationMs)) {
     // Older entries: the response time less the processing the load balancer reports.
@@ -276,8 +353,8 @@ export function parseAlbLogLine(line: string, fields: string[] = []): AlbLogEntr
     type: type as AlbEntryType,
     timeMs,
     creationMs,
-    client: client[0],
-    clientPort: client[1],
+    client,
+    clientPort: port,
     target,
     requestProcessingS,
     targetProcessingS,
@@ -289,7 +366,7 @@ export function parseAlbLogLine(line: string, fields: string[] = []): AlbLogEntr
     method,
     url,
     httpVersion,
-    userAgent: fields[F_USER_AGENT],
+    userAgent: field(F_USER_AGENT),
   };
 }
 

@@ -107,6 +107,11 @@ const RETRYING = new Set<ClientFamily>(['pip', 'poetry']);
 /** Clients that may read the project page again after the hop (the seed tool, and unknown scripts). */
 const SECOND_INDEX = new Set<ClientFamily>(['python-requests', 'other']);
 
+/** One number for a client and a project (projects stay far below 2^22). */
+function groupId(r: LoggedRequest): number {
+  return r.clientKey * 4_194_304 + r.project + 1;
+}
+
 function failed(status: number): boolean {
   return status >= 400;
 }
@@ -126,13 +131,13 @@ export function categoryOf(family: ClientFamily, pattern: InstallPattern): Traff
 }
 
 export class InstallReconstructor {
-  /** Open installs per client and project, oldest first. */
-  private readonly open = new Map<string, OpenInstall[]>();
+  /** Open installs per client and project (groupId), oldest first. */
+  private readonly open = new Map<number, OpenInstall[]>();
   private openCount = 0;
   private lastSweep = -Infinity;
   private readonly idleMs: number;
   /** Recent turnarounds (answer -> next request of the same install), ms, per client. */
-  private readonly turnarounds = new Map<number, number[]>();
+  private readonly turnarounds = new Map<number, { recent: number[]; median: number; learnt: number }>();
 
   constructor(
     private readonly sink: InstallSink,
@@ -174,7 +179,7 @@ export class InstallReconstructor {
   }
 
   private group(r: LoggedRequest): OpenInstall[] {
-    const id = `${r.clientKey}/${r.project}`;
+    const id = groupId(r);
     let list = this.open.get(id);
     if (!list) {
       list = [];
@@ -222,18 +227,20 @@ export class InstallReconstructor {
 
   /** Median of the client's last unambiguous turnarounds (0 before any: the most recent answer fits best). */
   private turnaround(clientKey: number): number {
-    const seen = this.turnarounds.get(clientKey);
-    if (!seen || seen.length === 0) return 0;
-    const sorted = seen.slice().sort((a, b) => a - b);
-    return sorted[sorted.length >> 1];
+    return this.turnarounds.get(clientKey)?.median ?? 0;
   }
 
   private learnTurnaround(clientKey: number, gapMs: number): void {
     if (gapMs < 0 || gapMs > FOLLOW_MS) return;
     let seen = this.turnarounds.get(clientKey);
-    if (!seen) this.turnarounds.set(clientKey, (seen = []));
-    seen.push(gapMs);
-    if (seen.length > 15) seen.shift();
+    if (!seen) this.turnarounds.set(clientKey, (seen = { recent: [], median: 0, learnt: 0 }));
+    seen.recent.push(gapMs);
+    if (seen.recent.length > 15) seen.recent.shift();
+    // The median moves slowly: recompute it every few turnarounds.
+    if (++seen.learnt % 4 === 1) {
+      const sorted = seen.recent.slice().sort((a, b) => a - b);
+      seen.median = sorted[sorted.length >> 1];
+    }
   }
 
   private attach(install: OpenInstall, r: LoggedRequest, retry: boolean): void {
@@ -295,7 +302,7 @@ export class InstallReconstructor {
   }
 
   private file(r: LoggedRequest): void {
-    const list = this.open.get(`${r.clientKey}/${r.project}`);
+    const list = this.open.get(groupId(r));
     // The download goes to an install that has read all the index pages its client reads (the seed
     // tool reads two after a redirect), else to any that has read one.
     const indexed = (i: OpenInstall) => i.simples > 0 && i.lastKind !== 'file';

@@ -62,6 +62,8 @@ export interface ReadOptions {
   onLines: (lines: string[], firstLineNumber: number) => void | 'stop';
   /** Feeds the raw (compressed) bytes, for the input hash. */
   hash?: Hash;
+  /** Bytes read at a time (default 1 MiB; a look at the first lines needs far less). */
+  chunkBytes?: number;
 }
 
 /** Whether the file starts with gzip's magic bytes. */
@@ -82,34 +84,46 @@ async function isGzip(path: string): Promise<boolean> {
  */
 export async function readLogLines(file: string, options: ReadOptions): Promise<number> {
   const gzip = await isGzip(file);
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const chunk = options.chunkBytes ?? 1 << 20;
+  const raw = createReadStream(file, { highWaterMark: chunk });
   const hash = options.hash;
   if (hash && gzip) raw.on('data', (chunk) => hash.update(chunk as Buffer));
-  const source = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  const source = gzip ? raw.pipe(createGunzip({ chunkSize: chunk })) : raw;
   // Decodes UTF-8 across chunk boundaries (a character split between two chunks stays whole).
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let lineNumber = 1;
   let stopped = false;
+  /** An error of the caller's, not of the file: passed on as it is. */
+  let callerError: unknown = null;
+  const hand = (lines: string[], first: number): boolean => {
+    try {
+      return options.onLines(lines, first) === 'stop';
+    } catch (error) {
+      callerError = error;
+      throw error;
+    }
+  };
   try {
-    for await (const chunk of source) {
-      if (hash && !gzip) hash.update(chunk as Buffer);
-      const text = carry + decoder.write(chunk as Buffer);
+    for await (const bytes of source) {
+      if (hash && !gzip) hash.update(bytes as Buffer);
+      const text = carry + decoder.write(bytes as Buffer);
       const lines = text.split('\n');
       carry = lines.pop() ?? '';
       const first = lineNumber;
       lineNumber += lines.length;
-      if (options.onLines(lines, first) === 'stop') {
+      if (hand(lines, first)) {
         stopped = true;
         break;
       }
     }
     carry += stopped ? '' : decoder.end();
     if (!stopped && carry !== '') {
-      options.onLines([carry], lineNumber);
+      hand([carry], lineNumber);
       lineNumber++;
     }
   } catch (error) {
+    if (callerError !== null) throw callerError;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(`${file} cannot be read${gzip ? ' as gzip' : ''} (${code ?? (error as Error).message})`);
   } finally {

@@ -11,6 +11,8 @@
  * so /simple/Foo_Bar/ and foo_bar-1.0-py3-none-any.whl name the same project.
  */
 
+import { detached } from './detached.js';
+
 export type RequestKind = 'project-root' | 'project-simple' | 'file' | 'listing' | 'welcome' | 'other';
 
 export interface RequestTarget {
@@ -70,22 +72,56 @@ export function urlPath(url: string): string {
   return decodePath(url.slice(start, end)) || '/';
 }
 
-/** Classifies a request by method and URL. */
-export function classifyRequest(method: string, url: string): RequestTarget {
-  if (method !== 'GET' && method !== 'HEAD') return NONE;
-  const path = urlPath(url);
-  const parts = path.split('/').filter((p) => p !== '');
-  if (parts.length === 0) return { kind: 'welcome', project: '', file: '' };
-  const last = parts[parts.length - 1];
-  if (DISTRIBUTION_FILE.test(last)) {
-    const project = projectOfFile(last);
-    return project ? { kind: 'file', project, file: last } : NONE;
-  }
-  if (parts[0] === 'simple') {
-    if (parts.length === 1) return { kind: 'listing', project: '', file: '' };
-    if (parts.length === 2) return { kind: 'project-simple', project: normalizeProject(parts[1]), file: '' };
+/**
+ * Classifies requests by method and URL. Project names and file names repeat
+ * (a repository has few), so their normalized forms are remembered.
+ */
+export class RequestClassifier {
+  private readonly projects = new Map<string, string>();
+  private readonly files = new Map<string, string>();
+  private readonly parts: string[] = [];
+
+  classify(method: string, url: string): RequestTarget {
+    if (method !== 'GET' && method !== 'HEAD') return NONE;
+    const path = urlPath(url);
+    const parts = this.parts;
+    parts.length = 0;
+    for (let i = 1; i < path.length; ) {
+      let j = path.indexOf('/', i);
+      if (j < 0) j = path.length;
+      if (j > i) parts.push(path.slice(i, j));
+      i = j + 1;
+    }
+    if (parts.length === 0) return { kind: 'welcome', project: '', file: '' };
+    const last = parts[parts.length - 1];
+    if (DISTRIBUTION_FILE.test(last)) {
+      let project = this.files.get(last);
+      if (project === undefined) {
+        project = projectOfFile(last);
+        this.files.set(detached(last), project);
+      }
+      return project ? { kind: 'file', project, file: last } : NONE;
+    }
+    if (parts[0] === 'simple') {
+      if (parts.length === 1) return { kind: 'listing', project: '', file: '' };
+      if (parts.length === 2) return { kind: 'project-simple', project: this.project(parts[1]), file: '' };
+      return NONE;
+    }
+    if (parts.length === 1 && !RESERVED.has(parts[0].toLowerCase())) return { kind: 'project-root', project: this.project(parts[0]), file: '' };
     return NONE;
   }
-  if (parts.length === 1 && !RESERVED.has(parts[0].toLowerCase())) return { kind: 'project-root', project: normalizeProject(parts[0]), file: '' };
-  return NONE;
+
+  private project(name: string): string {
+    let normalized = this.projects.get(name);
+    if (normalized === undefined) {
+      normalized = detached(normalizeProject(name));
+      this.projects.set(detached(name), normalized);
+    }
+    return normalized;
+  }
+}
+
+/** Classifies one request (see RequestClassifier). */
+export function classifyRequest(method: string, url: string): RequestTarget {
+  return new RequestClassifier().classify(method, url);
 }

@@ -4,17 +4,54 @@
  * them), and per second the requests and target processing time of each
  * target, so the shares of any burst can be summed afterwards; status codes,
  * user agents, clients, and the waits of 504s and 460s. Memory grows with the
- * seconds covered and the distinct targets, clients and agents, never with lines.
+ * seconds covered (8 bytes a second per series: 0.7 MB a day) and the distinct
+ * targets, clients and agents, never with lines.
  */
 import type { AlbLogEntry } from './alb-log-entry.js';
+import { detached } from './detached.js';
 import type { ClientFamily } from './user-agent.js';
 
-interface SecondBin {
-  requests: number;
-  /** Requests per target id (sparse). */
-  targetRequests: number[];
-  /** Target processing seconds per target id (sparse). */
-  targetSeconds: number[];
+/** A number per epoch second, in one growable array (it grows to cover whatever seconds are added). */
+export class SecondSeries {
+  private data = new Float64Array(0);
+  private base = 0;
+
+  add(second: number, value: number): void {
+    if (this.data.length === 0) {
+      this.base = second;
+      this.data = new Float64Array(4096);
+    }
+    let k = second - this.base;
+    if (k < 0 || k >= this.data.length) {
+      const from = Math.min(this.base, second);
+      const to = Math.max(this.base + this.data.length, second + 1);
+      const grown = new Float64Array(Math.max(2 * this.data.length, to - from + 4096));
+      grown.set(this.data, this.base - from);
+      this.data = grown;
+      this.base = from;
+      k = second - this.base;
+    }
+    this.data[k] += value;
+  }
+
+  /** Sum over the epoch seconds [from, to). */
+  sum(from: number, to: number): number {
+    let total = 0;
+    const a = Math.max(0, from - this.base);
+    const b = Math.min(this.data.length, to - this.base);
+    for (let k = a; k < b; k++) total += this.data[k];
+    return total;
+  }
+
+  /** Values of `seconds` seconds from `from`. */
+  slice(from: number, seconds: number): Float64Array {
+    const out = new Float64Array(Math.max(0, seconds));
+    for (let k = 0; k < seconds; k++) {
+      const i = from + k - this.base;
+      if (i >= 0 && i < this.data.length) out[k] = this.data[i];
+    }
+    return out;
+  }
 }
 
 /** Histogram of waits in tenths of a second. */
@@ -55,11 +92,26 @@ export interface AgentCounter {
   clients: Set<string>;
 }
 
+/** One client address with one user agent, and the counters its requests go to. */
+export interface ClientSource {
+  client: string;
+  product: string;
+  family: ClientFamily;
+  /** Filled in at its first counted request. */
+  clientCounter: ClientCounter | null;
+  agentCounter: AgentCounter | null;
+}
+
 export class TrafficCounters {
-  private readonly bins = new Map<number, SecondBin>();
+  private readonly perSecondRequests = new SecondSeries();
+  /** Per target id: requests, and target processing seconds, per second. */
+  private readonly targetRequests: SecondSeries[] = [];
+  private readonly targetSeconds: SecondSeries[] = [];
   readonly targetIds = new Map<string, number>();
-  readonly elbStatus = new Map<number, number>();
-  readonly targetStatus = new Map<string, number>();
+  /** Requests per load balancer status (index = status). */
+  private readonly elbStatusCounts = new Float64Array(1000);
+  /** Requests per target status (index = status; 0 for "-": the target sent no response). */
+  private readonly targetStatusCounts = new Float64Array(1000);
   readonly clients = new Map<string, ClientCounter>();
   readonly agents = new Map<string, AgentCounter>();
   readonly waits504 = new WaitHistogram();
@@ -72,81 +124,88 @@ export class TrafficCounters {
   firstMs = Infinity;
   lastMs = -Infinity;
 
-  add(e: AlbLogEntry, product: string, family: ClientFamily): void {
+  /** A client address sending with a user agent (strings detached); counted once a request of it is. */
+  source(client: string, product: string, family: ClientFamily): ClientSource {
+    return { client, product, family, clientCounter: null, agentCounter: null };
+  }
+
+  private register(from: ClientSource): void {
+    let clientCounter = this.clients.get(from.client);
+    if (!clientCounter) {
+      clientCounter = { requests: 0, agents: new Set() };
+      this.clients.set(from.client, clientCounter);
+    }
+    let agentCounter = this.agents.get(from.product);
+    if (!agentCounter) {
+      agentCounter = { family: from.family, requests: 0, clients: new Set() };
+      this.agents.set(from.product, agentCounter);
+    }
+    clientCounter.agents.add(from.product);
+    agentCounter.clients.add(from.client);
+    from.clientCounter = clientCounter;
+    from.agentCounter = agentCounter;
+  }
+
+  add(e: AlbLogEntry, from: ClientSource): void {
     this.requests++;
     if (e.creationMs < this.firstMs) this.firstMs = e.creationMs;
     if (e.creationMs > this.lastMs) this.lastMs = e.creationMs;
     const second = Math.floor(e.creationMs / 1000);
-    let bin = this.bins.get(second);
-    if (!bin) {
-      bin = { requests: 0, targetRequests: [], targetSeconds: [] };
-      this.bins.set(second, bin);
-    }
-    bin.requests++;
+    this.perSecondRequests.add(second, 1);
     if (e.target !== null) {
       let id = this.targetIds.get(e.target);
       if (id === undefined) {
         id = this.targetIds.size;
-        this.targetIds.set(e.target, id);
+        this.targetIds.set(detached(e.target), id);
+        this.targetRequests.push(new SecondSeries());
+        this.targetSeconds.push(new SecondSeries());
       }
-      bin.targetRequests[id] = (bin.targetRequests[id] ?? 0) + 1;
-      if (e.targetProcessingS >= 0) bin.targetSeconds[id] = (bin.targetSeconds[id] ?? 0) + e.targetProcessingS;
+      this.targetRequests[id].add(second, 1);
+      if (e.targetProcessingS >= 0) this.targetSeconds[id].add(second, e.targetProcessingS);
     } else {
       this.undispatched++;
     }
-    bump(this.elbStatus, e.elbStatus);
-    bump(this.targetStatus, e.targetStatus === null ? '-' : String(e.targetStatus));
-    bump(this.types, e.type);
-    let client = this.clients.get(e.client);
-    if (!client) {
-      client = { requests: 0, agents: new Set() };
-      this.clients.set(e.client, client);
-    }
-    client.requests++;
-    client.agents.add(product);
-    let agent = this.agents.get(product);
-    if (!agent) {
-      agent = { family, requests: 0, clients: new Set() };
-      this.agents.set(product, agent);
-    }
-    agent.requests++;
-    agent.clients.add(e.client);
+    this.elbStatusCounts[e.elbStatus]++;
+    this.targetStatusCounts[e.targetStatus ?? 0]++;
+    this.types.set(e.type, (this.types.get(e.type) ?? 0) + 1);
+    if (!from.clientCounter) this.register(from);
+    from.clientCounter!.requests++;
+    from.agentCounter!.requests++;
     const waited = (e.timeMs - e.creationMs) / 1000;
     if (e.elbStatus === 504) this.waits504.add(waited);
     if (e.elbStatus === 460) {
-      let h = this.waits460.get(family);
+      let h = this.waits460.get(from.family);
       if (!h) {
         h = new WaitHistogram();
-        this.waits460.set(family, h);
+        this.waits460.set(from.family, h);
       }
       h.add(waited);
     }
   }
 
+  /** Requests per load balancer status code, and per target status code ("-": none), in code order. */
+  statusCodes(): { elb: Record<string, number>; target: Record<string, number> } {
+    const table = (counts: Float64Array) => {
+      const out: Record<string, number> = {};
+      counts.forEach((n, code) => {
+        if (n > 0) out[code === 0 ? '-' : String(code)] = n;
+      });
+      return out;
+    };
+    return { elb: table(this.elbStatusCounts), target: table(this.targetStatusCounts) };
+  }
+
   /** Requests per second from `fromSecond` for `seconds` seconds (epoch seconds). */
   perSecond(fromSecond: number, seconds: number): Float64Array {
-    const out = new Float64Array(Math.max(0, seconds));
-    for (const [second, bin] of this.bins) {
-      const k = second - fromSecond;
-      if (k >= 0 && k < seconds) out[k] = bin.requests;
-    }
-    return out;
+    return this.perSecondRequests.slice(fromSecond, seconds);
   }
 
   /** Requests and target processing seconds per target over the epoch seconds [from, to). */
   targetTotals(fromSecond: number, toSecond: number): Array<{ target: string; requests: number; seconds: number }> {
-    const names = [...this.targetIds.keys()];
-    const requests = new Array<number>(names.length).fill(0);
-    const seconds = new Array<number>(names.length).fill(0);
-    for (const [second, bin] of this.bins) {
-      if (second < fromSecond || second >= toSecond) continue;
-      bin.targetRequests.forEach((n, id) => (requests[id] += n));
-      bin.targetSeconds.forEach((s, id) => (seconds[id] += s));
-    }
-    return names.map((target, id) => ({ target, requests: requests[id], seconds: seconds[id] }));
+    return [...this.targetIds.entries()].map(([target, id]) => ({
+      target,
+      requests: this.targetRequests[id].sum(fromSecond, toSecond),
+      seconds: this.targetSeconds[id].sum(fromSecond, toSecond),
+    }));
   }
-}
-
-function bump<K>(map: Map<K, number>, key: K): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
 }

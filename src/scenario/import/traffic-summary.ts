@@ -206,8 +206,6 @@ export function summarizeTraffic(r: AlbImportResult, options: SummaryOptions): T
   }
   const popularity = projectPopularity(r);
 
-  const sortedCodes = (m: Map<string | number, number>) =>
-    Object.fromEntries([...m.entries()].sort((a, b) => String(a[0]).localeCompare(String(b[0]))).map(([k, v]) => [String(k), v]));
   const http460 = [...c.waits460.entries()]
     .map(([family, h]) => ({ family, count: h.count, medianSeconds: h.quantile(0.5), maxSeconds: Math.round(h.maxSeconds * 10) / 10 }))
     .sort((a, b) => b.count - a.count || a.family.localeCompare(b.family));
@@ -245,7 +243,7 @@ export function summarizeTraffic(r: AlbImportResult, options: SummaryOptions): T
     bursts,
     clients: { count: c.clients.size, addresses: options.keepAddresses ? 'kept' : 'hashed', top: clientsTop },
     userAgents,
-    statusCodes: { elb: sortedCodes(c.elbStatus), target: sortedCodes(c.targetStatus) },
+    statusCodes: c.statusCodes(),
     targets: { scope: spans.length > 0 ? 'bursts' : 'window', requests: scopeRequests, notDispatched: scopeRequests - targetRequests, perTarget },
     installs: { total: r.installs.length, completed, retries: r.installs.retries, byCategory, single, websockets: r.websockets },
     projects: { distinct: popularity.length, top: popularity.slice(0, TOP) },
