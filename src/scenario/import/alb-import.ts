@@ -263,6 +263,7 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
         known.keys.set(client, clientKey);
       }
       const from = clientKeys[clientKey];
+      counters.inputPerSecond.add(Math.floor(e.creationMs / 1000), 1);
       if (inWindow(e.creationMs)) counters.add(e, from);
       if (e.type === 'ws' || e.type === 'wss') {
         if (inWindow(e.creationMs)) websockets++;

@@ -1,10 +1,11 @@
 /**
  * Bursts in a series of requests per second. Rates are taken over sliding
  * 10-s windows; the window starting at second s is hot when it holds at least
- * `factor` times the median window (the usual traffic of the period) and at
- * least `minRequestsPerSecond` x 10 requests. A burst is the union of
- * overlapping hot windows, trimmed to its first and last busy second; bursts
- * less than a window apart are one.
+ * `factor` times the median window of the usual traffic (the whole log's,
+ * even when only a window of it is kept: a busiest window would otherwise
+ * raise the bar) and at least `minRequestsPerSecond` x 10 requests. A burst is
+ * the union of overlapping hot windows, trimmed to its first and last busy
+ * second; bursts less than a window apart are one.
  */
 
 export const BURST_WINDOW_SECONDS = 10;
@@ -31,12 +32,9 @@ function median(values: Float64Array): number {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** The bursts of `perSecond` (requests in each second). */
-export function findBursts(perSecond: Float64Array, options: BurstOptions = {}): BurstSpan[] {
-  const factor = options.factor ?? 4;
-  const minRate = options.minRequestsPerSecond ?? 1;
+/** Requests in each sliding window of `w` seconds. */
+function windowSums(perSecond: Float64Array, w: number): Float64Array {
   const n = perSecond.length;
-  const w = Math.min(BURST_WINDOW_SECONDS, Math.max(1, n));
   const windows = new Float64Array(Math.max(0, n - w + 1));
   let sum = 0;
   for (let s = 0; s < n; s++) {
@@ -44,7 +42,25 @@ export function findBursts(perSecond: Float64Array, options: BurstOptions = {}):
     if (s >= w) sum -= perSecond[s - w];
     if (s >= w - 1) windows[s - w + 1] = sum;
   }
-  const threshold = Math.max(factor * median(windows), minRate * w);
+  return windows;
+}
+
+/** The median requests of a 10-s window in `perSecond`: the usual traffic bursts are measured against. */
+export function usualWindow(perSecond: Float64Array): number {
+  return median(windowSums(perSecond, Math.min(BURST_WINDOW_SECONDS, Math.max(1, perSecond.length))));
+}
+
+/**
+ * The bursts of `perSecond` (requests in each second); `usual` is the median
+ * 10-s window of the traffic they stand out from (default: of `perSecond`).
+ */
+export function findBursts(perSecond: Float64Array, options: BurstOptions = {}, usual = usualWindow(perSecond)): BurstSpan[] {
+  const factor = options.factor ?? 4;
+  const minRate = options.minRequestsPerSecond ?? 1;
+  const n = perSecond.length;
+  const w = Math.min(BURST_WINDOW_SECONDS, Math.max(1, n));
+  const windows = windowSums(perSecond, w);
+  const threshold = Math.max(factor * usual, minRate * w);
   const spans: BurstSpan[] = [];
   let current: { from: number; to: number } | null = null;
   for (let s = 0; s < windows.length; s++) {

@@ -104,6 +104,8 @@ export interface ClientSource {
 
 export class TrafficCounters {
   private readonly perSecondRequests = new SecondSeries();
+  /** Requests per second of the whole input, the window's and the rest (what bursts stand out from). */
+  readonly inputPerSecond = new SecondSeries();
   /** Per target id: requests, and target processing seconds, per second. */
   private readonly targetRequests: SecondSeries[] = [];
   private readonly targetSeconds: SecondSeries[] = [];

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AlbImportResult, MalformedExample } from './alb-import.js';
-import { type BurstOptions, findBursts } from './bursts.js';
+import { type BurstOptions, findBursts, usualWindow } from './bursts.js';
 import { TRAFFIC_CATEGORIES, type TrafficCategory } from './installs.js';
 import type { RequestKind } from './request-path.js';
 import type { ClientFamily } from './user-agent.js';
@@ -131,7 +131,9 @@ export function summarizeTraffic(r: AlbImportResult, options: SummaryOptions): T
     }
     return lo;
   };
-  const spans = findBursts(perSecond, options.bursts);
+  const inputFirst = Math.floor(r.inputFirstMs / 1000);
+  const usual = usualWindow(c.inputPerSecond.slice(inputFirst, Math.floor(r.inputLastMs / 1000) - inputFirst + 1));
+  const spans = findBursts(perSecond, options.bursts, usual);
   const bursts: BurstSummary[] = spans.map((span) => {
     const fromMs = (baseSecond + span.from) * 1000;
     const toMs = (baseSecond + span.to) * 1000;
