@@ -13,27 +13,45 @@ export function readReplayOffsets(file: string): number[] {
   } catch (error) {
     throw new UserError(`replay file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  let values: unknown[];
-  const trimmed = text.trim();
+  const trimmed = text.trimStart();
+  let values: number[];
   if (trimmed.startsWith('[')) {
+    let parsed: unknown;
     try {
-      values = JSON.parse(trimmed) as unknown[];
+      parsed = JSON.parse(trimmed);
     } catch (error) {
       throw new UserError(`replay file ${file} is not a valid JSON array: ${(error as Error).message}`);
     }
-    if (!Array.isArray(values)) throw new UserError(`replay file ${file} must hold a JSON array of seconds`);
+    if (!Array.isArray(parsed)) throw new UserError(`replay file ${file} must hold a JSON array of seconds`);
+    values = parsed.map((value, i) => checkedSeconds(typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN, file, i + 1));
   } else {
-    values = text
-      .split('\n')
-      .map((line) => line.replace(/#.*/, ''))
-      .flatMap((line) => line.trim().split(/\s+/))
-      .filter((word) => word !== '');
+    // Scanned in place, line by line: a replay of millions of installs builds no array of lines or words.
+    values = [];
+    let at = 0;
+    while (at < text.length) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const hash = text.indexOf('#', at);
+      const stop = hash >= 0 && hash < end ? hash : end;
+      let i = at;
+      while (i < stop) {
+        while (i < stop && isSpace(text.charCodeAt(i))) i++;
+        let j = i;
+        while (j < stop && !isSpace(text.charCodeAt(j))) j++;
+        if (j > i) values.push(checkedSeconds(Number(text.slice(i, j)), file, values.length + 1));
+        i = j;
+      }
+      at = end + 1;
+    }
   }
-  return values
-    .map((value, i) => {
-      const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-      if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`replay file ${file}: entry ${i + 1} must be a number of seconds >= 0`);
-      return seconds;
-    })
-    .sort((a, b) => a - b);
+  return Array.from(Float64Array.from(values).sort());
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+function checkedSeconds(seconds: number, file: string, entry: number): number {
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`replay file ${file}: entry ${entry} must be a number of seconds >= 0`);
+  return seconds;
 }

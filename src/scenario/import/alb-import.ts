@@ -221,6 +221,8 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
   let longestMs = 0;
   const fields = new FieldOffsets();
   const classifier = new RequestClassifier();
+  /** Each line's entry is read into this one object: nothing of it is kept past the line. */
+  const reused = {} as AlbLogEntry;
   const downloads = { count: 0, bytes: 0 };
   const projectFiles = new Map<number, Set<string>>();
 
@@ -298,7 +300,7 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
         for (let i = 0; i < chunk.length; i++) {
           const line = stripCr(chunk[i]);
           if (line.trim() === '') continue;
-          const parsed = parseAlbLogLine(line, fields);
+          const parsed = parseAlbLogLine(line, fields, reused);
           if (isMalformed(parsed)) {
             stats.malformed++;
             if (examples.length < 3) examples.push({ file: file.path, line: firstLine + i, text: detached(maskAddresses(line.slice(0, 160))), reason: parsed.reason });

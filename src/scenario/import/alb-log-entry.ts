@@ -120,29 +120,25 @@ export class FieldOffsets {
 export function locateFields(line: string, o: FieldOffsets, limit = 64): number {
   const len = line.length;
   const max = Math.min(limit, 64);
+  // Escaped quotes are rare: one search tells whether any field needs a closer look.
+  const anyEscape = line.indexOf('\\"') >= 0;
   let i = 0;
   let n = 0;
   while (i < len && n < max) {
     if (line.charCodeAt(i) === 34) {
-      let from = i + 1;
-      let escaped = 0;
-      for (;;) {
-        const q = line.indexOf('"', from);
-        if (q < 0) return -1;
-        if (line.charCodeAt(q - 1) === 92 && q - 1 > i) {
-          escaped = 1;
-          from = q + 1;
-          continue;
-        }
-        if (q + 1 === len || line.charCodeAt(q + 1) === 32) {
-          o.start[n] = i + 1;
-          o.end[n] = q;
-          o.escaped[n++] = escaped;
-          i = q + 2;
-          break;
-        }
-        from = q + 1;
+      // The closing quote is the first one followed by a space (or the line's last character) that no
+      // backslash escapes: one search skips the quotes inside, such as those of pip's JSON agent.
+      let q = line.indexOf('" ', i + 1);
+      while (q > i && line.charCodeAt(q - 1) === 92) q = line.indexOf('" ', q + 1);
+      if (q < 0) {
+        if (len - 1 > i && line.charCodeAt(len - 1) === 34 && line.charCodeAt(len - 2) !== 92) q = len - 1;
+        else return -1;
       }
+      const escape = anyEscape ? line.indexOf('\\"', i + 1) : -1;
+      o.start[n] = i + 1;
+      o.end[n] = q;
+      o.escaped[n++] = escape >= 0 && escape < q ? 1 : 0;
+      i = q + 2;
     } else {
       let j = line.indexOf(' ', i);
       if (j < 0) j = len;
@@ -286,10 +282,11 @@ function statusAt(s: string, from: number, to: number): number {
 const scratch = new FieldOffsets();
 
 /**
- * Parses one line (`offsets` is scratch space reused across calls). Returns
- * the entry or why the line is not one.
+ * Parses one line (`offsets` is scratch space reused across calls; with
+ * `into`, the entry is written there instead of a new object, for a caller
+ * that keeps nothing of it past the line). Returns the entry or why the line is not one.
  */
-export function parseAlbLogLine(line: string, offsets: FieldOffsets = scratch): AlbLogEntry | MalformedLine {
+export function parseAlbLogLine(line: string, offsets: FieldOffsets = scratch, into?: AlbLogEntry): AlbLogEntry | MalformedLine {
   const o = offsets;
   // Fields after request_creation_time are not needed.
   const n = locateFields(line, o, F_CREATION + 1);
@@ -349,25 +346,25 @@ export function parseAlbLogLine(line: string, offsets: FieldOffsets = scratch): 
     const spent = Math.max(0, requestProcessingS) + Math.max(0, targetProcessingS) + Math.max(0, responseProcessingS);
     creationMs = timeMs - spent * 1000;
   }
-  return {
-    type: type as AlbEntryType,
-    timeMs,
-    creationMs,
-    client,
-    clientPort: port,
-    target,
-    requestProcessingS,
-    targetProcessingS,
-    responseProcessingS,
-    elbStatus,
-    targetStatus,
-    receivedBytes,
-    sentBytes,
-    method,
-    url,
-    httpVersion,
-    userAgent: field(F_USER_AGENT),
-  };
+  const entry = into ?? ({} as AlbLogEntry);
+  entry.type = type as AlbEntryType;
+  entry.timeMs = timeMs;
+  entry.creationMs = creationMs;
+  entry.client = client;
+  entry.clientPort = port;
+  entry.target = target;
+  entry.requestProcessingS = requestProcessingS;
+  entry.targetProcessingS = targetProcessingS;
+  entry.responseProcessingS = responseProcessingS;
+  entry.elbStatus = elbStatus;
+  entry.targetStatus = targetStatus;
+  entry.receivedBytes = receivedBytes;
+  entry.sentBytes = sentBytes;
+  entry.method = method;
+  entry.url = url;
+  entry.httpVersion = httpVersion;
+  entry.userAgent = fieldText(line, o, F_USER_AGENT);
+  return entry;
 }
 
 export function isMalformed(parsed: AlbLogEntry | MalformedLine): parsed is MalformedLine {

@@ -31,8 +31,8 @@ export interface FlowShare {
 export interface BuiltScenario {
   /** The scenario file's content. */
   scenario: Record<string, unknown>;
-  /** The replay file's content. */
-  offsets: string;
+  /** The replay file's content, in pieces. */
+  offsets: string[];
   flowMix: FlowShare[];
   /** What the user should know about how the scenario was made (printed after the summary). */
   notes: string[];
@@ -126,23 +126,28 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
   const repository = repositoryOf(r, options.repository, notes);
   const flow: FlowName = flowMix[0]?.flow ?? 'pip-root-index';
   const baseMs = r.counters.firstMs;
-  const order = r.installs.order();
-  const lines = [
-    `# capsim replay: install start offsets, seconds from ${new Date(baseMs).toISOString()} (the first request of the window)`,
-    `# ${order.length} installs from ${summary.input.files} ALB log file(s), sha256 ${r.inputSha256}`,
+  const starts = r.installs.sortedStarts();
+  const offsets = [
+    `# capsim replay: install start offsets, seconds from ${new Date(baseMs).toISOString()} (the first request of the window)\n` +
+      `# ${starts.length} installs from ${summary.input.files} ALB log file(s), sha256 ${r.inputSha256}\n`,
   ];
-  for (const k of order) lines.push(((r.installs.startMs(k) - baseMs) / 1000).toFixed(3));
+  // In pieces of 64k lines: millions of installs never make one huge string.
+  for (let k = 0; k < starts.length; k += 65536) {
+    const piece: string[] = [];
+    for (let i = k; i < Math.min(starts.length, k + 65536); i++) piece.push(((starts[i] - baseMs) / 1000).toFixed(3));
+    offsets.push(`${piece.join('\n')}\n`);
+  }
   const singles = summary.installs.single;
   const singleTotal = Object.values(singles).reduce((a, b) => a + (b ?? 0), 0);
   if (singleTotal > 0) notes.push(`${singleTotal} requests fit no install (${Object.entries(singles).map(([k, n]) => `${k} ${n}`).join(', ')}); they are counted, not replayed`);
   for (const mix of flowMix) if (mix.note) notes.push(mix.note);
-  const firstInstall = order.length > 0 ? new Date(r.installs.startMs(order[0])).toISOString() : null;
+  const firstInstall = starts.length > 0 ? new Date(starts[0]).toISOString() : null;
   const scenario: Record<string, unknown> = {
     $comment:
       `Imported by capsim scenario import from ALB access logs: the installs reconstructed from the requests (per client address and user agent), ` +
       `replayed at the offsets in ${options.offsetsFile}. provenance says where the traffic came from and what the import found.`,
     name: options.name,
-    description: `${order.length} installs (${flowMix.map((m) => `${m.category} ${Math.round(m.share * 100)} %`).join(', ') || 'none'}) between ${summary.window.from} and ${summary.window.to}, from ${summary.input.files} ALB log file(s)`,
+    description: `${starts.length} installs (${flowMix.map((m) => `${m.category} ${Math.round(m.share * 100)} %`).join(', ') || 'none'}) between ${summary.window.from} and ${summary.window.to}, from ${summary.input.files} ALB log file(s)`,
     flow,
     profile: { executor: 'replay', file: options.offsetsFile, timeScale: 1 },
     client,
@@ -165,7 +170,7 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
       clientAddresses: summary.clients.addresses,
       clients: summary.clients.count,
       userAgents: summary.userAgents.map((a) => ({ agent: a.agent, family: a.family, requests: a.requests })),
-      installs: order.length,
+      installs: starts.length,
       flowMix,
       singleRequests: singles,
       clientTimeouts: summary.timeouts,
@@ -175,5 +180,5 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
       notes,
     },
   };
-  return { scenario, offsets: `${lines.join('\n')}\n`, flowMix, notes };
+  return { scenario, offsets, flowMix, notes };
 }

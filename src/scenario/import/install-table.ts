@@ -67,6 +67,11 @@ export class InstallTable {
     return this.completed.data[k] === 1;
   }
 
+  /** Start times, sorted. */
+  sortedStarts(): Float64Array {
+    return this.start.data.slice(0, this.length).sort();
+  }
+
   /** Indices ordered by start time (ties by index, so the order is the same on every run). */
   order(): Uint32Array {
     const index = new Uint32Array(this.length);

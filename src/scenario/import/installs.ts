@@ -100,6 +100,8 @@ interface OpenInstall {
 
 /** A redirect hop, a retry or the seed tool's next request follows the previous response within this. */
 const FOLLOW_MS = 10_000;
+/** Unambiguous turnarounds a client's median is taken over. */
+const TURNAROUNDS_KEPT = 15;
 /** Tolerated difference between the clocks of two load balancer nodes. */
 const SKEW_MS = 1_000;
 /** Clients that retry a failed request (pip's urllib3 policy; also what poetry's session does). */
@@ -137,7 +139,7 @@ export class InstallReconstructor {
   private lastSweep = -Infinity;
   private readonly idleMs: number;
   /** Recent turnarounds (answer -> next request of the same install), ms, per client. */
-  private readonly turnarounds = new Map<number, { recent: number[]; median: number; learnt: number }>();
+  private readonly turnarounds = new Map<number, { recent: Float64Array; median: number; learnt: number }>();
 
   constructor(
     private readonly sink: InstallSink,
@@ -233,12 +235,12 @@ export class InstallReconstructor {
   private learnTurnaround(clientKey: number, gapMs: number): void {
     if (gapMs < 0 || gapMs > FOLLOW_MS) return;
     let seen = this.turnarounds.get(clientKey);
-    if (!seen) this.turnarounds.set(clientKey, (seen = { recent: [], median: 0, learnt: 0 }));
-    seen.recent.push(gapMs);
-    if (seen.recent.length > 15) seen.recent.shift();
+    if (!seen) this.turnarounds.set(clientKey, (seen = { recent: new Float64Array(TURNAROUNDS_KEPT), learnt: 0, median: 0 }));
+    seen.recent[seen.learnt % TURNAROUNDS_KEPT] = gapMs;
+    seen.learnt++;
     // The median moves slowly: recompute it every few turnarounds.
-    if (++seen.learnt % 4 === 1) {
-      const sorted = seen.recent.slice().sort((a, b) => a - b);
+    if (seen.learnt % 4 === 1) {
+      const sorted = seen.recent.slice(0, Math.min(seen.learnt, TURNAROUNDS_KEPT)).sort();
       seen.median = sorted[sorted.length >> 1];
     }
   }

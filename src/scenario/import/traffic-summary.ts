@@ -119,14 +119,13 @@ export function summarizeTraffic(r: AlbImportResult, options: SummaryOptions): T
   for (const minute of series) if (minute.requests > peak.requests) peak = minute;
   const sortedMinutes = series.map((m) => m.requests).sort((a, b) => a - b);
 
-  const order = r.installs.order();
-  const starts = Float64Array.from(order, (k) => r.installs.startMs(k));
-  const lowerBound = (ms: number) => {
+  const starts = r.installs.sortedStarts();
+  const lowerBound = (sorted: ArrayLike<number>, ms: number) => {
     let lo = 0;
-    let hi = starts.length;
+    let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (starts[mid] < ms) lo = mid + 1;
+      if (sorted[mid] < ms) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -134,24 +133,33 @@ export function summarizeTraffic(r: AlbImportResult, options: SummaryOptions): T
   const inputFirst = Math.floor(r.inputFirstMs / 1000);
   const usual = usualWindow(c.inputPerSecond.slice(inputFirst, Math.floor(r.inputLastMs / 1000) - inputFirst + 1));
   const spans = findBursts(perSecond, options.bursts, usual);
-  const bursts: BurstSummary[] = spans.map((span) => {
+  // The clients of each burst: those that started an install or sent a single request in it.
+  const burstFrom = spans.map((span) => (baseSecond + span.from) * 1000);
+  const burstClients = spans.map(() => new Set<string>());
+  const note = (startMs: number, clientKey: number) => {
+    // The last burst starting at or before startMs: one before the first that starts after it.
+    let lo = 0;
+    let hi = burstFrom.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (burstFrom[mid] <= startMs) lo = mid + 1;
+      else hi = mid;
+    }
+    const b = lo - 1;
+    if (b >= 0 && startMs < (baseSecond + spans[b].to) * 1000) burstClients[b].add(r.clientKeys[clientKey].client);
+  };
+  for (let k = 0; k < r.installs.length; k++) note(r.installs.startMs(k), r.installs.clientOf(k));
+  for (let k = 0; k < r.singles.length; k++) note(r.singles.startMs(k), r.singles.clientOf(k));
+  const bursts: BurstSummary[] = spans.map((span, b) => {
     const fromMs = (baseSecond + span.from) * 1000;
     const toMs = (baseSecond + span.to) * 1000;
-    const a = lowerBound(fromMs);
-    const b = lowerBound(toMs);
-    const clients = new Set<string>();
-    for (let i = a; i < b; i++) clients.add(r.clientKeys[r.installs.clientOf(order[i])].client);
-    for (let k = 0; k < r.singles.length; k++) {
-      const t = r.singles.startMs(k);
-      if (t >= fromMs && t < toMs) clients.add(r.clientKeys[r.singles.clientOf(k)].client);
-    }
     return {
       start: iso(fromMs),
       offsetSeconds: (fromMs - baseMs) / 1000 > 0 ? Math.round((fromMs - baseMs) / 1000) : 0,
       durationSeconds: span.to - span.from,
       requests: span.requests,
-      installs: b - a,
-      clients: clients.size,
+      installs: lowerBound(starts, toMs) - lowerBound(starts, fromMs),
+      clients: burstClients[b].size,
       peakPerSecond: span.peakPerSecond,
     };
   });

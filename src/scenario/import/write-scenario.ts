@@ -3,7 +3,7 @@
  * file beside it) and loads it back, so what was written is what predict,
  * plan and validate will read.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { loadScenario } from '../load.js';
@@ -31,11 +31,19 @@ export function refuseOverwrite(files: ScenarioFiles, force: boolean): void {
   }
 }
 
-export function writeImportedScenario(files: ScenarioFiles, scenario: Record<string, unknown>, offsets: string | null, force: boolean): void {
+/** Writes the scenario and its offsets (in pieces, as built); loads it back. */
+export function writeImportedScenario(files: ScenarioFiles, scenario: Record<string, unknown>, offsets: string[] | null, force: boolean): void {
   refuseOverwrite(files, force);
   try {
     mkdirSync(dirname(resolve(files.scenario)), { recursive: true });
-    if (files.offsets && offsets !== null) writeFileSync(files.offsets, offsets);
+    if (files.offsets && offsets !== null) {
+      const fd = openSync(files.offsets, 'w');
+      try {
+        for (const piece of offsets) writeSync(fd, piece);
+      } finally {
+        closeSync(fd);
+      }
+    }
     writeFileSync(files.scenario, `${JSON.stringify(scenario, null, 2)}\n`);
   } catch (error) {
     throw new UserError(`cannot write ${files.scenario} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
