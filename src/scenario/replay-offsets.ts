@@ -28,11 +28,16 @@ export function readReplayOffsets(file: string): number[] {
     // Scanned in place, line by line: a replay of millions of installs builds no array of lines or words.
     values = [];
     let at = 0;
+    // The next '#' at or after `at` (searched again only once passed: one search per comment, not per line).
+    let hash = -1;
     while (at < text.length) {
       let end = text.indexOf('\n', at);
       if (end < 0) end = text.length;
-      const hash = text.indexOf('#', at);
-      const stop = hash >= 0 && hash < end ? hash : end;
+      if (hash !== Infinity && hash < at) {
+        hash = text.indexOf('#', at);
+        if (hash < 0) hash = Infinity;
+      }
+      const stop = hash < end ? hash : end;
       let i = at;
       while (i < stop) {
         while (i < stop && isSpace(text.charCodeAt(i))) i++;
