@@ -10,7 +10,7 @@
 import seedrandom from 'seedrandom';
 import { loadCalibration } from '../src/calibrate/calibration-file.js';
 import { defaultParameters, type ModelParameters, withOverrides } from '../src/model/parameters.js';
-import { predict } from '../src/model/predict.js';
+import { predict } from '../src/prediction/predict.js';
 import { resolveSizing, type SizingRequest } from '../src/model/sizing.js';
 import { loadScenario } from '../src/scenario/load.js';
 

@@ -4,7 +4,7 @@
  * the same process (events per second of each, and their ratio).
  */
 import { loadCalibration } from '../src/calibrate/calibration-file.js';
-import { predict } from '../src/model/predict.js';
+import { predict } from '../src/prediction/predict.js';
 import { resolveSizing } from '../src/model/sizing.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { bareHeapMm1 } from './bare-heap-mm1.js';

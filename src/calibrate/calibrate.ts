@@ -8,8 +8,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { closestNames } from '../model/closest-names.js';
+import { closestNames } from '../input/closest-names.js';
 import { isParameterName, type ModelParameters, PARAMETER_NAMES, type ParameterName, withOverrides } from '../model/parameters.js';
+import type { StackKind } from '../model/sizing.js';
 import { loadCalibration } from './calibration-file.js';
 import { fitParameters, type FitProgress, type FitRequest, type FitResult, type RunFit } from './fit.js';
 import { leaveOneOut, type LeaveOneOut, LEAVE_ONE_OUT_MIN_RUNS } from './leave-one-out.js';
@@ -51,14 +52,14 @@ export interface PreparedCalibration {
   /** Overrides the written file carries besides the fitted values (base calibration's + --set). */
   fixedOverrides: Record<string, number>;
   weights: Weights;
-  stackKind: 'aws' | 'local';
+  stackKind: StackKind;
   out: { path: string; name: string } | null;
 }
 
 export interface CalibrationReport {
   name: string;
   out: string | null;
-  stackKind: 'aws' | 'local';
+  stackKind: StackKind;
   base: string;
   fitted: Record<string, number>;
   start: Record<string, number>;

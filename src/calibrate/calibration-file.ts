@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { expectObject, readJsonFile, shown } from '../model/data-file.js';
+import { expectObject, readJsonFile, shown } from '../input/data-file.js';
 import { defaultParameters, isParameterName, type ModelParameters, withOverrides } from '../model/parameters.js';
 import { packagePath } from '../package-root.js';
+import { STACK_KINDS, type StackKind } from '../model/sizing.js';
 
 /** The calibration `predict` uses when none is named. */
 export const DEFAULT_CALIBRATION = 'published-2025';
@@ -14,7 +15,7 @@ export const LOCAL_CALIBRATION = 'local-stack';
 export interface CalibrationFile {
   name: string;
   /** Which kind of stack it describes: 'aws' (ALB, ECS, EFS) or 'local' (nginx, gunicorn, local disk). */
-  stackKind: 'aws' | 'local';
+  stackKind: StackKind;
   description: string;
   /** Parameter values (any subset of models/parameters.json). */
   parameters: Record<string, number>;
@@ -64,7 +65,7 @@ export function loadCalibration(nameOrPath: string = DEFAULT_CALIBRATION): Loade
 export function validateCalibration(raw: unknown, where: string): CalibrationFile {
   const root = expectObject(raw, where);
   if (typeof root.name !== 'string' || root.name === '') throw new UserError(`${where}: field "name" must be a non-empty string (got ${shown(root.name)})`);
-  if (root.stackKind !== 'aws' && root.stackKind !== 'local') throw new UserError(`${where}: field "stackKind" must be "aws" or "local" (got ${shown(root.stackKind)})`);
+  if (!(STACK_KINDS as readonly unknown[]).includes(root.stackKind)) throw new UserError(`${where}: field "stackKind" must be "aws" or "local" (got ${shown(root.stackKind)})`);
   const parameters = expectObject(root.parameters, `${where}: field "parameters"`);
   for (const [name, value] of Object.entries(parameters)) {
     if (!isParameterName(name)) throw new UserError(`${where}: parameters: unknown parameter "${name}"`);
@@ -80,7 +81,7 @@ export function validateCalibration(raw: unknown, where: string): CalibrationFil
   if (loss !== null && (typeof loss !== 'number' || !Number.isFinite(loss))) throw new UserError(`${where}: field "loss" must be a number or null (got ${shown(loss)})`);
   return {
     name: root.name,
-    stackKind: root.stackKind,
+    stackKind: root.stackKind as StackKind,
     description: typeof root.description === 'string' ? root.description : '',
     parameters: parameters as Record<string, number>,
     fitted: fitted as string[],
@@ -92,7 +93,7 @@ export function validateCalibration(raw: unknown, where: string): CalibrationFil
   };
 }
 
-const STACK_WORDS: Record<'aws' | 'local', string> = {
+const STACK_WORDS: Record<StackKind, string> = {
   aws: 'an AWS stack (ALB, ECS on EC2, EFS)',
   local: 'a local stack (nginx, gunicorn, local disk)',
 };
@@ -102,7 +103,7 @@ const STACK_WORDS: Record<'aws' | 'local', string> = {
  * local machine's CPU per file is not an EC2 instance's, nginx is not an ALB):
  * refuses the pair, in one line, unless `force`.
  */
-export function checkStackKind(calibration: LoadedCalibration, sizingKind: 'aws' | 'local', sizingName: string, force: boolean): void {
+export function checkStackKind(calibration: LoadedCalibration, sizingKind: StackKind, sizingName: string, force: boolean): void {
   const kind = calibration.file.stackKind;
   if (kind === sizingKind || force) return;
   throw new UserError(

@@ -6,7 +6,7 @@
  *   (null when a run had no successful operation);
  * - throughputOpsPerSecond: successful operations per second of run time;
  * - perOperationMeanMs: mean latency per operation name, ms (the model's
- *   names, src/model/flows.ts: root, simple, download for the seed tool;
+ *   names, src/scenario/flows.ts: root, simple, download for the seed tool;
  *   root or simple, download for pip); names only one side has are skipped;
  * - cpuUtilPeak / iowaitPeak: busiest instance, fraction of all its vCPUs
  *   (observed: the highest diagnostics-window average taken during a

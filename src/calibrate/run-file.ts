@@ -22,7 +22,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { expectObject, type JsonObject, readJsonFile } from '../model/data-file.js';
+import { expectObject, type JsonObject, readJsonFile } from '../input/data-file.js';
 import type { ResolvedSizing, SizingRequest } from '../model/sizing.js';
 import { applyOverrides, loadScenario, type ScenarioOverrides, scenarioPath, validateScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';

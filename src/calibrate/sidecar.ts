@@ -20,10 +20,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { checkNumber, expectObject, type JsonObject, readJsonFile, rejectUnknownKeys, shown } from '../model/data-file.js';
+import { checkNumber, expectObject, type JsonObject, readJsonFile, rejectUnknownKeys, shown } from '../input/data-file.js';
 import type { ScenarioOverrides } from '../scenario/load.js';
-import { FLOW_NAMES } from '../scenario/load.js';
-import type { FlowName } from '../scenario/types.js';
+import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
+import { ALGORITHMS } from '../model/balancer/config.js';
+import { WORKER_CLASSES } from '../model/gunicorn.js';
+import { STORAGE_KINDS } from '../model/storage.js';
 import type { SummaryUnits } from './summary-metrics.js';
 import type { PartialSizing } from './run-sizing.js';
 
@@ -97,15 +99,15 @@ export function parseSidecar(raw: unknown, path: string): Sidecar {
   const tasks = num('tasks', { integer: true, min: 1 });
   if (tasks !== undefined) sizing.tasks = tasks;
   if (root.workers !== undefined) sizing.workers = root.workers === 'auto' ? 'auto' : checkNumber(root.workers, { integer: true, min: 1 }, path, 'field "workers" (a whole number or "auto")');
-  const workerClass = str('workerClass', ['gevent', 'sync']);
+  const workerClass = str('workerClass', WORKER_CLASSES);
   if (workerClass !== undefined) sizing.workerClass = workerClass as PartialSizing['workerClass'];
-  const algorithm = str('algorithm', ['round_robin', 'least_outstanding_requests']);
+  const algorithm = str('algorithm', ALGORITHMS);
   if (algorithm !== undefined) sizing.algorithm = algorithm as PartialSizing['algorithm'];
   const lorFeedbackMs = num('lorFeedbackMs', { min: 0 });
   if (lorFeedbackMs !== undefined) sizing.lorFeedbackMs = lorFeedbackMs;
   const containerMemoryMb = num('containerMemoryMb', { integer: true, min: 6 });
   if (containerMemoryMb !== undefined) sizing.containerMemoryMb = containerMemoryMb;
-  const storage = str('storage', ['efs', 'local']);
+  const storage = str('storage', STORAGE_KINDS);
   if (storage !== undefined) sizing.storage = storage as PartialSizing['storage'];
 
   let scenario = str('scenario');

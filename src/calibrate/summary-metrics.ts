@@ -28,7 +28,7 @@
  *   memAvailableMinMb.
  */
 import { UserError } from '../errors.js';
-import { type JsonObject, shown } from '../model/data-file.js';
+import { type JsonObject, shown } from '../input/data-file.js';
 import type { RunMetrics } from './metrics.js';
 
 export interface SummaryUnits {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { defaultParameters, withOverrides } from '../model/parameters.js';
 import { replicate } from '../model/replication.js';
 import type { ReplicationResult } from '../model/replication.js';
+import { stackConfig } from '../model/stack.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
 import { applyOverrides, loadScenario, type ScenarioOverrides } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
@@ -28,7 +29,7 @@ export interface SyntheticSpec {
 export function simulateSyntheticRun(spec: SyntheticSpec): { result: ReplicationResult; scenario: Scenario } {
   const scenario = applyOverrides(loadScenario(spec.scenario), spec.overrides);
   const params = withOverrides(defaultParameters(), spec.truth, 'truth');
-  const result = replicate({ sizing: resolveSizing(spec.sizing), scenario, params, seed: spec.seed }, 0);
+  const result = replicate({ config: stackConfig(resolveSizing(spec.sizing), scenario, params), params, seed: spec.seed }, 0);
   return { result, scenario };
 }
 

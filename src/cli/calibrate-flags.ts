@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Algorithm } from '../model/alb.js';
+import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import type { PartialSizing } from '../calibrate/run-sizing.js';
 import type { Bounds } from '../calibrate/transform.js';

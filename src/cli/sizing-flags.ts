@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
 import { parseDecimal, parseWholeNumber } from './flags.js';
-import { FLOW_NAMES } from '../scenario/load.js';
+import { ALGORITHMS } from '../model/balancer/config.js';
+import { WORKER_CLASSES } from '../model/gunicorn.js';
+import { FLOW_NAMES } from '../scenario/flows.js';
 
 /** The sizing flags shared by predict and validate (validate only records them). */
 export const sizingFlags = {
@@ -10,8 +12,8 @@ export const sizingFlags = {
   instances: Flags.custom<number>({ description: 'EC2 instances (default: the fewest that place the tasks)', parse: async (raw) => parseWholeNumber('instances', raw, 1, 1000) })(),
   tasks: Flags.custom<number>({ description: 'ECS tasks in total (gunicorn servers behind the load balancer)', default: 12, parse: async (raw) => parseWholeNumber('tasks', raw, 1, 10000) })(),
   workers: Flags.custom<number>({ description: 'gunicorn workers per task', default: 4, parse: async (raw) => parseWholeNumber('workers', raw, 1, 256) })(),
-  'worker-class': Flags.string({ description: 'gunicorn worker class', options: ['gevent', 'sync'], default: 'gevent' }),
-  algorithm: Flags.string({ description: 'routing algorithm (least_conn = nginx: least outstanding requests with 0 ms feedback)', options: ['round_robin', 'least_outstanding_requests', 'least_conn'], default: 'round_robin' }),
+  'worker-class': Flags.string({ description: 'gunicorn worker class', options: [...WORKER_CLASSES], default: 'gevent' }),
+  algorithm: Flags.string({ description: 'routing algorithm (least_conn = nginx: least outstanding requests with 0 ms feedback)', options: [...ALGORITHMS, 'least_conn'], default: 'round_robin' }),
   'lor-feedback-ms': Flags.custom<number>({ description: 'least outstanding requests: age of the counts a node routes on, ms (0 = perfect knowledge)', parse: async (raw) => parseDecimal('lor-feedback-ms', raw, 0, 3_600_000) })(),
   'container-memory': Flags.custom<number>({ description: 'container_memory per task, MiB (module default 512)', parse: async (raw) => parseWholeNumber('container-memory', raw, 6, 1_000_000) })(),
 };

@@ -4,8 +4,8 @@ import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibra
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
-import type { Algorithm } from '../model/alb.js';
-import type { WorkerClass } from '../model/gunicorn.js';
+import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
+import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
 import { runPlan } from '../plan/plan.js';
 import { planTfvars, reproduceCommand } from '../plan/plan-tfvars.js';
@@ -16,28 +16,8 @@ import { renderPlan } from '../report/plan-report.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import { scaleLoad } from '../scenario/scale.js';
 import type { FlowName } from '../scenario/types.js';
-import { applySetFlags } from './predict.js';
-
-function splitList(flag: string, raw: string): string[] {
-  const items = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (items.length === 0) throw new UserError(`--${flag} must list at least one value (comma-separated), got "${raw}"`);
-  return items;
-}
-
-function wholeList(flag: string, min: number, max: number) {
-  return async (raw: string) => splitList(flag, raw).map((item) => parseWholeNumber(flag, item, min, max));
-}
-
-function choiceList<T extends string>(flag: string, options: readonly T[]) {
-  return async (raw: string) =>
-    splitList(flag, raw).map((item) => {
-      if (!(options as readonly string[]).includes(item)) throw new UserError(`--${flag}: unknown value "${item}"; use ${options.join(', ')}`);
-      return item as T;
-    });
-}
+import { applySetFlags } from '../cli/set-flags.js';
+import { choiceList, splitList, wholeList } from '../cli/list-flags.js';
 
 export default class Plan extends Command {
   static override summary = 'Find the cheapest sizing that meets an error-rate and P95 objective, and write it as Terraform variables';
@@ -84,11 +64,11 @@ export default class Plan extends Command {
     })(),
     'worker-class': Flags.custom<WorkerClass[]>({
       description: 'comma-separated gunicorn worker classes (gevent, sync) [default: gevent]',
-      parse: choiceList<WorkerClass>('worker-class', ['gevent', 'sync']),
+      parse: choiceList<WorkerClass>('worker-class', WORKER_CLASSES),
     })(),
     algorithms: Flags.custom<Algorithm[]>({
       description: 'comma-separated ALB algorithms (round_robin, least_outstanding_requests) [default: round_robin]',
-      parse: choiceList<Algorithm>('algorithms', ['round_robin', 'least_outstanding_requests']),
+      parse: choiceList<Algorithm>('algorithms', ALGORITHMS),
     })(),
     'container-memory': Flags.custom<number[]>({
       description: 'comma-separated container_memory values, MiB [default: 512]',

@@ -2,11 +2,11 @@ import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
-import { UserError } from '../errors.js';
-import { type ModelParameters, withOverrides } from '../model/parameters.js';
-import { predict } from '../model/predict.js';
+import { withOverrides } from '../model/parameters.js';
+import { applySetFlags } from '../cli/set-flags.js';
+import { predict } from '../prediction/predict.js';
 import { resolveSizing } from '../model/sizing.js';
-import type { Algorithm } from '../model/alb.js';
+import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { renderPrediction } from '../report/predict-report.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
@@ -74,17 +74,4 @@ export default class Predict extends Command {
     if (flags.json) this.log(JSON.stringify(prediction, null, 2));
     else this.log(renderPrediction(prediction));
   }
-}
-
-/** Applies `--set NAME=VALUE` overrides (validated like a calibration file). */
-export function applySetFlags(params: ModelParameters, sets: string[]): ModelParameters {
-  const overrides: Record<string, number> = {};
-  for (const entry of sets) {
-    const match = /^([\w.]+)=(.+)$/.exec(entry.trim());
-    if (!match) throw new UserError(`--set expects NAME=VALUE, got "${entry}"`);
-    const value = Number(match[2]);
-    if (!Number.isFinite(value)) throw new UserError(`--set ${match[1]}: value must be a number, got "${match[2]}"`);
-    overrides[match[1]] = value;
-  }
-  return withOverrides(params, overrides, '--set');
 }

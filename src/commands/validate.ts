@@ -7,7 +7,7 @@ import { renderPlan } from '../live/plan.js';
 import { dryRunPlan, runValidation } from '../live/run-validation.js';
 import { declaredSizing } from '../live/sizing.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
-import type { FlowName } from '../scenario/types.js';
+import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
 
 /** "0.05" or "5%" -> 0.05 */
 function parseRate(raw: string): number {
@@ -38,7 +38,7 @@ export default class Validate extends Command {
   static override flags = {
     url: Flags.string({ description: 'server root of the package index (pypiserver root, not .../simple/)', required: true }),
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path to a scenario file', default: 'production-incident' }),
-    flow: Flags.string({ description: 'override the scenario flow', options: ['pip-root-index', 'pip-simple-index', 'seed-tool'] }),
+    flow: Flags.string({ description: 'override the scenario flow', options: [...FLOW_NAMES] }),
     'burst-size': Flags.string({ description: 'override the installs of a burst iteration' }),
     baseline: Flags.string({ description: 'override the installs of an ordinary iteration' }),
     duration: Flags.string({ description: 'override the run duration, seconds (no iteration starts after it)' }),

@@ -10,10 +10,10 @@ import seedrandom from 'seedrandom';
 import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { ConnectionCounter } from './connections.js';
-import { FLOWS } from './flows.js';
+import { FLOWS } from '../scenario/flows.js';
 import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type RequestRecord } from './install.js';
 import { projectName, projectVersions } from './package-names.js';
-import { installsInIteration, isBurstIteration, openLoopOffsets } from './schedule.js';
+import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 
 export interface LoadOptions {
@@ -123,16 +123,18 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
 
   if (scenario.profile.executor === 'burst-iterations') {
     const profile: BurstIterationsProfile = scenario.profile;
+    const elapsedMs = () => performance.now() - options.runStartPerf;
     let index = 0;
-    let nextStart = options.runStartPerf;
+    let nextStartMs = 0;
     const pendingIterations: Array<Promise<unknown>> = [];
     while (!options.stopSignal.aborted) {
       // No iteration starts at or after durationSeconds: do not wait for one that will not start.
-      if ((nextStart - options.runStartPerf) / 1000 >= profile.durationSeconds) break;
-      await abortableSleep(nextStart - performance.now(), options.stopSignal);
+      if (!iterationMayStart(profile, nextStartMs)) break;
+      await abortableSleep(nextStartMs - elapsedMs(), options.stopSignal);
       if (options.stopSignal.aborted) break;
       const startPerf = performance.now();
-      if ((startPerf - options.runStartPerf) / 1000 >= profile.durationSeconds) break;
+      const startedMs = startPerf - options.runStartPerf;
+      if (!iterationMayStart(profile, startedMs)) break;
       const count = installsInIteration(profile, index);
       const burst = isBurstIteration(profile, index);
       const specs = Array.from({ length: count }, () => newSpec(index));
@@ -151,26 +153,24 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
       // All installs of the iteration are created in one synchronous loop.
       const running = specs.map((spec) => runInstall(ctx, spec).then(settle));
       if (burst) options.onBurst?.({ label: `burst iteration ${index}`, iteration: index, atSeconds: record.started_s });
-      const nextNominal = startPerf + profile.iterationSeconds * 1000;
       if (profile.waitForInstalls) {
         finishIteration(record, await Promise.all(running));
-        nextStart = Math.max(nextNominal, performance.now());
       } else {
         const finishing = Promise.all(running);
         void finishing.then((finished) => finishIteration(record, finished));
         pendingIterations.push(finishing);
-        nextStart = nextNominal;
       }
+      nextStartMs = nextIterationStartMs(profile, startedMs, elapsedMs());
       index += 1;
     }
     await Promise.all(pendingIterations);
   } else {
-    const offsets = openLoopOffsets(scenario.profile, scenario.source);
+    const offsets = startOffsetsMs(scenario.profile);
     const every = (options.openLoopDiagnosticsEverySeconds ?? 60) * 1000;
     let nextPoint = 0;
     const running: Array<Promise<InstallResult>> = [];
     for (const offset of offsets) {
-      await abortableSleep(options.runStartPerf + offset * 1000 - performance.now(), options.stopSignal);
+      await abortableSleep(options.runStartPerf + offset - performance.now(), options.stopSignal);
       if (options.stopSignal.aborted) break;
       const elapsed = performance.now() - options.runStartPerf;
       if (elapsed >= nextPoint) {

@@ -8,12 +8,12 @@
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { ClientHeaders } from './client-headers.js';
 import { InstallConnections, type ConnectionCounter } from './connections.js';
-import { FLOWS, stepPath, type Flow, type FlowStep, type OperationName } from './flows.js';
+import { FLOWS, type Flow, type FlowName, type FlowStep, type OperationName } from '../scenario/flows.js';
+import { stepPath } from './step-path.js';
 import { sendAttempt, type AttemptResult, type ErrorClass } from './http-attempt.js';
 import { parseIndexPage, type FileLink } from './index-page.js';
 import { compareVersions } from './package-names.js';
 import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
-import type { FlowName } from '../scenario/types.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

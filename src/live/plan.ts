@@ -5,9 +5,11 @@
  */
 import type { Scenario } from '../scenario/types.js';
 import { clientHeaders } from './client-headers.js';
-import { FLOWS, nominalRequestsPerInstall, stepPath } from './flows.js';
+import { FLOWS, nominalRequestsPerInstall } from '../scenario/flows.js';
+import { stepPath } from './step-path.js';
 import { projectVersions, projectName } from './package-names.js';
-import { nominalIterations, openLoopOffsets, type NominalIteration } from './schedule.js';
+import { profileAsWritten } from '../scenario/load.js';
+import { nominalIterations, startOffsetsMs, type NominalIteration } from '../scenario/schedule.js';
 
 export interface PlannedStep {
   operation: string;
@@ -19,7 +21,7 @@ export interface PlannedStep {
 export interface RequestPlan {
   target: string;
   flow: string;
-  profile: Scenario['profile'];
+  profile: ReturnType<typeof profileAsWritten>;
   client: Scenario['client'];
   perInstall: PlannedStep[];
   /** Burst-iterations profiles: the iterations if none overruns its period. */
@@ -60,13 +62,13 @@ export function planValidation(scenario: Scenario, target: string, authenticated
     installs = iterations.reduce((sum, it) => sum + it.installs, 0);
     burstInstalls = iterations.filter((it) => it.burst).reduce((sum, it) => sum + it.installs, 0);
   } else {
-    installs = openLoopOffsets(scenario.profile, scenario.source).length;
+    installs = startOffsetsMs(scenario.profile).length;
   }
   const perInstallRequests = nominalRequestsPerInstall(scenario.flow);
   return {
     target,
     flow: scenario.flow,
-    profile: scenario.profile,
+    profile: profileAsWritten(scenario.profile),
     client: scenario.client,
     perInstall,
     iterations,

@@ -1,6 +1,6 @@
 /**
  * The seed stress tool's summary, computed exactly the way the seed computes it
- * (FACTS.md, "The traffic"). Pure: used by `validate` on measured operations and
+ * (docs/traffic.md, "The seed's stress tool"). Pure: used by `validate` on measured operations and
  * by the model on simulated ones.
  *
  * - An operation is one logical step (a redirect followed by the client is one

@@ -4,6 +4,7 @@
  * per-upstream request share, per-second timeline, iterations, diagnostics,
  * and whether the run was interrupted.
  */
+import { scenarioAsWritten } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
 import type { IterationRecord, LoadResult } from './generator.js';
@@ -43,7 +44,8 @@ export interface ValidationSummary extends SeedSummary {
   installs: { started: number; ok: number; failed: number; problems: Record<string, number> };
   connections_opened: number;
   sizing: DeclaredSizing;
-  scenario: Scenario;
+  /** The scenario sent, as a scenario file states it. */
+  scenario: ReturnType<typeof scenarioAsWritten>;
   upstream_share: Record<string, UpstreamShare>;
   requests_without_upstream_header: number;
   iterations: IterationRecord[];
@@ -185,7 +187,7 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     },
     connections_opened: load?.connectionsOpened ?? 0,
     sizing: input.sizing,
-    scenario: input.scenario,
+    scenario: scenarioAsWritten(input.scenario),
     upstream_share: shares,
     requests_without_upstream_header: without,
     iterations: load?.iterations ?? [],

@@ -1,7 +1,7 @@
 import { arch } from 'node:os';
 import { UserError } from '../errors.js';
 import { packagePath } from '../package-root.js';
-import { closestNames } from './closest-names.js';
+import { closestNames } from '../input/closest-names.js';
 import {
   ISO_DATE,
   checkNumber,
@@ -15,7 +15,7 @@ import {
   requireText,
   readJsonFile,
   type JsonObject,
-} from './data-file.js';
+} from '../input/data-file.js';
 
 /**
  * The EC2 instance catalog (models/instances.json): vCPUs, memory, price and
@@ -83,21 +83,40 @@ export interface CustomInstanceSpec {
   threadsPerCore?: number;
 }
 
+/** What a catalog file states, checked. */
+export interface CatalogContents {
+  /** File the catalog was loaded from. */
+  path: string;
+  region: string;
+  currency: string;
+  priceDate: string;
+  priceBasis: string;
+  source: string[];
+  visibleMemoryRule: VisibleMemoryRule;
+  instances: readonly InstanceType[];
+}
+
 export class InstanceCatalog {
   private readonly byName: Map<string, InstanceType>;
+  readonly path: string;
+  readonly region: string;
+  readonly currency: string;
+  readonly priceDate: string;
+  readonly priceBasis: string;
+  readonly source: string[];
+  readonly visibleMemoryRule: VisibleMemoryRule;
+  readonly instances: readonly InstanceType[];
 
-  constructor(
-    /** File the catalog was loaded from. */
-    readonly path: string,
-    readonly region: string,
-    readonly currency: string,
-    readonly priceDate: string,
-    readonly priceBasis: string,
-    readonly source: string[],
-    readonly visibleMemoryRule: VisibleMemoryRule,
-    readonly instances: readonly InstanceType[],
-  ) {
-    this.byName = new Map(instances.map((type) => [type.name, type]));
+  constructor(contents: CatalogContents) {
+    this.path = contents.path;
+    this.region = contents.region;
+    this.currency = contents.currency;
+    this.priceDate = contents.priceDate;
+    this.priceBasis = contents.priceBasis;
+    this.source = contents.source;
+    this.visibleMemoryRule = contents.visibleMemoryRule;
+    this.instances = contents.instances;
+    this.byName = new Map(contents.instances.map((type) => [type.name, type]));
   }
 
   names(): string[] {
@@ -234,7 +253,7 @@ export function loadCatalog(path: string = defaultCatalogPath()): InstanceCatalo
     if (first !== undefined) throw new UserError(`${path}: instances[${index}] "${type.name}" repeats instances[${first}]`);
     seen.set(type.name, index);
   });
-  return new InstanceCatalog(path, region, currency, priceDate, priceBasis, source, visibleMemoryRule, instances);
+  return new InstanceCatalog({ path, region, currency, priceDate, priceBasis, source, visibleMemoryRule, instances });
 }
 
 let defaultCatalog: InstanceCatalog | undefined;

@@ -1,148 +1,179 @@
 import type { Uniform } from '../sim/rng.js';
 import type { Scheduler } from '../sim/scheduler.js';
+import type { Flow } from '../scenario/flows.js';
 import { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 import type { ClientBehaviour } from '../scenario/types.js';
-import type { AlbClientSide, LoadBalancer } from './alb.js';
-import { type ClientConnection, type Exchange, type FailureCause, newExchange } from './exchange.js';
-import type { FlowDefinition } from './flows.js';
-import type { ModelParameters } from './parameters.js';
+import type { BalancerClient } from './balancer/load-balancer.js';
+import { type ClientConnection, type Exchange, type ExchangeOrigin, type FailureCause, newExchange } from './exchange.js';
 import type { RunRecorder } from './recorder.js';
 import type { RequestObserver } from './request-observer.js';
+import type { InstallRunner } from './workload.js';
+
+/** What the clients need of the balancer in front of the tasks. */
+export interface ClientFacingBalancer extends ExchangeOrigin<BalancerClient> {
+  readonly nodeCount: number;
+  readonly config: { readonly processingMs: number };
+  /** false: the node does not accept the connection (it times out). */
+  openConnection(node: number): boolean;
+  receive(exchange: Exchange<BalancerClient>): void;
+}
+
+export interface ClientOptions {
+  scheduler: Scheduler;
+  balancer: ClientFacingBalancer;
+  flow: Flow;
+  behaviour: ClientBehaviour;
+  recorder: RunRecorder;
+  /** Network round trip between the clients and the balancer, ms. */
+  rttMs: number;
+  /** How long a client waits for a connection the balancer does not accept, ms. */
+  connectTimeoutMs: number;
+  /** A generator that starts a burst from one event loop reads no response before it has dispatched it: this x installs, ms. */
+  burstDispatchMsPerInstall: number;
+  /** Which balancer node a new connection goes to. */
+  routingRng: Uniform;
+  /** Sees every request the balancer receives (for writing a simulated access log). */
+  observer?: RequestObserver;
+}
 
 /** One "pip install" in progress. */
-interface Install {
-  opIndex: number;
-  requestIndex: number;
+class Install implements BalancerClient {
+  opIndex = 0;
+  requestIndex = 0;
   /** Retries spent on the current request. */
-  attempt: number;
-  opStart: number;
-  connection: ClientConnection | null;
-  current: Exchange | null;
-  timeoutHandle: number;
-  onDone: (arg: unknown) => void;
-  doneArg: unknown;
+  attempt = 0;
+  connection: ClientConnection | null = null;
+  current: Exchange<Install> | null = null;
+  timeoutHandle = -1;
+
+  constructor(
+    private readonly clients: ClientPopulation,
+    public opStart: number,
+    /** Runs once, when the install has finished (however it ended). */
+    readonly done: () => void,
+  ) {}
+
+  balancerAnswered(exchange: Exchange<Install>, status: number): void {
+    this.clients.answered(exchange, status);
+  }
 }
 
 /**
- * The clients: each install runs its flow's operations in order, one request
- * at a time on its connection (kept alive across requests when the scenario
- * says so), follows the 303, gives up on a request at the client timeout, and
+ * The clients: each install runs its flow's steps in order, one request at a
+ * time on its connection (kept alive across requests when the scenario says
+ * so), follows the 303, gives up on a request at the client timeout, and
  * retries like pip (urllib3: connection errors, timeouts and the listed
  * statuses; sleep 0 before the first retry, then factor x 2^(n-1), at most 120 s).
  */
-export class ClientPopulation implements AlbClientSide {
-  private nextExchangeId = 0;
-  private nextConnectionId = 0;
+export class ClientPopulation implements InstallRunner {
+  private readonly scheduler: Scheduler;
+  private readonly balancer: ClientFacingBalancer;
+  private readonly flow: Flow;
+  private readonly behaviour: ClientBehaviour;
+  private readonly recorder: RunRecorder;
+  private readonly routingRng: Uniform;
+  private readonly rttMs: number;
   private readonly halfRtt: number;
   private readonly returnDelay: number;
   private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly burstDispatchMsPerInstall: number;
   private readonly retryStatuses: Set<number>;
-  private alb!: LoadBalancer;
+  private readonly observer: RequestObserver | null;
+  private nextExchangeId = 0;
+  private nextConnectionId = 0;
   /** No response is read before this time: the generator is still dispatching a burst. */
   private readingFrom = 0;
 
-  constructor(
-    private readonly scheduler: Scheduler,
-    private readonly p: ModelParameters,
-    private readonly flow: FlowDefinition,
-    private readonly client: ClientBehaviour,
-    private readonly recorder: RunRecorder,
-    private readonly routingRng: Uniform,
-    private readonly observer: RequestObserver | null = null,
-  ) {
-    this.halfRtt = p['client.rttMs'] / 2;
-    this.returnDelay = this.halfRtt + p['alb.processingMs'] / 2;
-    this.timeoutMs = client.timeoutSeconds * 1000;
-    this.retryStatuses = new Set(client.retryStatuses);
-  }
-
-  connect(alb: LoadBalancer): void {
-    this.alb = alb;
+  constructor(options: ClientOptions) {
+    this.scheduler = options.scheduler;
+    this.balancer = options.balancer;
+    this.flow = options.flow;
+    this.behaviour = options.behaviour;
+    this.recorder = options.recorder;
+    this.routingRng = options.routingRng;
+    this.rttMs = options.rttMs;
+    this.halfRtt = options.rttMs / 2;
+    this.returnDelay = this.halfRtt + options.balancer.config.processingMs / 2;
+    this.timeoutMs = options.behaviour.timeoutSeconds * 1000;
+    this.connectTimeoutMs = options.connectTimeoutMs;
+    this.burstDispatchMsPerInstall = options.burstDispatchMsPerInstall;
+    this.retryStatuses = new Set(options.behaviour.retryStatuses);
+    this.observer = options.observer ?? null;
   }
 
   /**
    * A burst of `installs` starts. A generator that starts them all from one event loop (capsim validate)
-   * reads no response until it has dispatched every one: client.burstDispatchMsPerInstall x installs.
+   * reads no response until it has dispatched every one: burstDispatchMsPerInstall x installs.
    * Separate pip processes (the default, 0) read theirs at once.
    */
   burstStarted(installs: number): void {
-    this.readingFrom = Math.max(this.readingFrom, this.scheduler.now + installs * this.p['client.burstDispatchMsPerInstall']);
+    this.readingFrom = Math.max(this.readingFrom, this.scheduler.now + installs * this.burstDispatchMsPerInstall);
   }
 
   /** Starts one install; `onDone(arg)` runs when it has finished (however it ended). */
-  startInstall(onDone: (arg: any) => void, arg: unknown): void {
-    const install: Install = {
-      opIndex: 0,
-      requestIndex: 0,
-      attempt: 0,
-      opStart: this.scheduler.now,
-      connection: null,
-      current: null,
-      timeoutHandle: -1,
-      onDone,
-      doneArg: arg,
-    };
-    this.send(install);
+  startInstall<A>(onDone: (arg: A) => void, arg: A): void {
+    this.send(new Install(this, this.scheduler.now, () => onDone(arg)));
   }
 
   private send(install: Install): void {
     const now = this.scheduler.now;
     let handshake = 0;
     if (!install.connection) {
-      const node = Math.floor(this.routingRng() * this.alb.nodeCount);
+      const node = Math.floor(this.routingRng() * this.balancer.nodeCount);
       install.connection = { id: this.nextConnectionId++, node, pinnedTarget: -1 };
-      handshake = this.p['client.rttMs'];
-      if (!this.alb.openConnection(node)) {
+      handshake = this.rttMs;
+      if (!this.balancer.openConnection(node)) {
         // The node does not accept: the connect attempt times out.
         install.connection = null;
         this.recorder.requestSent(now);
-        install.timeoutHandle = this.scheduler.after(Math.min(this.p['client.connectTimeoutS'] * 1000, this.timeoutMs), this.connectFailed, install);
+        install.timeoutHandle = this.scheduler.after(Math.min(this.connectTimeoutMs, this.timeoutMs), this.connectFailed, install);
         return;
       }
     }
-    const kind = this.flow.operations[install.opIndex].requests[install.requestIndex];
-    const ex = newExchange(this.nextExchangeId++, kind, this.alb, install.connection, install, now);
+    const kind = this.flow.steps[install.opIndex].requests[install.requestIndex];
+    const ex = newExchange<Install>(this.nextExchangeId++, kind, this.balancer, install.connection, install, now);
     install.current = ex;
     this.recorder.requestSent(now);
     install.timeoutHandle = this.scheduler.after(this.timeoutMs, this.timedOut, install);
-    this.scheduler.after(handshake + this.halfRtt, this.arriveAtAlb, ex);
+    this.scheduler.after(handshake + this.halfRtt, this.arriveAtBalancer, ex);
   }
 
-  private readonly arriveAtAlb = (ex: Exchange): void => {
-    const install = ex.owner as Install;
-    if (install.current !== ex) {
-      // The client gave up before the request left; the ALB never sees it.
+  private readonly arriveAtBalancer = (ex: Exchange<Install>): void => {
+    if (ex.owner.current !== ex) {
+      // The client gave up before the request left; the balancer never sees it.
       ex.albClosed = true;
       ex.targetDone = true;
       return;
     }
     this.observer?.received(ex, this.scheduler.now);
-    this.alb.receive(ex);
+    this.balancer.receive(ex);
   };
 
-  albResponse(ex: Exchange, status: number): void {
+  /** The balancer's answer to one of our requests (through its install); read after the way back. */
+  answered(ex: Exchange<Install>, status: number): void {
     ex.status = status;
     this.observer?.answered(ex, this.scheduler.now, status);
     this.scheduler.after(this.returnDelay, this.receive, ex);
   }
 
-  private readonly receive = (ex: Exchange): void => {
+  private readonly receive = (ex: Exchange<Install>): void => {
     if (this.scheduler.now < this.readingFrom) {
       this.scheduler.at(this.readingFrom, this.receive, ex);
       return;
     }
-    const install = ex.owner as Install;
+    const install = ex.owner;
     if (install.current !== ex) return; // the client already gave up on it
     install.current = null;
     this.scheduler.cancel(install.timeoutHandle);
     install.timeoutHandle = -1;
     const status = ex.status;
     this.recorder.responseReceived(this.scheduler.now, status);
-    if (!this.client.keepAlive) install.connection = null;
+    if (!this.behaviour.keepAlive) install.connection = null;
     if (status < 400) {
       install.requestIndex++;
       install.attempt = 0;
-      if (install.requestIndex < this.flow.operations[install.opIndex].requests.length) this.send(install);
+      if (install.requestIndex < this.flow.steps[install.opIndex].requests.length) this.send(install);
       else this.operationDone(install, true, null);
       return;
     }
@@ -165,9 +196,9 @@ export class ClientPopulation implements AlbClientSide {
   };
 
   private failed(install: Install, cause: FailureCause, retryable: boolean): void {
-    if (retryable && install.attempt < this.client.retries) {
+    if (retryable && install.attempt < this.behaviour.retries) {
       install.attempt++;
-      this.scheduler.after(retryBackoffSeconds(install.attempt, this.client.backoffFactorSeconds) * 1000, this.retry, install);
+      this.scheduler.after(retryBackoffSeconds(install.attempt, this.behaviour.backoffFactorSeconds) * 1000, this.retry, install);
       return;
     }
     this.operationDone(install, false, cause);
@@ -182,9 +213,9 @@ export class ClientPopulation implements AlbClientSide {
     install.requestIndex = 0;
     install.attempt = 0;
     install.opStart = now;
-    const more = install.opIndex < this.flow.operations.length && (ok || this.flow.continueAfterFailure);
+    const more = install.opIndex < this.flow.steps.length && (ok || !this.flow.stopOnFailure);
     if (more) this.send(install);
-    else install.onDone(install.doneArg);
+    else install.done();
   }
 }
 

@@ -1,37 +1,41 @@
 import type { PsJob } from '../sim/processor-sharing.js';
-import type { RequestKind } from './flows.js';
+import type { RequestKind } from './service-demand.js';
 
 /** How an HTTP request ended for the client when it did not get a response below 400. */
-export type FailureCause = 'clientTimeout' | 'connectionError' | 'http502' | 'http503' | 'http504' | 'httpOther';
+export const FAILURE_CAUSES = ['clientTimeout', 'connectionError', 'http502', 'http503', 'http504', 'httpOther'] as const;
+export type FailureCause = (typeof FAILURE_CAUSES)[number];
 
-/** Where a server-side answer goes: the ALB (client traffic) or the health checker. */
-export interface ExchangeOrigin {
-  targetAnswered(exchange: Exchange, status: number): void;
+/** Where a server-side answer goes: the balancer (client traffic) or the health checker. */
+export interface ExchangeOrigin<Owner = unknown> {
+  targetAnswered(exchange: Exchange<Owner>, status: number): void;
 }
 
-/** A client connection to an ALB node; with keep-alive an install reuses one. */
+/** A client connection to a balancer node; with keep-alive an install reuses one. */
 export interface ClientConnection {
   id: number;
   node: number;
-  /** Target of the first request, for per-connection routing (keep-alive pinning). */
+  /** Target of the first request, for per-connection routing (keep-alive pinning); -1 before. */
   pinnedTarget: number;
 }
 
-/** One HTTP request on its way through the stack. */
-export interface Exchange {
+/**
+ * One HTTP request on its way through the stack. `owner` is whoever sent it
+ * (a client's install, a health check), typed so that each side reads its
+ * own state back without a cast; `origin` is where the target's answer goes.
+ */
+export interface Exchange<Owner = unknown> {
   id: number;
   kind: RequestKind;
-  origin: ExchangeOrigin;
+  origin: ExchangeOrigin<Owner>;
   connection: ClientConnection | null;
-  /** Opaque owner (the client's install) to hand the response back to. */
-  owner: unknown;
+  owner: Owner;
   /** Time the client sent it. */
   sentAt: number;
-  /** Target (task id) the ALB chose, -1 before routing. */
+  /** Target (task id) the balancer chose, -1 before routing. */
   target: number;
-  /** The target has answered (or reset) it: later events for it are ignored by the ALB. */
+  /** The target has answered (or reset) it: later events for it are ignored by the balancer. */
   targetDone: boolean;
-  /** The ALB has closed it toward the client (answered, 504, or client gone). */
+  /** The balancer has closed it toward the client (answered, 504, or client gone). */
   albClosed: boolean;
   /** Server-side state while a worker runs it. */
   cpuJob: PsJob | null;
@@ -39,22 +43,22 @@ export interface Exchange {
   workerIndex: number;
   /** Extra blocked time from page faults on swapped memory, ms. */
   stallMs: number;
-  /** Status the ALB answered the client with (0 until then). */
+  /** Status the balancer answered the client with (0 until then). */
   status: number;
   /** Whether it counts toward burst routing shares. */
   duringBurst: boolean;
 }
 
 /** A fresh exchange: only who sends it, what, to where, and when vary. */
-export function newExchange(
+export function newExchange<Owner>(
   id: number,
   kind: RequestKind,
-  origin: ExchangeOrigin,
+  origin: ExchangeOrigin<Owner>,
   connection: ClientConnection | null,
-  owner: unknown,
+  owner: Owner,
   sentAt: number,
   target = -1,
-): Exchange {
+): Exchange<Owner> {
   return {
     id,
     kind,

@@ -1,17 +1,14 @@
-import { LogNormal } from '../sim/distributions.js';
 import { FcfsResource } from '../sim/fcfs-resource.js';
 import { Fifo } from '../sim/fifo.js';
 import type { Uniform } from '../sim/rng.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import type { Exchange } from './exchange.js';
 import type { Instance } from './instance.js';
-import type { ModelParameters } from './parameters.js';
-import { type ServiceDemand, serviceDemand } from './service-demand.js';
+import type { RequestDemands } from './service-demand.js';
 import type { Storage } from './storage.js';
-import type { Repository } from '../scenario/types.js';
-import type { RequestKind } from './flows.js';
 
-export type WorkerClass = 'gevent' | 'sync';
+export const WORKER_CLASSES = ['gevent', 'sync'] as const;
+export type WorkerClass = (typeof WORKER_CLASSES)[number];
 
 /** A gunicorn worker process. */
 interface Worker {
@@ -27,16 +24,44 @@ interface Worker {
   timeoutHandle: number;
 }
 
-/** Shared, per-run inputs a task needs. */
-export interface GunicornContext {
+/** gunicorn's own settings (gunicorn.* parameters), times in ms. */
+export interface GunicornSettings {
+  /** Listen backlog: connections waiting for a worker beyond this are refused. */
+  backlog: number;
+  /** sync: a worker busy longer than this is killed (502) and restarted. */
+  timeoutMs: number;
+  /** gevent: connections one worker accepts at once. */
+  workerConnections: number;
+  /** Time to fork and boot a replacement worker. */
+  workerRestartMs: number;
+}
+
+/** A task's memory (memory.* parameters), MB. */
+export interface TaskMemory {
+  /** gunicorn master with the preloaded app. */
+  baseMb: number;
+  perWorkerMb: number;
+  /** Per request in flight inside a worker. */
+  perInFlightMb: number;
+}
+
+export interface GunicornTaskOptions {
+  id: number;
   scheduler: Scheduler;
-  params: ModelParameters;
+  instance: Instance;
+  workers: number;
+  workerClass: WorkerClass;
+  /** The container's memory limit, MiB. */
+  containerMemoryMb: number;
+  gunicorn: GunicornSettings;
+  memory: TaskMemory;
+  /** What each request kind costs a worker of this class. */
+  demands: RequestDemands;
   storage: Storage;
-  repository: Repository;
   serviceRng: Uniform;
   ioRng: Uniform;
   /** Called when the task is OOM-killed (ECS replaces it). */
-  onTaskDied(task: GunicornTask): void;
+  onDied(task: GunicornTask): void;
 }
 
 /**
@@ -45,43 +70,57 @@ export interface GunicornContext {
  * killed (502) and restarted when a request outlives the worker timeout.
  * `gevent` workers accept up to worker_connections each; the CPU segments and
  * blocking file-system calls of one worker's requests run one at a time.
- * A full backlog refuses the connection (the ALB answers 502).
+ * A full backlog refuses the connection (the balancer answers 502).
+ * docs/stack.md, "gunicorn".
  */
 export class GunicornTask {
+  readonly id: number;
+  readonly instance: Instance;
+  readonly workerCount: number;
+  readonly workerClass: WorkerClass;
+  readonly containerMemoryMb: number;
+  private readonly scheduler: Scheduler;
+  private readonly settings: GunicornSettings;
+  private readonly perInFlightMb: number;
+  private readonly demands: RequestDemands;
+  private readonly storage: Storage;
+  private readonly serviceRng: Uniform;
+  private readonly ioRng: Uniform;
+  private readonly onDied: (task: GunicornTask) => void;
   private readonly workers: Worker[] = [];
   /** Requests assigned to a worker and not yet answered. */
   private readonly running = new Set<Exchange>();
   private readonly backlog = new Fifo<Exchange>();
-  private inFlight = 0;
   private memoryMb: number;
   alive = true;
   /** Workers killed by the arbiter's timeout and restarted. */
   workerRestarts = 0;
-  private readonly demands = new Map<RequestKind, { demand: ServiceDemand; cpu: LogNormal | null }>();
 
-  constructor(
-    readonly id: number,
-    readonly instance: Instance,
-    readonly workerCount: number,
-    readonly workerClass: WorkerClass,
-    readonly containerMemoryMb: number,
-    private readonly ctx: GunicornContext,
-  ) {
-    for (let i = 0; i < workerCount; i++) {
-      this.workers.push({ index: i, interpreter: new FcfsResource<Exchange>(1, Infinity, ctx.scheduler), active: 0, alive: true, current: null, timeoutHandle: -1 });
+  constructor(options: GunicornTaskOptions) {
+    this.id = options.id;
+    this.instance = options.instance;
+    this.workerCount = options.workers;
+    this.workerClass = options.workerClass;
+    this.containerMemoryMb = options.containerMemoryMb;
+    this.scheduler = options.scheduler;
+    this.settings = options.gunicorn;
+    this.perInFlightMb = options.memory.perInFlightMb;
+    this.demands = options.demands;
+    this.storage = options.storage;
+    this.serviceRng = options.serviceRng;
+    this.ioRng = options.ioRng;
+    this.onDied = options.onDied;
+    for (let i = 0; i < this.workerCount; i++) {
+      this.workers.push({ index: i, interpreter: new FcfsResource<Exchange>(1, Infinity, this.scheduler), active: 0, alive: true, current: null, timeoutHandle: -1 });
     }
-    const p = ctx.params;
-    this.memoryMb = p['memory.taskBaseMb'] + workerCount * p['memory.perWorkerMb'];
-    instance.taskCount++;
-    instance.changeMemory(id, this.memoryMb, this.containerExcess());
-    // A gevent worker spends more CPU on each request than a sync one (its sockets and greenlets).
-    const workerCpuMs = workerClass === 'gevent' ? p['gunicorn.geventCpuMs'] : 0;
-    for (const kind of ['redirect', 'simple', 'wheel', 'health'] as RequestKind[]) {
-      const base = serviceDemand(kind, ctx.repository, p);
-      const demand = { ...base, cpuMs: base.cpuMs + workerCpuMs };
-      const cv = p['service.cpuCv'];
-      this.demands.set(kind, { demand, cpu: cv > 0 && demand.cpuMs > 0 ? new LogNormal(demand.cpuMs, cv) : null });
-    }
+    this.memoryMb = options.memory.baseMb + this.workerCount * options.memory.perWorkerMb;
+    this.instance.host(this);
+    this.instance.changeMemory(this.id, this.memoryMb, this.containerExcess());
+  }
+
+  /** Requests assigned to a worker and not yet answered. */
+  get inFlight(): number {
+    return this.running.size;
   }
 
   /** Requests accepted and not yet answered (in workers and in the backlog). */
@@ -101,7 +140,7 @@ export class GunicornTask {
       this.assign(worker, ex);
       return true;
     }
-    if (this.backlog.length >= this.ctx.params['gunicorn.backlog']) return false;
+    if (this.backlog.length >= this.settings.backlog) return false;
     this.backlog.push(ex);
     return true;
   }
@@ -112,7 +151,7 @@ export class GunicornTask {
       for (const w of this.workers) if (w.alive && w.current === null) return w;
       return null;
     }
-    const limit = this.ctx.params['gunicorn.workerConnections'];
+    const limit = this.settings.workerConnections;
     // An idle worker (in its event loop) accepts first; otherwise the least loaded one with room.
     for (const w of this.workers) {
       if (!w.alive || w.active >= limit) continue;
@@ -128,14 +167,13 @@ export class GunicornTask {
 
   private assign(worker: Worker, ex: Exchange): void {
     worker.active++;
-    this.inFlight++;
     ex.workerIndex = worker.index;
     this.running.add(ex);
-    this.changeMemory(this.ctx.params['memory.perInFlightKB'] / 1024);
+    this.changeMemory(this.perInFlightMb);
     if (!this.alive) return;
     if (this.workerClass === 'sync') {
       worker.current = ex;
-      worker.timeoutHandle = this.ctx.scheduler.after(this.ctx.params['gunicorn.timeoutS'] * 1000, this.onWorkerTimeout, worker);
+      worker.timeoutHandle = this.scheduler.after(this.settings.timeoutMs, this.onWorkerTimeout, worker);
       this.runCpu(ex);
     } else {
       worker.interpreter.acquire(this.runCpu, ex);
@@ -145,7 +183,7 @@ export class GunicornTask {
   private readonly runCpu = (ex: Exchange): void => {
     if (!this.alive) return;
     const entry = this.demands.get(ex.kind)!;
-    const cpuMs = entry.cpu ? entry.cpu.sample(this.ctx.serviceRng) : entry.demand.cpuMs;
+    const cpuMs = entry.cpu ? entry.cpu.sample(this.serviceRng) : entry.demand.cpuMs;
     ex.cpuJob = this.instance.cpu.run(cpuMs, this.afterCpu, ex);
     // Page faults on swapped memory: the extra time is spent blocked, not on a core.
     const stall = this.instance.swapStallFactor;
@@ -155,12 +193,12 @@ export class GunicornTask {
   private readonly afterCpu = (ex: Exchange): void => {
     ex.cpuJob = null;
     const entry = this.demands.get(ex.kind)!;
-    const io = this.ctx.storage.requestIo(entry.demand, this.instance.pageCacheFraction, this.ctx.ioRng);
+    const io = this.storage.requestIo(entry.demand, this.instance.pageCacheFraction, this.ioRng);
     this.instance.recordIo(io.lookups, io.hits, io.serverOps);
     const blocked = io.blockedMs + ex.stallMs;
     if (blocked > 0) {
       this.instance.blockedChange(1);
-      ex.ioHandle = this.ctx.scheduler.after(blocked, this.afterIo, ex);
+      ex.ioHandle = this.scheduler.after(blocked, this.afterIo, ex);
     } else {
       this.finish(ex, ex.kind === 'redirect' ? 303 : 200);
     }
@@ -181,11 +219,10 @@ export class GunicornTask {
   private release(worker: Worker, ex: Exchange): void {
     this.running.delete(ex);
     worker.active--;
-    this.inFlight--;
-    this.changeMemory(-this.ctx.params['memory.perInFlightKB'] / 1024);
+    this.changeMemory(-this.perInFlightMb);
     if (this.workerClass === 'sync') {
       worker.current = null;
-      if (worker.timeoutHandle >= 0) this.ctx.scheduler.cancel(worker.timeoutHandle);
+      if (worker.timeoutHandle >= 0) this.scheduler.cancel(worker.timeoutHandle);
       worker.timeoutHandle = -1;
     } else {
       worker.interpreter.release();
@@ -210,12 +247,11 @@ export class GunicornTask {
     this.running.delete(ex);
     worker.current = null;
     worker.active--;
-    this.inFlight--;
-    this.changeMemory(-this.ctx.params['memory.perInFlightKB'] / 1024);
+    this.changeMemory(-this.perInFlightMb);
     worker.alive = false;
     this.workerRestarts++;
     ex.origin.targetAnswered(ex, 502);
-    this.ctx.scheduler.after(this.ctx.params['gunicorn.workerRestartMs'], this.onWorkerRestarted, worker);
+    this.scheduler.after(this.settings.workerRestartMs, this.onWorkerRestarted, worker);
   };
 
   private readonly onWorkerRestarted = (worker: Worker): void => {
@@ -230,7 +266,7 @@ export class GunicornTask {
       ex.cpuJob = null;
     }
     if (ex.ioHandle >= 0) {
-      this.ctx.scheduler.cancel(ex.ioHandle);
+      this.scheduler.cancel(ex.ioHandle);
       ex.ioHandle = -1;
       this.instance.blockedChange(-1);
     }
@@ -240,7 +276,7 @@ export class GunicornTask {
     this.memoryMb += deltaMb;
     this.instance.changeMemory(this.id, deltaMb, this.containerExcess());
     // Over its container limit with no swap to absorb it, the container is OOM-killed.
-    if (this.alive && this.containerExcess() > 0 && this.ctx.params['memory.swapMb'] <= 0) this.kill();
+    if (this.alive && this.containerExcess() > 0 && !this.instance.hasSwap) this.kill();
   }
 
   /** Stops the task now: every request it holds is reset (502). */
@@ -249,7 +285,7 @@ export class GunicornTask {
     this.alive = false;
     const dropped: Exchange[] = [];
     for (const w of this.workers) {
-      if (w.timeoutHandle >= 0) this.ctx.scheduler.cancel(w.timeoutHandle);
+      if (w.timeoutHandle >= 0) this.scheduler.cancel(w.timeoutHandle);
       w.timeoutHandle = -1;
     }
     while (this.backlog.length > 0) dropped.push(this.backlog.shift()!);
@@ -259,11 +295,9 @@ export class GunicornTask {
     }
     this.running.clear();
     this.instance.changeMemory(this.id, -this.memoryMb, 0);
-    this.instance.taskCount--;
     this.memoryMb = 0;
-    this.inFlight = 0;
     for (const ex of dropped) ex.origin.targetAnswered(ex, 502);
-    this.ctx.onTaskDied(this);
+    this.onDied(this);
   }
 
 }

@@ -2,7 +2,36 @@ import { ProcessorSharing } from '../sim/processor-sharing.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import { TimeWeighted } from '../sim/time-weighted.js';
 import type { InstanceType } from './catalog.js';
-import type { ModelParameters } from './parameters.js';
+
+/** Memory behaviour of an instance, MB. */
+export interface InstanceMemory {
+  /** Kernel, ECS agent, Docker and daemons. */
+  osOverheadMb: number;
+  /** What the kernel keeps free; the page cache shrinks to keep it. */
+  minFreeMb: number;
+  /** Swap space (0: none). */
+  swapMb: number;
+  /** CPU work takes 1 + this x (swapped fraction of process memory) as long. */
+  swapStallPerFraction: number;
+}
+
+export interface InstanceOptions {
+  name: string;
+  type: InstanceType;
+  scheduler: Scheduler;
+  /** Memory the repository needs in the page cache to be served without misses, MB. */
+  workingSetMb: number;
+  memory: InstanceMemory;
+  /** Burstable types in standard mode: credit balance at the start, fraction of the maximum. */
+  creditInitialFraction: number;
+  /** Extra CPU work when more processes are runnable than cores (see ProcessorSharing). */
+  contentionOverhead: number;
+}
+
+/** What an instance needs to know of a task it hosts. */
+export interface HostedTask {
+  readonly alive: boolean;
+}
 
 /** Peaks and totals one instance reports at the end of a run. */
 export interface InstanceMetrics {
@@ -54,22 +83,44 @@ export class Instance {
   private hits = 0;
   private serverOps = 0;
   private requests = 0;
-  taskCount = 0;
+  private readonly hosted: HostedTask[] = [];
+  readonly name: string;
+  readonly type: InstanceType;
+  private readonly scheduler: Scheduler;
+  private readonly memory: InstanceMemory;
+  private readonly workingSetMb: number;
 
-  constructor(
-    readonly name: string,
-    readonly type: InstanceType,
-    private readonly scheduler: Scheduler,
-    private readonly p: ModelParameters,
-    private readonly workingSetMb: number,
-  ) {
-    this.cpu = new ProcessorSharing(scheduler, type.vcpus, 1, p['cpu.contentionOverhead']);
+  constructor(options: InstanceOptions) {
+    const { scheduler, type } = options;
+    this.name = options.name;
+    this.type = type;
+    this.scheduler = scheduler;
+    this.memory = options.memory;
+    this.workingSetMb = options.workingSetMb;
+    this.cpu = new ProcessorSharing(scheduler, type.vcpus, 1, options.contentionOverhead);
     this.blocked = new TimeWeighted(scheduler.now);
-    this.memoryUsedMb = p['memory.osOverheadMb'];
+    this.memoryUsedMb = this.memory.osOverheadMb;
     this.memAvailableMin = this.memoryAvailableMb;
     this.ioWaitStart = scheduler.now;
     const burst = type.burstable;
-    this.credits = burst && burst.mode === 'standard' ? burst.maxCredits * p['cpu.creditInitialFraction'] : null;
+    this.credits = burst && burst.mode === 'standard' ? burst.maxCredits * options.creditInitialFraction : null;
+  }
+
+  /** A task starts on this instance. */
+  host(task: HostedTask): void {
+    this.hosted.push(task);
+  }
+
+  /** Tasks running here (started and not stopped). */
+  get taskCount(): number {
+    let n = 0;
+    for (const task of this.hosted) if (task.alive) n++;
+    return n;
+  }
+
+  /** Whether the instance has swap to absorb memory beyond its RAM (or a container's limit). */
+  get hasSwap(): boolean {
+    return this.memory.swapMb > 0;
   }
 
   get visibleMemoryMb(): number {
@@ -83,7 +134,7 @@ export class Instance {
 
   /** Page cache size, MB. */
   get pageCacheMb(): number {
-    return Math.max(0, this.visibleMemoryMb - this.memoryUsedMb - this.p['memory.minFreeMb']);
+    return Math.max(0, this.visibleMemoryMb - this.memoryUsedMb - this.memory.minFreeMb);
   }
 
   /** Fraction of the repository's working set the page cache can hold. */
@@ -98,7 +149,7 @@ export class Instance {
   /** CPU work takes this many times longer because of page faults on swapped memory. */
   get swapStallFactor(): number {
     if (this.swapMb <= 0) return 1;
-    return 1 + this.p['memory.swapStallPerFraction'] * (this.swapMb / Math.max(1, this.memoryUsedMb));
+    return 1 + this.memory.swapStallPerFraction * (this.swapMb / Math.max(1, this.memoryUsedMb));
   }
 
   /**
@@ -111,8 +162,8 @@ export class Instance {
     else this.containerExcessMb.delete(taskId);
     let containerSwap = 0;
     for (const excess of this.containerExcessMb.values()) containerSwap += excess;
-    const hostExcess = Math.max(0, this.memoryUsedMb - (this.visibleMemoryMb - this.p['memory.minFreeMb']));
-    this.swapMb = Math.min(this.p['memory.swapMb'], Math.max(hostExcess, containerSwap));
+    const hostExcess = Math.max(0, this.memoryUsedMb - (this.visibleMemoryMb - this.memory.minFreeMb));
+    this.swapMb = Math.min(this.memory.swapMb, Math.max(hostExcess, containerSwap));
     // Memory available: what is not used, less what could not be swapped out.
     const available = this.memoryAvailableMb;
     if (available < this.memAvailableMin) this.memAvailableMin = available;
@@ -121,7 +172,7 @@ export class Instance {
 
   /** Memory pressure the instance cannot absorb: used beyond physical memory and swap, MB. */
   get unabsorbedMb(): number {
-    return Math.max(0, this.memoryUsedMb - this.visibleMemoryMb - this.p['memory.swapMb']);
+    return Math.max(0, this.memoryUsedMb - this.visibleMemoryMb - this.memory.swapMb);
   }
 
   /** A worker process starts (+1) or stops (-1) waiting on the file system or on page faults. */

@@ -1,6 +1,15 @@
 import { UserError } from '../errors.js';
-import { expectObject, readJsonFile, shown } from './data-file.js';
+import { expectObject, readJsonFile, shown, type JsonObject } from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
+
+/**
+ * The model's parameters. models/parameters.json is their one schema: per
+ * name its default value, unit, bounds (min, optional max, integer or not)
+ * and meaning. The code holds only the list of names it reads (typed) and
+ * what each unit is in the model's units, so every conversion happens once,
+ * here (ModelUnits): times become ms, memory MB (docs/model.md,
+ * "Parameters and units").
+ */
 
 /** Every parameter the stack model reads; models/parameters.json must define exactly these. */
 export const PARAMETER_NAMES = [
@@ -58,92 +67,189 @@ export const PARAMETER_NAMES = [
 
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
-/** Resolved parameter values by name. */
+/** Resolved parameter values by name, in the units of their schema entry. */
 export type ModelParameters = Readonly<Record<ParameterName, number>>;
 
-export interface ParameterDoc {
+/**
+ * The units a parameter may have: what each measures and how a value in it
+ * becomes the model's unit (time: ms; memory: MB; anything else is used as is).
+ */
+const UNITS = {
+  ms: { dimension: 'time', toModel: (v: number) => v },
+  'core-ms': { dimension: 'time', toModel: (v: number) => v },
+  s: { dimension: 'time', toModel: (v: number) => v * 1000 },
+  MB: { dimension: 'memory', toModel: (v: number) => v },
+  KB: { dimension: 'memory', toModel: (v: number) => v / 1024 },
+  '': { dimension: 'other', toModel: (v: number) => v },
+  '0|1': { dimension: 'other', toModel: (v: number) => v },
+  'ms/MB': { dimension: 'other', toModel: (v: number) => v },
+  'MB/s': { dimension: 'other', toModel: (v: number) => v },
+  '1/s': { dimension: 'other', toModel: (v: number) => v },
+  walks: { dimension: 'other', toModel: (v: number) => v },
+  connections: { dimension: 'other', toModel: (v: number) => v },
+  nodes: { dimension: 'other', toModel: (v: number) => v },
+  checks: { dimension: 'other', toModel: (v: number) => v },
+} as const;
+export type ParameterUnit = keyof typeof UNITS;
+const UNIT_NAMES = Object.keys(UNITS) as ParameterUnit[];
+
+/** One parameter's schema entry. */
+export interface ParameterSpec {
+  name: ParameterName;
   value: number;
-  unit: string;
+  unit: ParameterUnit;
+  /** Inclusive bounds; max may be absent. */
+  min: number;
+  max: number | undefined;
+  integer: boolean;
   description: string;
 }
 
-/** Parameters that must be whole numbers, and their bounds; everything else is a number >= 0. */
-const RULES: Partial<Record<ParameterName, { integer?: boolean; min?: number; max?: number }>> = {
-  'alb.nodes': { integer: true, min: 1, max: 10 },
-  'alb.unhealthyThreshold': { integer: true, min: 1, max: 10 },
-  'alb.healthyThreshold': { integer: true, min: 1, max: 10 },
-  'alb.perConnectionRouting': { integer: true, min: 0, max: 1 },
-  'gunicorn.backlog': { integer: true, min: 1 },
-  'gunicorn.workerConnections': { integer: true, min: 1 },
-  'storage.attrCacheMissRate': { min: 0, max: 1 },
-  'storage.readdirMissRate': { min: 0, max: 1 },
-  'cpu.creditInitialFraction': { min: 0, max: 1 },
-  'alb.surgeConnectFailureProb': { min: 0, max: 1 },
-  'service.cpuCv': { min: 0, max: 5 },
-  'storage.nfsLatencyCv': { min: 0, max: 5 },
-};
+export type ParameterSchema = Readonly<Record<ParameterName, ParameterSpec>>;
+
+const ENTRY_KEYS = ['value', 'unit', 'min', 'max', 'integer', 'description'];
 
 export function isParameterName(name: string): name is ParameterName {
   return (PARAMETER_NAMES as readonly string[]).includes(name);
 }
 
-/** Checks one value against its parameter's rule; returns an error text or undefined. */
-export function parameterProblem(name: ParameterName, value: unknown): string | undefined {
-  const rule = RULES[name] ?? {};
-  const min = rule.min ?? 0;
+/** Checks a value against a parameter's bounds; returns an error text or undefined. */
+function boundsProblem(spec: Pick<ParameterSpec, 'min' | 'max' | 'integer'>, value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a number (got ${shown(value)})`;
-  if (rule.integer && !Number.isInteger(value)) return `must be a whole number (got ${value})`;
-  if (value < min) return `must be >= ${min} (got ${value})`;
-  if (rule.max !== undefined && value > rule.max) return `must be <= ${rule.max} (got ${value})`;
+  if (spec.integer && !Number.isInteger(value)) return `must be a whole number (got ${value})`;
+  if (value < spec.min) return `must be >= ${spec.min} (got ${value})`;
+  if (spec.max !== undefined && value > spec.max) return `must be <= ${spec.max} (got ${value})`;
   return undefined;
 }
 
-let shipped: { values: ModelParameters; docs: Record<ParameterName, ParameterDoc> } | undefined;
+/** Every problem of a file at once: one UserError naming the file, then each problem. */
+export function problemsError(where: string, problems: string[]): UserError {
+  if (problems.length === 1) return new UserError(`${where}: ${problems[0]}`);
+  return new UserError(`${where}: ${problems.length} problems: ${problems.join('; ')}`);
+}
 
-/** Loads and validates a parameters file (default models/parameters.json). */
-export function loadParameterDefaults(path = packagePath('models', 'parameters.json')): { values: ModelParameters; docs: Record<ParameterName, ParameterDoc> } {
+function parseSpec(name: ParameterName, raw: unknown, problems: string[]): ParameterSpec | undefined {
+  const at = `parameter "${name}"`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push(`${at}: expected an object (got ${shown(raw)})`);
+    return undefined;
+  }
+  const entry = raw as JsonObject;
+  const before = problems.length;
+  for (const key of Object.keys(entry)) if (!ENTRY_KEYS.includes(key)) problems.push(`${at}: unknown field "${key}" (allowed: ${ENTRY_KEYS.join(', ')})`);
+  const unit = entry.unit;
+  if (typeof unit !== 'string' || !(UNIT_NAMES as string[]).includes(unit)) {
+    problems.push(`${at}: field "unit" must be one of ${UNIT_NAMES.map((u) => `"${u}"`).join(', ')} (got ${shown(unit)})`);
+  }
+  if (typeof entry.description !== 'string' || entry.description.trim() === '') problems.push(`${at}: field "description" must say what it means (got ${shown(entry.description)})`);
+  if (typeof entry.min !== 'number' || !Number.isFinite(entry.min)) problems.push(`${at}: field "min" must be a number (got ${shown(entry.min)})`);
+  if (entry.max !== undefined && (typeof entry.max !== 'number' || !Number.isFinite(entry.max) || (typeof entry.min === 'number' && entry.max < entry.min))) {
+    problems.push(`${at}: field "max" must be a number >= min (got ${shown(entry.max)})`);
+  }
+  if (entry.integer !== undefined && typeof entry.integer !== 'boolean') problems.push(`${at}: field "integer" must be true or false (got ${shown(entry.integer)})`);
+  if (problems.length > before) return undefined;
+  const bounds = { min: entry.min as number, max: entry.max as number | undefined, integer: entry.integer === true };
+  const problem = boundsProblem(bounds, entry.value);
+  if (problem) {
+    problems.push(`${at}: value ${problem}`);
+    return undefined;
+  }
+  return { name, value: entry.value as number, unit: unit as ParameterUnit, ...bounds, description: entry.description as string };
+}
+
+/** Loads and validates a parameter schema file (default models/parameters.json); reports every problem at once. */
+export function loadParameterSchema(path = packagePath('models', 'parameters.json')): ParameterSchema {
   const root = expectObject(readJsonFile(path, 'parameters file'), path);
   const params = expectObject(root.parameters, `${path}: field "parameters"`);
-  const values = {} as Record<ParameterName, number>;
-  const docs = {} as Record<ParameterName, ParameterDoc>;
-  for (const key of Object.keys(params)) {
-    if (!isParameterName(key)) throw new UserError(`${path}: unknown parameter "${key}"`);
-  }
+  const problems: string[] = [];
+  for (const key of Object.keys(params)) if (!isParameterName(key)) problems.push(`unknown parameter "${key}"`);
+  const schema = {} as Record<ParameterName, ParameterSpec>;
   for (const name of PARAMETER_NAMES) {
-    const entry = params[name];
-    if (entry === undefined) throw new UserError(`${path}: parameter "${name}" is missing`);
-    const doc = expectObject(entry, `${path}: parameter "${name}"`);
-    const problem = parameterProblem(name, doc.value);
-    if (problem) throw new UserError(`${path}: parameter "${name}": value ${problem}`);
-    if (typeof doc.unit !== 'string' || typeof doc.description !== 'string' || doc.description === '') {
-      throw new UserError(`${path}: parameter "${name}" needs a "unit" string and a "description"`);
+    if (params[name] === undefined) {
+      problems.push(`parameter "${name}" is missing`);
+      continue;
     }
-    values[name] = doc.value as number;
-    docs[name] = { value: doc.value as number, unit: doc.unit, description: doc.description };
+    const spec = parseSpec(name, params[name], problems);
+    if (spec) schema[name] = spec;
   }
-  return { values, docs };
+  if (problems.length > 0) throw problemsError(path, problems);
+  return schema;
 }
 
-/** The shipped defaults (models/parameters.json), loaded once. */
-export function defaultParameters(): ModelParameters {
-  shipped ??= loadParameterDefaults();
-  return shipped.values;
+let shipped: ParameterSchema | undefined;
+
+/** The shipped schema (models/parameters.json), loaded once. */
+export function parameterSchema(): ParameterSchema {
+  return (shipped ??= loadParameterSchema());
 }
 
-/** Defaults with `overrides` applied; every override is validated, `where` names its source. */
+/** The default values of a schema (the shipped one unless given). */
+export function defaultParameters(schema: ParameterSchema = parameterSchema()): ModelParameters {
+  const values = {} as Record<ParameterName, number>;
+  for (const name of PARAMETER_NAMES) values[name] = schema[name].value;
+  return values;
+}
+
+/** Checks one value against its parameter's bounds; returns an error text or undefined. */
+export function parameterProblem(name: ParameterName, value: unknown): string | undefined {
+  return boundsProblem(parameterSchema()[name], value);
+}
+
+/** `base` with `overrides` applied; every override is checked, all problems reported at once, `where` names their source. */
 export function withOverrides(base: ModelParameters, overrides: Record<string, unknown>, where: string): ModelParameters {
   const out = { ...base } as Record<ParameterName, number>;
+  const problems: string[] = [];
   for (const [name, value] of Object.entries(overrides)) {
-    if (!isParameterName(name)) throw new UserError(`${where}: unknown parameter "${name}"`);
+    if (!isParameterName(name)) {
+      problems.push(`unknown parameter "${name}"`);
+      continue;
+    }
     const problem = parameterProblem(name, value);
-    if (problem) throw new UserError(`${where}: parameter "${name}" ${problem}`);
-    out[name] = value as number;
+    if (problem) problems.push(`parameter "${name}" ${problem}`);
+    else out[name] = value as number;
   }
+  if (problems.length > 0) throw problemsError(where, problems);
   return out;
 }
 
-/** A parameter's validity rule: whole number or not, inclusive bounds (min defaults to 0, max may be absent). */
+/** A parameter's validity rule: whole number or not, inclusive bounds (max may be absent). */
 export function parameterRule(name: ParameterName): { integer: boolean; min: number; max: number | undefined } {
-  const rule = RULES[name] ?? {};
-  return { integer: rule.integer === true, min: rule.min ?? 0, max: rule.max };
+  const spec = parameterSchema()[name];
+  return { integer: spec.integer, min: spec.min, max: spec.max };
+}
+
+/**
+ * Parameter values in the model's units: the one place a value's unit is
+ * converted (s -> ms, KB -> MB). Asking for a time in ms of a parameter that
+ * is not a time (or a plain value of one that is) is a programming error.
+ */
+export class ModelUnits {
+  constructor(
+    private readonly params: ModelParameters,
+    private readonly schema: ParameterSchema = parameterSchema(),
+  ) {}
+
+  private converted(name: ParameterName, dimension: 'time' | 'memory' | 'other'): number {
+    const unit = UNITS[this.schema[name].unit];
+    if (unit.dimension !== dimension) {
+      const reader = { time: 'ms', memory: 'mb', other: 'value' }[unit.dimension];
+      throw new Error(`parameter ${name} is in "${this.schema[name].unit}": read it with ${reader}()`);
+    }
+    return unit.toModel(this.params[name]);
+  }
+
+  /** A duration, ms. */
+  ms(name: ParameterName): number {
+    return this.converted(name, 'time');
+  }
+
+  /** An amount of memory, MB. */
+  mb(name: ParameterName): number {
+    return this.converted(name, 'memory');
+  }
+
+  /** A value that is neither a time nor memory (counts, fractions, rates), as it is. */
+  value(name: ParameterName): number {
+    return this.converted(name, 'other');
+  }
 }

@@ -1,10 +1,10 @@
 import { UserError } from '../errors.js';
 import type { InstanceType } from './catalog.js';
-import { checkNumber } from './data-file.js';
+import { checkNumber } from '../input/data-file.js';
 
 /**
  * ECS task placement as the terraform-aws-pypiserver module sizes it
- * (FACTS.md, "The deployed stack"):
+ * (docs/stack.md, "ECS placement"):
  *   container_cpu       = workers x 150 + 40                       (CPU units)
  *   reservation         = floor(75 % of container_memory)          (MiB, soft limit)
  *   tasks per instance  = min(floor((RAM_MB - 800) / reservation),
@@ -12,7 +12,7 @@ import { checkNumber } from './data-file.js';
  *   workers (auto)      = max(2, min(8, floor(container_memory / 128)))
  * RAM_MB is the instance's nominal memory (memoryMiB, e.g. 8192 for a
  * c6a.xlarge), not the smaller figure the OS shows: with nominal memory the
- * FACTS example comes out as stated, min(19, 6) = 6 for a c6a.xlarge with
+ * documented example comes out as stated, min(19, 6) = 6 for a c6a.xlarge with
  * 512 MB containers and 4 workers. The 800 MB and 128 CPU units the formula
  * subtracts stand for the OS, the ECS agent and their slack.
  */
@@ -37,7 +37,7 @@ export interface PlacementRules {
   autoWorkersMin: number;
   /** ... and at most this many. */
   autoWorkersMax: number;
-  /** container_memory when none is given, MiB (the FACTS example's 512 MB containers). */
+  /** container_memory when none is given, MiB (the documented example's 512 MB containers). */
   defaultContainerMemoryMb: number;
 }
 

@@ -1,4 +1,4 @@
-import type { FailureCause } from './exchange.js';
+import { FAILURE_CAUSES, type FailureCause } from './exchange.js';
 
 /** One per-second bin of the timeline (like the CloudWatch graph in the report). */
 export interface TimelineBin {
@@ -7,8 +7,6 @@ export interface TimelineBin {
   responses: number;
   errors: number;
 }
-
-export const FAILURE_CAUSES: readonly FailureCause[] = ['clientTimeout', 'connectionError', 'http502', 'http503', 'http504', 'httpOther'];
 
 /**
  * Everything a simulated run measures from the clients' side, recorded the
@@ -20,7 +18,7 @@ export class RunRecorder {
   private opIndex: number[] = [];
   private opOk: boolean[] = [];
   private opLatency: number[] = [];
-  readonly failures: Record<FailureCause, number> = { clientTimeout: 0, connectionError: 0, http502: 0, http503: 0, http504: 0, httpOther: 0 };
+  readonly failures = Object.fromEntries(FAILURE_CAUSES.map((cause) => [cause, 0])) as Record<FailureCause, number>;
   /** 5xx responses received by clients (every attempt, retries included). */
   http5xx = 0;
   httpRequests = 0;

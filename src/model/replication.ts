@@ -1,22 +1,11 @@
 import { RngStreams } from '../sim/rng.js';
-import { Scheduler } from '../sim/scheduler.js';
 import { percentileOf } from '../sim/stats/percentile.js';
-import type { Scenario } from '../scenario/types.js';
-import { LoadBalancer } from './alb.js';
-import { balancerFor } from './balancer.js';
-import { ClientPopulation } from './clients.js';
-import { EcsService } from './ecs-service.js';
 import type { FailureCause } from './exchange.js';
-import { FLOWS } from './flows.js';
-import { HealthChecker } from './health-checks.js';
-import { Instance, type InstanceMetrics } from './instance.js';
+import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
-import { RunRecorder, type TimelineBin } from './recorder.js';
+import type { TimelineBin } from './recorder.js';
 import type { RequestObserver } from './request-observer.js';
-import { repositoryWorkingSetMb } from './service-demand.js';
-import type { ResolvedSizing } from './sizing.js';
-import { Storage } from './storage.js';
-import { Workload } from './workload.js';
+import { buildStack, type Stack, type StackConfig } from './stack.js';
 
 export interface Percentiles {
   p50: number;
@@ -53,79 +42,19 @@ export interface ReplicationResult {
 }
 
 export interface ReplicationInput {
-  sizing: ResolvedSizing;
-  scenario: Scenario;
+  config: StackConfig;
   params: ModelParameters;
   timeline?: boolean;
-  /** Sees every request the load balancer receives (for writing a simulated access log). */
+  /** Sees every request the balancer receives (for writing a simulated access log). */
   observer?: RequestObserver;
 }
 
 /** Builds the stack for one replication, runs the scenario on it, and measures. */
 export function runReplication(input: ReplicationInput, streams: RngStreams): ReplicationResult {
-  const { sizing, scenario, params } = input;
-  const scheduler = new Scheduler();
-  const flow = FLOWS[scenario.flow];
-  const recorder = new RunRecorder(flow.operations.map((o) => o.name));
-  const balancer = balancerFor(sizing, params);
-  const clients = new ClientPopulation(scheduler, balancer.params, flow, scenario.client, recorder, streams.stream('routing'), input.observer ?? null);
-  const lorFeedback = sizing.lorFeedbackMs ?? params['alb.lorFeedbackMs'];
-  const alb = new LoadBalancer(scheduler, balancer.params, sizing.algorithm, lorFeedback, clients, streams.stream('alb'), scenario.client.timeoutSeconds * 1000, streams.stream('surge'));
-  clients.connect(alb);
-  const storage = new Storage(sizing.storage, params);
-  const workingSet = repositoryWorkingSetMb(scenario.repository, params);
-  const instances = sizing.placement.tasksPerInstance.map(
-    (_, i) => new Instance(`${sizing.instanceType.name}#${i + 1}`, sizing.instanceType, scheduler, params, workingSet),
-  );
-  let ecs: EcsService | null = null;
-  const health = new HealthChecker(scheduler, params, streams.stream('health'), (t) => ecs?.replace(t), (t) => ecs?.healthy(t));
-  // nginx (local stack) has no health checks: nothing is taken out or replaced.
-  const watcher = balancer.healthChecks ? health : { watch: () => undefined };
-  ecs = new EcsService(
-    scheduler,
-    params,
-    alb,
-    watcher,
-    { workers: sizing.workers, workerClass: sizing.workerClass, containerMemoryMb: sizing.placement.containerMemoryMb, maxTasksPerInstance: sizing.placement.maxTasksPerInstance },
-    instances,
-    { scheduler, params, storage, repository: scenario.repository, serviceRng: streams.stream('service'), ioRng: streams.stream('io') },
-  );
-  // ECS spread: task k goes to instance k mod n, so targets interleave across instances.
-  const perInstance = sizing.placement.tasksPerInstance.slice();
-  for (let placed = 0, i = 0; placed < sizing.placement.tasks; i = (i + 1) % instances.length) {
-    if (perInstance[i] > 0) {
-      perInstance[i]--;
-      ecs.startTask(instances[i], 'healthy');
-      placed++;
-    }
-  }
-
-  let running = true;
-  const tick = (): void => {
-    for (const instance of instances) instance.tick();
-    if (running) scheduler.after(1000, tick);
-  };
-  scheduler.after(1000, tick);
-  let endTime = 0;
-  const workload = new Workload(
-    scheduler,
-    scenario.profile,
-    clients,
-    streams.stream('arrivals'),
-    params['client.burstSpreadMs'],
-    (active) => alb.setBurstActive(active),
-    () => {
-      running = false;
-      endTime = scheduler.now;
-      health.stop();
-      ecs?.stop();
-      for (const instance of instances) instance.tick();
-    },
-  );
-  workload.start();
-  scheduler.run();
-
-  return summarizeRun(recorder, alb, ecs, instances, endTime, scheduler.eventsDelivered, input.timeline === true);
+  const stack = buildStack(input.config, input.params, streams, input.observer);
+  stack.workload.start();
+  stack.scheduler.run();
+  return summarizeRun(stack, input.timeline === true);
 }
 
 function percentiles(values: Float64Array): Percentiles {
@@ -133,15 +62,10 @@ function percentiles(values: Float64Array): Percentiles {
   return { p50: percentileOf(sorted, 0.5), p95: percentileOf(sorted, 0.95), p99: percentileOf(sorted, 0.99) };
 }
 
-function summarizeRun(
-  recorder: RunRecorder,
-  alb: LoadBalancer,
-  ecs: EcsService,
-  instances: Instance[],
-  endTime: number,
-  events: number,
-  withTimeline: boolean,
-): ReplicationResult {
+function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
+  const { recorder, balancer, ecs, instances } = stack;
+  const endTime = stack.workload.finishedAt ?? 0;
+  const events = stack.scheduler.eventsDelivered;
   const operations = recorder.operations;
   const failed = recorder.failedOperations;
   const perOperation: ReplicationResult['perOperation'] = {};
@@ -161,9 +85,9 @@ function summarizeRun(
       p95Ms: percentileOf(ok, 0.95),
     };
   });
-  const burstTotal = alb.targets.reduce((n, t) => n + t.burstRequests, 0);
-  const allTotal = alb.targets.reduce((n, t) => n + t.requests, 0);
-  const shares = alb.targets.map((t) => (burstTotal > 0 ? t.burstRequests / burstTotal : allTotal > 0 ? t.requests / allTotal : 0));
+  const burstTotal = balancer.targets.reduce((n, t) => n + t.burstRequests, 0);
+  const allTotal = balancer.targets.reduce((n, t) => n + t.requests, 0);
+  const shares = balancer.targets.map((t) => (burstTotal > 0 ? t.burstRequests / burstTotal : allTotal > 0 ? t.requests / allTotal : 0));
   const durationSeconds = endTime / 1000;
   const result: ReplicationResult = {
     operations,
@@ -180,7 +104,7 @@ function summarizeRun(
     maxTargetShare: shares.length > 0 ? Math.max(...shares) : 0,
     targetShares: shares,
     taskReplacements: ecs.replacements,
-    workerRestarts: alb.targets.reduce((n, t) => n + t.task.workerRestarts, 0),
+    workerRestarts: balancer.targets.reduce((n, t) => n + t.task.workerRestarts, 0),
     instances: instances.map((i) => i.metrics()),
     events,
   };
@@ -196,5 +120,5 @@ function summarizeRun(
  */
 export function replicate(input: ReplicationInput & { seed: number }, index: number): ReplicationResult {
   const streams = new RngStreams(input.seed).replication(index);
-  return runReplication({ sizing: input.sizing, scenario: input.scenario, params: input.params, timeline: input.timeline === true && index === 0 }, streams);
+  return runReplication({ config: input.config, params: input.params, timeline: input.timeline === true && index === 0 }, streams);
 }

@@ -1,6 +1,10 @@
+import { LogNormal } from '../sim/distributions.js';
+import { FLOW_REQUEST_KINDS } from '../scenario/flows.js';
 import type { Repository } from '../scenario/types.js';
-import type { RequestKind } from './flows.js';
-import type { ModelParameters } from './parameters.js';
+
+/** The requests a task serves: a flow's, and the balancer's health check. */
+export const REQUEST_KINDS = [...FLOW_REQUEST_KINDS, 'health'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** What one request asks of a worker, before contention: CPU and file-system work. */
 export interface ServiceDemand {
@@ -14,40 +18,52 @@ export interface ServiceDemand {
   bytesRead: number;
 }
 
+/** pypiserver's per-request work (service.* parameters), CPU in core-ms. */
+export interface ServiceCosts {
+  requestCpuMs: number;
+  walkCpuPerFileMs: number;
+  hashCpuMsPerMB: number;
+  sendCpuMsPerMB: number;
+  redirectWalks: number;
+  simpleWalks: number;
+  wheelWalks: number;
+  healthCpuMs: number;
+}
+
 /**
- * pypiserver with `--backend simple-dir` (FACTS.md): every request walks the
- * whole package directory (one listing, a stat and a regex per file); the
- * simple page also hashes each of the project's files; a download reads and
- * sends the wheel. The health check does no walk.
+ * pypiserver with `--backend simple-dir` (docs/stack.md, "The index"): every
+ * request walks the whole package directory (one listing, a stat and a regex
+ * per file); the simple page also hashes each of the project's files; a
+ * download reads and sends the wheel. The health check does no walk.
  */
-export function serviceDemand(kind: RequestKind, repo: Repository, p: ModelParameters): ServiceDemand {
+export function serviceDemand(kind: RequestKind, repo: Repository, c: ServiceCosts): ServiceDemand {
   const files = repo.projects * repo.versionsPerProject;
   const walk = (walks: number) => ({
-    cpu: walks * files * p['service.walkCpuPerFileMs'],
+    cpu: walks * files * c.walkCpuPerFileMs,
     stats: walks * files,
     dirs: walks,
   });
   switch (kind) {
     case 'health':
-      return { cpuMs: p['service.healthCpuMs'], fileStats: 0, directoryReads: 0, bytesRead: 0 };
+      return { cpuMs: c.healthCpuMs, fileStats: 0, directoryReads: 0, bytesRead: 0 };
     case 'redirect': {
-      const w = walk(p['service.redirectWalks']);
-      return { cpuMs: p['service.requestCpuMs'] + w.cpu, fileStats: w.stats, directoryReads: w.dirs, bytesRead: 0 };
+      const w = walk(c.redirectWalks);
+      return { cpuMs: c.requestCpuMs + w.cpu, fileStats: w.stats, directoryReads: w.dirs, bytesRead: 0 };
     }
     case 'simple': {
-      const w = walk(p['service.simpleWalks']);
+      const w = walk(c.simpleWalks);
       const hashed = repo.versionsPerProject * repo.wheelBytes;
       return {
-        cpuMs: p['service.requestCpuMs'] + w.cpu + (hashed / 1e6) * p['service.hashCpuMsPerMB'],
+        cpuMs: c.requestCpuMs + w.cpu + (hashed / 1e6) * c.hashCpuMsPerMB,
         fileStats: w.stats + repo.versionsPerProject,
         directoryReads: w.dirs,
         bytesRead: hashed,
       };
     }
     case 'wheel': {
-      const w = walk(p['service.wheelWalks']);
+      const w = walk(c.wheelWalks);
       return {
-        cpuMs: p['service.requestCpuMs'] + w.cpu + (repo.wheelBytes / 1e6) * p['service.sendCpuMsPerMB'],
+        cpuMs: c.requestCpuMs + w.cpu + (repo.wheelBytes / 1e6) * c.sendCpuMsPerMB,
         fileStats: w.stats + 1,
         directoryReads: w.dirs,
         bytesRead: repo.wheelBytes,
@@ -56,8 +72,31 @@ export function serviceDemand(kind: RequestKind, repo: Repository, p: ModelParam
   }
 }
 
+/** A request kind's demand as a task of one worker class serves it, and its CPU distribution (null: always the mean). */
+export interface RequestDemand {
+  demand: ServiceDemand;
+  cpu: LogNormal | null;
+}
+
+export type RequestDemands = ReadonlyMap<RequestKind, RequestDemand>;
+
+/**
+ * The demand of every request kind for a task: `extraCpuMs` on each request
+ * (a gevent worker's sockets and greenlets), CPU lognormal with coefficient
+ * of variation `cpuCv` (0: deterministic).
+ */
+export function requestDemands(repo: Repository, costs: ServiceCosts, extraCpuMs: number, cpuCv: number): RequestDemands {
+  const demands = new Map<RequestKind, RequestDemand>();
+  for (const kind of REQUEST_KINDS) {
+    const base = serviceDemand(kind, repo, costs);
+    const demand = { ...base, cpuMs: base.cpuMs + extraCpuMs };
+    demands.set(kind, { demand, cpu: cpuCv > 0 && demand.cpuMs > 0 ? new LogNormal(demand.cpuMs, cpuCv) : null });
+  }
+  return demands;
+}
+
 /** Memory the repository needs in the page cache to be served without misses, MB. */
-export function repositoryWorkingSetMb(repo: Repository, p: ModelParameters): number {
+export function repositoryWorkingSetMb(repo: Repository, metadataMbPerFile: number): number {
   const files = repo.projects * repo.versionsPerProject;
-  return (files * p['storage.metadataKBPerFile']) / 1024 + (files * repo.wheelBytes) / 1e6;
+  return files * metadataMbPerFile + (files * repo.wheelBytes) / 1e6;
 }

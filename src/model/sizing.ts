@@ -1,11 +1,13 @@
 import { UserError } from '../errors.js';
-import { ALGORITHMS, type Algorithm } from './alb.js';
+import { ALGORITHMS, type Algorithm } from './balancer/config.js';
 import { customInstanceType, getInstanceType, type InstanceType } from './catalog.js';
-import type { WorkerClass } from './gunicorn.js';
+import { WORKER_CLASSES, type WorkerClass } from './gunicorn.js';
 import { containerCpuFor, placeTasks, spreadEvenly, type Placement } from './placement.js';
 import type { StorageKind } from './storage.js';
 
-export const WORKER_CLASSES: readonly WorkerClass[] = ['gevent', 'sync'];
+/** 'aws': catalog instances behind an ALB; 'local': a machine of your own (the local stack, nginx in front). */
+export const STACK_KINDS = ['aws', 'local'] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
 
 /** A candidate sizing as the user states it (the flags of `predict`, `validate` and `plan`). */
 export interface SizingRequest {
@@ -35,13 +37,13 @@ export interface ResolvedSizing {
   lorFeedbackMs: number | null;
   storage: StorageKind;
   /** 'aws' for catalog instances, 'local' for a custom machine. */
-  stackKind: 'aws' | 'local';
+  stackKind: StackKind;
 }
 
 /** Validates a sizing and places its tasks (module formula); every problem is one clear line. */
 export function resolveSizing(input: SizingRequest): ResolvedSizing {
   const req = input.algorithm === 'least_conn' ? { ...input, algorithm: 'least_outstanding_requests' as const, lorFeedbackMs: input.lorFeedbackMs ?? 0 } : input;
-  if (!WORKER_CLASSES.includes(req.workerClass)) throw new UserError(`unknown worker class "${req.workerClass}"; use gevent or sync`);
+  if (!(WORKER_CLASSES as readonly string[]).includes(req.workerClass)) throw new UserError(`unknown worker class "${req.workerClass}"; use gevent or sync`);
   if (!(ALGORITHMS as readonly string[]).includes(req.algorithm)) throw new UserError(`unknown algorithm "${req.algorithm}"; use round_robin, least_outstanding_requests or least_conn`);
   if (!(Number.isInteger(req.tasks) && req.tasks >= 1)) throw new UserError(`--tasks must be a whole number >= 1, got ${req.tasks}`);
   if (!(Number.isInteger(req.workers) && req.workers >= 1)) throw new UserError(`--workers must be a whole number >= 1, got ${req.workers}`);

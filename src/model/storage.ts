@@ -1,9 +1,9 @@
 import { standardNormal } from '../sim/distributions.js';
 import type { Uniform } from '../sim/rng.js';
-import type { ModelParameters } from './parameters.js';
 import type { ServiceDemand } from './service-demand.js';
 
-export type StorageKind = 'efs' | 'local';
+export const STORAGE_KINDS = ['efs', 'local'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
 
 /** The blocking file-system time of one request and what it cost the file server. */
 export interface IoOutcome {
@@ -16,6 +16,23 @@ export interface IoOutcome {
   hits: number;
 }
 
+/** The file server's behaviour, resolved for one storage kind (times in ms). */
+export interface StorageOptions {
+  kind: StorageKind;
+  /** Fraction of per-file stats that revalidate with the server even with plenty of memory (0 on a local disk). */
+  attrCacheMissRate: number;
+  /** Fraction of directory listings that go to the server (0 on a local disk). */
+  readdirMissRate: number;
+  /** Mean round trip of a metadata operation that misses the caches. */
+  metadataLatencyMs: number;
+  /** Mean round trip of a data read that misses the page cache. */
+  readLatencyMs: number;
+  /** Coefficient of variation of round trips (lognormal). */
+  latencyCv: number;
+  /** Read throughput for data reads, MB/s. */
+  throughputMBps: number;
+}
+
 /**
  * Packages on EFS (NFS v4.1) or, for the local test stack, a local disk.
  * Each metadata operation misses the client caches with a probability made of
@@ -24,28 +41,27 @@ export interface IoOutcome {
  * calls block the whole worker process: gevent does not make them cooperative.
  */
 export class Storage {
-  constructor(
-    readonly kind: StorageKind,
-    private readonly p: ModelParameters,
-  ) {}
+  readonly kind: StorageKind;
+
+  constructor(private readonly o: StorageOptions) {
+    this.kind = o.kind;
+  }
 
   /** Blocking I/O of one request, given the fraction of the working set the page cache holds. */
   requestIo(demand: ServiceDemand, pageCacheFraction: number, rng: Uniform): IoOutcome {
+    const o = this.o;
     const memMiss = 1 - Math.max(0, Math.min(1, pageCacheFraction));
-    const local = this.kind === 'local';
-    const attrMiss = local ? 0 : this.p['storage.attrCacheMissRate'];
-    const dirMiss = local ? 0 : this.p['storage.readdirMissRate'];
+    const attrMiss = o.attrCacheMissRate;
+    const dirMiss = o.readdirMissRate;
     const statMissP = attrMiss + (1 - attrMiss) * memMiss;
     const dirMissP = dirMiss + (1 - dirMiss) * memMiss;
     const statMisses = binomial(demand.fileStats, statMissP, rng);
     const dirMisses = binomial(demand.directoryReads, dirMissP, rng);
-    const metaLatency = local ? this.p['storage.localMetadataLatencyMs'] : this.p['storage.nfsMetadataLatencyMs'];
-    let blocked = sumOfLatencies(statMisses + dirMisses, metaLatency, this.p['storage.nfsLatencyCv'], rng);
+    let blocked = sumOfLatencies(statMisses + dirMisses, o.metadataLatencyMs, o.latencyCv, rng);
     let dataMiss = 0;
     if (demand.bytesRead > 0 && rng() < memMiss) {
       dataMiss = 1;
-      const base = local ? this.p['storage.localReadLatencyMs'] : this.p['storage.nfsReadLatencyMs'];
-      blocked += base + (demand.bytesRead / 1e6 / this.p['storage.nfsThroughputMBps']) * 1000;
+      blocked += o.readLatencyMs + (demand.bytesRead / 1e6 / o.throughputMBps) * 1000;
     }
     const lookups = demand.fileStats + demand.directoryReads + (demand.bytesRead > 0 ? 1 : 0);
     const misses = statMisses + dirMisses + dataMiss;

@@ -1,11 +1,11 @@
 import { UserError } from '../errors.js';
-import { ALGORITHMS, type Algorithm } from '../model/alb.js';
+import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
 import { getInstanceType, shippedCatalog } from '../model/catalog.js';
-import type { WorkerClass } from '../model/gunicorn.js';
+import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { placeTasks } from '../model/placement.js';
-import { WORKER_CLASSES, resolveSizing, type SizingRequest } from '../model/sizing.js';
+import { resolveSizing, type SizingRequest } from '../model/sizing.js';
 import { isUserError } from '../errors.js';
-import { monthlyCost } from './cost.js';
+import { monthlyCost } from '../cost/monthly-cost.js';
 
 /**
  * The candidate grid of `capsim plan`.
@@ -29,8 +29,8 @@ import { monthlyCost } from './cost.js';
  * the order is part of the result and never depends on timing.
  */
 
-export type PlacementGrid = 'fewest' | 'all';
-export const PLACEMENT_GRIDS: readonly PlacementGrid[] = ['fewest', 'all'];
+export const PLACEMENT_GRIDS = ['fewest', 'all'] as const;
+export type PlacementGrid = (typeof PLACEMENT_GRIDS)[number];
 
 /** x86_64 types across burstable, compute and general purpose families, small to mid size. */
 export const DEFAULT_INSTANCE_TYPES: readonly string[] = ['t3.small', 't3.medium', 'c6a.large', 'c6a.xlarge', 'm6i.large'];
@@ -127,7 +127,7 @@ export function buildGrid(req: GridRequest): Grid {
   if (!(Number.isInteger(req.maxInstances) && req.maxInstances >= 1)) {
     throw new UserError(`--max-instances must be a whole number >= 1, got ${req.maxInstances}`);
   }
-  if (!PLACEMENT_GRIDS.includes(req.placements)) throw new UserError(`--placements must be fewest or all, got "${req.placements}"`);
+  if (!(PLACEMENT_GRIDS as readonly string[]).includes(req.placements)) throw new UserError(`--placements must be fewest or all, got "${req.placements}"`);
   const types = nonEmpty(req.instanceTypes, 'instance-types').map((name) => {
     if (name === 'custom') throw new UserError('--instance-types: plan needs catalog instance types (a custom machine has no price)');
     return getInstanceType(name);

@@ -1,5 +1,6 @@
 import type { FailureCause } from '../model/exchange.js';
-import type { Prediction } from '../model/predict.js';
+import type { Prediction } from '../prediction/predict.js';
+import type { BusiestInstance } from '../prediction/replications.js';
 import type { Interval } from '../sim/stats/interval.js';
 import type { Candidate } from './grid.js';
 import type { RaceDrop } from './racing.js';
@@ -35,7 +36,7 @@ export interface CandidateOutcome extends CandidateSizing {
   /** Mean failed operations per replication, by cause. */
   failures: Record<FailureCause, number>;
   http5xx: number;
-  /** Highest per-instance CPU peak, fraction of the instance's vCPUs. */
+  /** The busiest instance's CPU peak, fraction of its vCPUs (src/prediction/replications.ts: in each replication, then the mean). */
   cpuPeak: number;
   iowaitPeak: number;
   swapUsedMaxMb: number;
@@ -48,13 +49,12 @@ export interface CandidateOutcome extends CandidateSizing {
 }
 
 /** Reduces a candidate's prediction (over the replications it ran) to an outcome. */
-export function toOutcome(candidate: Candidate, prediction: Prediction, slo: Slo, fullReplications: number, drop: RaceDrop | null): CandidateOutcome {
+export function toOutcome(candidate: Candidate, prediction: Prediction, busiest: BusiestInstance, slo: Slo, fullReplications: number, drop: RaceDrop | null): CandidateOutcome {
   const checks = checkSlo(slo, prediction.errorRate.mean, prediction.latencyMs.p95.mean);
   const meets = checks.every((c) => c.meets);
   const status: CandidateStatus = drop !== null && prediction.replications < fullReplications ? 'dropped' : meets ? 'meets' : 'misses';
   const failures = {} as Record<FailureCause, number>;
   for (const [cause, interval] of Object.entries(prediction.failures) as Array<[FailureCause, Interval]>) failures[cause] = interval.mean;
-  const inst = prediction.instances;
   const outcome: CandidateOutcome = {
     index: candidate.index,
     id: candidate.id,
@@ -79,10 +79,10 @@ export function toOutcome(candidate: Candidate, prediction: Prediction, slo: Slo
     p50Ms: prediction.latencyMs.p50,
     failures,
     http5xx: prediction.http5xx.mean,
-    cpuPeak: Math.max(0, ...inst.map((i) => i.cpuUtilPeak)),
-    iowaitPeak: Math.max(0, ...inst.map((i) => i.iowaitPeak)),
-    swapUsedMaxMb: Math.max(0, ...inst.map((i) => i.swapUsedMaxMb)),
-    memAvailableMinMb: Math.min(...inst.map((i) => i.memAvailableMinMb)),
+    cpuPeak: busiest.cpuUtilPeak,
+    iowaitPeak: busiest.iowaitPeak,
+    swapUsedMaxMb: busiest.swapUsedMaxMb,
+    memAvailableMinMb: busiest.memAvailableMinMb,
     maxTargetShare: prediction.maxTargetShare.mean,
     checks,
     why: '',

@@ -1,4 +1,4 @@
-import type { Prediction } from '../model/predict.js';
+import type { Prediction } from '../prediction/predict.js';
 import type { CandidateOutcome } from './outcome.js';
 import type { PlanResult } from './plan.js';
 import { describeSlo, formatMs, formatPercent } from './slo.js';

@@ -1,12 +1,14 @@
 import { UserError } from '../errors.js';
 import { shippedCatalog } from '../model/catalog.js';
 import type { ModelParameters } from '../model/parameters.js';
-import { summarizeReplications, type Prediction } from '../model/predict.js';
+import { predictionOf, type Prediction } from '../prediction/predict.js';
+import { aggregateReplications } from '../prediction/replications.js';
 import type { ReplicationResult } from '../model/replication.js';
 import { resolveSizing } from '../model/sizing.js';
+import { stackConfig } from '../model/stack.js';
 import { describeScaling, scaleLoad } from '../scenario/scale.js';
 import type { Scenario } from '../scenario/types.js';
-import { shippedCostTable } from './cost-table.js';
+import { shippedCostTable } from '../cost/cost-table.js';
 import { buildGrid, type Candidate, type GridRequest } from './grid.js';
 import { toOutcome, type CandidateOutcome } from './outcome.js';
 import { createRunner, type ReplicationRunner } from './pool.js';
@@ -197,10 +199,11 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   let recommended: Prediction | null = null;
   try {
     replicationsRun = await race(races, runner, base, input.replications, slo, rule, input.onProgress);
-    const predictions = races.map((r) =>
-      summarizeReplications({ sizing: resolveSizing(r.candidate.request), scenario: planned, params: input.params, calibration: input.calibration, seed: input.seed }, r.runs),
+    const aggregates = races.map((r) => aggregateReplications(r.runs));
+    const predictions = races.map((r, i) =>
+      predictionOf({ config: stackConfig(resolveSizing(r.candidate.request), planned, input.params), params: input.params, calibration: input.calibration, seed: input.seed }, aggregates[i]),
     );
-    outcomes = races.map((r, i) => toOutcome(r.candidate, predictions[i], slo, input.replications, r.drop));
+    outcomes = races.map((r, i) => toOutcome(r.candidate, predictions[i], aggregates[i].busiest, slo, input.replications, r.drop));
     analysis = analyzePlan(outcomes, slo);
     if (analysis.recommendation) {
       const index = analysis.recommendation.index;
@@ -208,9 +211,9 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
       if (input.headroom !== 1) {
         const candidate = grid.candidates[index];
         const runs = await fullRun(runner, { ...base, scenario: input.scenario }, candidate, input.replications);
-        recommendedAtNominalLoad = summarizeReplications(
-          { sizing: resolveSizing(candidate.request), scenario: input.scenario, params: input.params, calibration: input.calibration, seed: input.seed },
-          runs,
+        recommendedAtNominalLoad = predictionOf(
+          { config: stackConfig(resolveSizing(candidate.request), input.scenario, input.params), params: input.params, calibration: input.calibration, seed: input.seed },
+          aggregateReplications(runs),
         );
       }
     }

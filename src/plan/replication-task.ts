@@ -1,6 +1,7 @@
 import type { ModelParameters } from '../model/parameters.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
+import { stackConfig } from '../model/stack.js';
 import type { Scenario } from '../scenario/types.js';
 
 /**
@@ -27,12 +28,13 @@ export interface ReplicationTaskResult {
 
 /**
  * Runs a task where it is called (the worker script and the one-thread
- * runner both use this). Replication r runs exactly as predict.ts
- * `replicate(input, r)` from replication.ts, the function predict uses, so plan
- * figures equal `capsim predict` figures (test/plan checks it); it imports it
- * from replication.ts, not predict.ts, which pulls in mathjs (seconds of start-up per worker).
+ * runner both use this). Replication r runs exactly as `capsim predict` runs
+ * it, `replicate(input, r)` from src/model/replication.ts, so plan figures
+ * equal predict's (test/plan checks it). Workers import only src/model/, not
+ * src/prediction/, whose interval statistics pull in mathjs (seconds of
+ * start-up per worker).
  */
 export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
-  const input = { sizing: resolveSizing(task.request), scenario: task.scenario, params: task.params, seed: task.seed };
+  const input = { config: stackConfig(resolveSizing(task.request), task.scenario, task.params), params: task.params, seed: task.seed };
   return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import { checkNumber } from '../model/data-file.js';
-import { EFS_THROUGHPUT_MODES, type EfsThroughputMode } from './cost.js';
+import { checkNumber } from '../input/data-file.js';
+import { EFS_THROUGHPUT_MODES, type EfsThroughputMode } from '../cost/monthly-cost.js';
 
 /**
  * Writes a sizing as a terraform.tfvars file for the terraform-aws-pypiserver

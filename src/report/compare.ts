@@ -13,7 +13,7 @@
  * they agree when errors are rare.
  */
 import { UserError } from '../errors.js';
-import { expectObject, type JsonObject, readJsonFile, shown } from '../model/data-file.js';
+import { expectObject, type JsonObject, readJsonFile, shown } from '../input/data-file.js';
 import { formatNumber, renderTable } from './table.js';
 
 export interface ComparedMetric {

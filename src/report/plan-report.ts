@@ -1,4 +1,4 @@
-import type { Prediction } from '../model/predict.js';
+import type { Prediction } from '../prediction/predict.js';
 import type { CandidateOutcome } from '../plan/outcome.js';
 import type { PlanResult, PlanTiming } from '../plan/plan.js';
 import { describeSlo, formatPercent } from '../plan/slo.js';

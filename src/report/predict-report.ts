@@ -1,4 +1,4 @@
-import type { Prediction } from '../model/predict.js';
+import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
 import { renderTable } from './table.js';
 

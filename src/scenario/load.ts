@@ -11,13 +11,11 @@ import {
   requireOneOf,
   requireString,
   shown,
-} from '../model/data-file.js';
+} from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
 import { readReplayOffsets } from './replay-offsets.js';
-import type { ClientBehaviour, FlowName, LoadProfile, Repository, Scenario } from './types.js';
-
-export const FLOW_NAMES: readonly FlowName[] = ['pip-root-index', 'pip-simple-index', 'seed-tool'];
-const EXECUTORS = ['burst-iterations', 'constant-arrival-rate', 'ramping-arrival-rate', 'replay'] as const;
+import { FLOW_NAMES, type FlowName } from './flows.js';
+import { EXECUTORS, VERSION_PICKS, type ClientBehaviour, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
 /** The scenarios shipped in scenarios/, by name. */
 export function shippedScenarioNames(): string[] {
@@ -108,8 +106,9 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
       const rel = requireString(p, 'file', where);
       const offsets = resolve(dirname(file), rel);
       if (!existsSync(offsets)) throw new UserError(`${where}: field "file": ${offsets} does not exist`);
-      readReplayOffsets(offsets); // a malformed file is an error now, not in the middle of a run
-      return { executor, file: offsets, timeScale: requireNumber(p, 'timeScale', where, { above: 0 }) };
+      // Read once, now: a malformed file is an error when the scenario loads, not in the middle of a run.
+      const offsetsSeconds = readReplayOffsets(offsets);
+      return { executor, file: offsets, timeScale: requireNumber(p, 'timeScale', where, { above: 0 }), offsetsSeconds };
     }
   }
 }
@@ -136,8 +135,20 @@ function validateRepository(r: JsonObject, where: string): Repository {
     projects: requireNumber(r, 'projects', where, { integer: true, min: 1, max: 1_000_000 }),
     versionsPerProject: requireNumber(r, 'versionsPerProject', where, { integer: true, min: 1, max: 10000 }),
     wheelBytes: requireNumber(r, 'wheelBytes', where, { above: 0, max: 1e10 }),
-    versionPick: requireOneOf(r, 'versionPick', where, ['latest', 'uniform'] as const),
+    versionPick: requireOneOf(r, 'versionPick', where, VERSION_PICKS),
   };
+}
+
+/** A profile as a scenario file states it (a replay's offsets stay in their file). */
+export function profileAsWritten(profile: LoadProfile): LoadProfile | Omit<ReplayProfile, 'offsetsSeconds'> {
+  if (profile.executor !== 'replay') return profile;
+  const { offsetsSeconds: _read, ...written } = profile;
+  return written;
+}
+
+/** A scenario as a file states it: what results record (validate's summary, predict's JSON). */
+export function scenarioAsWritten(scenario: Scenario): Omit<Scenario, 'profile'> & { profile: ReturnType<typeof profileAsWritten> } {
+  return { ...scenario, profile: profileAsWritten(scenario.profile) };
 }
 
 /** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s`). */

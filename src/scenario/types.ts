@@ -4,8 +4,16 @@
  * (sent for real). Files live in scenarios/NAME.json; see scenarios/README.md.
  */
 
-/** The request sequence of one "pip install" of one package. */
-export type FlowName = 'pip-root-index' | 'pip-simple-index' | 'seed-tool';
+import type { FlowName } from './flows.js';
+
+/** The request sequence of one "pip install" of one package (src/scenario/flows.ts). */
+export type { FlowName };
+
+/** The load profiles (k6-style executors). */
+export const EXECUTORS = ['burst-iterations', 'constant-arrival-rate', 'ramping-arrival-rate', 'replay'] as const;
+
+/** Which version of a project an install downloads. */
+export const VERSION_PICKS = ['latest', 'uniform'] as const;
 
 /** The seed tool's profile: iterations paced to a period, a burst every N iterations. */
 export interface BurstIterationsProfile {
@@ -45,10 +53,15 @@ export interface RampingArrivalRateProfile {
 /** Installs started at the offsets (seconds from start) listed in a file, one number per line or a JSON array. */
 export interface ReplayProfile {
   executor: 'replay';
-  /** Path, relative to the scenario file, of the offsets file. */
+  /** The offsets file: relative to the scenario file in the file, absolute once loaded. */
   file: string;
   /** Multiply offsets by this (0.5 = twice as fast). */
   timeScale: number;
+  /**
+   * The file's offsets in seconds, ascending, read once when the scenario
+   * loads (not part of the scenario as written: see scenarioAsWritten).
+   */
+  offsetsSeconds: readonly number[];
 }
 
 export type LoadProfile =
@@ -78,7 +91,7 @@ export interface Repository {
   /** Mean size of a wheel file, bytes. */
   wheelBytes: number;
   /** Version each install downloads: "latest" (seed: 2.0.0) or "uniform". */
-  versionPick: 'latest' | 'uniform';
+  versionPick: (typeof VERSION_PICKS)[number];
 }
 
 export interface Scenario {

@@ -71,6 +71,8 @@ export class ProcessorSharing {
   }
 
   /** Starts `work` core-ms of CPU work; `done(arg)` runs when it has been served. */
+  run(work: number, done: () => void): PsJob;
+  run<A>(work: number, done: (arg: A) => void, arg: A): PsJob;
   run(work: number, done: (arg: any) => void, arg?: unknown): PsJob {
     if (!(work >= 0)) throw new RangeError(`work must be >= 0, got ${work}`);
     this.advance();

@@ -33,12 +33,16 @@ export class Scheduler {
   }
 
   /** Runs `callback(arg)` after `delay` ms; returns a handle for `cancel`. */
+  after(delay: number, callback: () => void): number;
+  after<A>(delay: number, callback: (arg: A) => void, arg: A): number;
   after(delay: number, callback: EventCallback, arg?: unknown): number {
     if (!(delay >= 0)) throw new RangeError(`delay must be >= 0 ms, got ${delay}`);
     return this.queue.push(this.sim.simTime + delay, callback, arg);
   }
 
   /** Runs `callback(arg)` at absolute time `time` (not before now). */
+  at(time: number, callback: () => void): number;
+  at<A>(time: number, callback: (arg: A) => void, arg: A): number;
   at(time: number, callback: EventCallback, arg?: unknown): number {
     if (!(time >= this.sim.simTime)) throw new RangeError(`cannot schedule in the past: ${time} < ${this.sim.simTime}`);
     return this.queue.push(time, callback, arg);

@@ -4,7 +4,6 @@ import { parseIndexPage } from '../../src/live/index-page.js';
 import { compareVersions, projectVersions, versionOfFile, wheelFileName } from '../../src/live/package-names.js';
 import { planValidation } from '../../src/live/plan.js';
 import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from '../../src/live/retry.js';
-import { isBurstIteration, nominalIterations, openLoopOffsets } from '../../src/live/schedule.js';
 import { oneBurst } from './helpers/scenario.js';
 
 describe('pip retry policy (urllib3 Retry(total=5, backoff_factor=0.25, status_forcelist=[500, 503, 520, 527]))', () => {
@@ -60,23 +59,6 @@ describe('package names (the stack and the seed: pkg-000.., versions ending at 2
     expect(projectVersions(1)).toEqual(['2.0.0']);
     expect(versionOfFile('pkg_003-1.10.0-py3-none-any.whl')).toBe('1.10.0');
     expect(compareVersions('1.10.0', '1.9.0')).toBeGreaterThan(0);
-  });
-});
-
-describe('schedules', () => {
-  const seed = { executor: 'burst-iterations' as const, iterationSeconds: 10, baselineInstalls: 3, burstInstalls: 510, burstEvery: 6, firstBurstIteration: 5, waitForInstalls: true, durationSeconds: 300 };
-  it('bursts at iterations 5, 11, 17, 23, 29 in the seed profile', () => {
-    const iterations = nominalIterations(seed);
-    expect(iterations).toHaveLength(30);
-    expect(iterations.filter((it) => it.burst).map((it) => it.index)).toEqual([5, 11, 17, 23, 29]);
-    expect(isBurstIteration(seed, 4)).toBe(false);
-  });
-  it('places constant and ramping arrivals', () => {
-    expect(openLoopOffsets({ executor: 'constant-arrival-rate', installsPerSecond: 4, durationSeconds: 1 })).toEqual([0, 0.25, 0.5, 0.75]);
-    // 0 -> 10/s over 2 s: 10 installs; install k at sqrt(2k/5) (rate 5 t, integral 2.5 t^2)
-    const ramp = openLoopOffsets({ executor: 'ramping-arrival-rate', startInstallsPerSecond: 0, stages: [{ durationSeconds: 2, targetInstallsPerSecond: 10 }] });
-    expect(ramp).toHaveLength(10);
-    ramp.forEach((t, k) => expect(t).toBeCloseTo(Math.sqrt(k / 2.5), 9));
   });
 });
 

@@ -52,7 +52,7 @@ describe('parseFree (real output of this machine)', () => {
     });
   });
 
-  it('reads swap in use (the incident host figures from FACTS.md, in free -m layout)', () => {
+  it('reads swap in use (the incident host figures of docs/published-figures.md, in free -m layout)', () => {
     const text = [
       '               total        used        free      shared  buff/cache   available',
       'Mem:             916         731          59           1         125          55',

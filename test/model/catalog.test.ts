@@ -7,7 +7,7 @@ import {
   shippedCatalog,
   visibleMemoryFor,
 } from '../../src/model/catalog.js';
-import { closestNames, editDistance } from '../../src/model/closest-names.js';
+import { closestNames, editDistance } from '../../src/input/closest-names.js';
 import { shippedJson, tempFile } from './temp-data.js';
 
 /** The error a function throws (fails the test when it does not throw). */
@@ -36,7 +36,7 @@ describe('shipped instance catalog', () => {
     expect(catalog.priceDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it('matches the AWS figures FACTS.md relies on', () => {
+  it('matches the AWS figures docs/stack.md relies on', () => {
     const micro = getInstanceType('t3.micro');
     expect(micro).toMatchObject({ vcpus: 2, memoryMiB: 1024, visibleMemoryMiB: 916, architecture: 'x86_64' });
     expect(getInstanceType('t3.small')).toMatchObject({ vcpus: 2, memoryMiB: 2048 });

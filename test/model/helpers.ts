@@ -1,5 +1,5 @@
 import { defaultParameters, type ModelParameters, withOverrides } from '../../src/model/parameters.js';
-import { type Prediction, predict } from '../../src/model/predict.js';
+import { type Prediction, predict } from '../../src/prediction/predict.js';
 import { resolveSizing, type SizingRequest } from '../../src/model/sizing.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';

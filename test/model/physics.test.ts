@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { burstScenario, params, run, steadyScenario } from './helpers.js';
 
 /**
- * Each test isolates one mechanism of the stack model (DESIGN.md, "The model")
+ * Each test isolates one mechanism of the stack model (docs/model.md)
  * and checks the direction and size of its effect, comparing intervals over
  * replications under common random numbers.
  */

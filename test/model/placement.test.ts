@@ -14,7 +14,7 @@ function thrown(fn: () => unknown): UserError {
   throw new Error('expected a UserError, nothing was thrown');
 }
 
-describe('the FACTS.md examples', () => {
+describe('the documented examples (docs/stack.md, "ECS placement")', () => {
   it('c6a.xlarge, 512 MB, 4 workers: min(19, 6) = 6 per instance; 12 tasks on 2 instances', () => {
     const p = placeTasks({ instanceType: getInstanceType('c6a.xlarge'), tasks: 12, workers: 4, containerMemoryMb: 512 });
     expect(p.containerCpu).toBe(640);

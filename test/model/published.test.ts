@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCalibration } from '../../src/calibrate/calibration-file.js';
 import { withOverrides } from '../../src/model/parameters.js';
-import { type Prediction, predict } from '../../src/model/predict.js';
+import { type Prediction, predict } from '../../src/prediction/predict.js';
 import { resolveSizing, type SizingRequest } from '../../src/model/sizing.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 /**
- * The shipped calibration reproduces the published incident report (FACTS.md)
+ * The shipped calibration reproduces the published incident report (docs/published-figures.md)
  * under the production-incident scenario, with the default 10 replications and
  * seed. The ranges are the ones the report's figures allow (issue 4); the
  * t3.small baseline is read as the calibration file documents it.

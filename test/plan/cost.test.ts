@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { customInstanceType, getInstanceType } from '../../src/model/catalog.js';
-import { loadCostTable, shippedCostTable } from '../../src/plan/cost-table.js';
-import { monthlyCost } from '../../src/plan/cost.js';
+import { loadCostTable, shippedCostTable } from '../../src/cost/cost-table.js';
+import { monthlyCost } from '../../src/cost/monthly-cost.js';
 import { shippedJson, tempFile } from '../model/temp-data.js';
 
 function thrown(fn: () => unknown): UserError {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { getInstanceType } from '../../src/model/catalog.js';
 import { resolveSizing } from '../../src/model/sizing.js';
-import { monthlyCost } from '../../src/plan/cost.js';
+import { monthlyCost } from '../../src/cost/monthly-cost.js';
 import { buildGrid, type GridRequest } from '../../src/plan/grid.js';
 
 const base: GridRequest = {

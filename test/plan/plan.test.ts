@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCalibration } from '../../src/calibrate/calibration-file.js';
-import { predict } from '../../src/model/predict.js';
+import { predict } from '../../src/prediction/predict.js';
 import { resolveSizing } from '../../src/model/sizing.js';
 import { runPlan, type PlanInput } from '../../src/plan/plan.js';
 import { applyOverrides, loadScenario } from '../../src/scenario/load.js';

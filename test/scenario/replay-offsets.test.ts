@@ -2,8 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openLoopOffsets } from '../../src/live/schedule.js';
-import { arrivalTimesMs } from '../../src/model/workload.js';
+import { startOffsetsMs } from '../../src/scenario/schedule.js';
 import { validateScenario } from '../../src/scenario/load.js';
 import { readReplayOffsets } from '../../src/scenario/replay-offsets.js';
 
@@ -31,8 +30,10 @@ describe('replay offsets', () => {
     writeFileSync(join(dir, 'offsets.json'), '[3, 1, 2]');
     expect(readReplayOffsets(join(dir, 'offsets.json'))).toEqual([1, 2, 3]);
     const scenario = scenarioWith('offsets.txt');
-    expect(arrivalTimesMs(scenario.profile)).toEqual([0, 250, 500, 1000]);
-    expect(openLoopOffsets(scenario.profile as never, scenario.source)).toEqual([0, 0.25, 0.5, 1]);
+    // Read once when the scenario loads: the profile carries the offsets, the file is not read again.
+    expect(scenario.profile).toMatchObject({ executor: 'replay', offsetsSeconds: [0, 0.5, 1, 2], timeScale: 0.5 });
+    writeFileSync(join(dir, 'offsets.txt'), '7\n');
+    expect(startOffsetsMs(scenario.profile as never)).toEqual([0, 250, 500, 1000]);
   });
 
   it('rejects a malformed or unreadable file when the scenario loads, in one line', () => {

@@ -1,4 +1,4 @@
-// Real pip against the stack: the request sequence FACTS.md describes, and the headers pip sends, recorded in
+// Real pip against the stack: the request sequence docs/traffic.md describes, and the headers pip sends, recorded in
 // fixtures/pip-requests.json for the load generator to compare against.
 // Re-record the fixture with: CAPSIM_RECORD_PIP_FIXTURE=1 npx vitest run test/stack/pip.test.ts
 import { createHash } from 'node:crypto';

@@ -4,7 +4,7 @@ import { UserError } from '../../errors.js';
 import { renderRequestCountSummary, renderTrafficSummary } from '../../report/import-report.js';
 import type { WithinPeriod } from '../../scenario/import/cloudwatch.js';
 import { runAlbImport, runCloudWatchImport } from '../../scenario/import/run-import.js';
-import { FLOW_NAMES } from '../../scenario/load.js';
+import { FLOW_NAMES } from '../../scenario/flows.js';
 import type { FlowName } from '../../scenario/types.js';
 import { parseDuration, parseTimeFlag } from '../../scenario/import/time-window.js';
 

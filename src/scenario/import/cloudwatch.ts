@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../errors.js';
-import { nominalRequestsPerInstall } from '../../live/flows.js';
+import { nominalRequestsPerInstall } from '../flows.js';
 import type { ClientBehaviour, FlowName, Repository } from '../types.js';
 
 export type WithinPeriod = 'burst' | 'uniform';

@@ -4,7 +4,8 @@
  * of the shipped scenarios (scenarios/pip-burst.json: 15 s timeout, 5 retries;
  * scenarios/production-incident.json: 30 s, none); poetry's is below.
  */
-import { FLOW_NAMES, loadScenario } from '../load.js';
+import { FLOW_NAMES } from '../flows.js';
+import { loadScenario } from '../load.js';
 import type { ClientBehaviour, FlowName } from '../types.js';
 import type { InstallPattern, TrafficCategory } from './installs.js';
 import type { ClientFamily } from './user-agent.js';

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLoopOffsets } from '../../../src/live/schedule.js';
-import { arrivalTimesMs } from '../../../src/model/workload.js';
+import { startOffsetsMs } from '../../../src/scenario/schedule.js';
 import { readRequestCounts, stagesFor } from '../../../src/scenario/import/cloudwatch.js';
 import { runCloudWatchImport } from '../../../src/scenario/import/run-import.js';
 import { loadScenario } from '../../../src/scenario/load.js';
@@ -19,12 +18,11 @@ const file = (text: string) => {
   return path;
 };
 
-/** Installs started in each period, by the model's schedule and by the live generator's. */
-function perPeriod(profile: RampingArrivalRateProfile, periodSeconds: number, periods: number): { model: number[]; live: number[]; offsets: number[] } {
-  const model = arrivalTimesMs(profile).map((ms) => ms / 1000);
-  const live = openLoopOffsets(profile);
-  const count = (offsets: number[]) => Array.from({ length: periods }, (_, k) => offsets.filter((s) => s >= k * periodSeconds && s < (k + 1) * periodSeconds).length);
-  return { model: count(model), live: count(live), offsets: model };
+/** Installs started in each period, by the schedule the model and the live generator share; and the start times, s. */
+function perPeriod(profile: RampingArrivalRateProfile, periodSeconds: number, periods: number): { counts: number[]; offsets: number[] } {
+  const offsets = startOffsetsMs(profile).map((ms) => ms / 1000);
+  const counts = Array.from({ length: periods }, (_, k) => offsets.filter((s) => s >= k * periodSeconds && s < (k + 1) * periodSeconds).length);
+  return { counts, offsets };
 }
 
 describe('CloudWatch RequestCount import', () => {
@@ -46,17 +44,15 @@ describe('CloudWatch RequestCount import', () => {
     expect(readRequestCounts(file(variants[1][0])).valueColumn).toBe('Sum');
   });
 
-  it('starts each period\'s installs at its start (burst) or evenly over it (uniform), in the model and in the live generator alike', () => {
+  it('starts each period\'s installs at its start (burst) or evenly over it (uniform)', () => {
     const series = readRequestCounts(file('t,RequestCount\n2025-06-03T10:28:00Z,300\n2025-06-03T10:29:00Z,0\n2025-06-03T10:30:00Z,600\n'));
     const burst: RampingArrivalRateProfile = { executor: 'ramping-arrival-rate', startInstallsPerSecond: 0, stages: stagesFor(series, 3, 'burst', 2) };
     const b = perPeriod(burst, 60, 3);
-    expect(b.model).toEqual([100, 0, 200]);
-    expect(b.live).toEqual(b.model);
+    expect(b.counts).toEqual([100, 0, 200]);
     expect(b.offsets.every((s) => s % 60 < 2)).toBe(true);
     const uniform: RampingArrivalRateProfile = { executor: 'ramping-arrival-rate', startInstallsPerSecond: 0, stages: stagesFor(series, 3, 'uniform', 2) };
     const u = perPeriod(uniform, 60, 3);
-    expect(u.model).toEqual([100, 0, 200]);
-    expect(u.live).toEqual(u.model);
+    expect(u.counts).toEqual([100, 0, 200]);
     expect(u.offsets.slice(0, 3).map((s) => Math.round(s * 1000))).toEqual([0, 600, 1200]);
     // A rate that holds over neighbouring periods is one stage.
     expect(stagesFor(readRequestCounts(file('1748946480,60\n1748946540,60\n1748946600,60\n')), 3, 'uniform', 1)).toEqual([

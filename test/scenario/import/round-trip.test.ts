@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCalibration } from '../../../src/calibrate/calibration-file.js';
-import { predict, type Prediction } from '../../../src/model/predict.js';
+import { predict, type Prediction } from '../../../src/prediction/predict.js';
 import { runReplication } from '../../../src/model/replication.js';
 import { resolveSizing } from '../../../src/model/sizing.js';
+import { stackConfig } from '../../../src/model/stack.js';
 import { loadScenario } from '../../../src/scenario/load.js';
 import { readReplayOffsets } from '../../../src/scenario/replay-offsets.js';
 import { RngStreams } from '../../../src/sim/rng.js';
@@ -66,7 +67,7 @@ describe.each([
     seed: 'round-trip',
   });
   // One run of the seed tool's schedule as the model runs it (closed loop: a slow burst delays the next iteration).
-  runReplication({ sizing, scenario: original, params: calibration.params, observer: log }, new RngStreams(77).replication(0));
+  runReplication({ config: stackConfig(sizing, original, calibration.params), params: calibration.params, observer: log }, new RngStreams(77).replication(0));
   const files = writeAwsLayout(join(root, 'logs'), log.byNode);
   const out = join(root, 'imported.json');
   const cli = runCli(['scenario', 'import', '--alb-logs', join(root, 'logs'), '--out', out, '--projects', '100', '--versions-per-project', '3', '--json']);

@@ -9,7 +9,7 @@ import {
   requireString,
   requireText,
   type JsonObject,
-} from '../model/data-file.js';
+} from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
 
 /**

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { InstanceType } from '../model/catalog.js';
-import { checkNumber } from '../model/data-file.js';
+import { checkNumber } from '../input/data-file.js';
 import { shippedCostTable, type CostTable } from './cost-table.js';
 
 /**

@@ -1,0 +1,137 @@
+import type { Interval } from '../sim/stats/interval.js';
+import { profileAsWritten } from '../scenario/load.js';
+import type { Scenario } from '../scenario/types.js';
+import { monthlyCost, type MonthlyCost } from '../cost/monthly-cost.js';
+import type { FailureCause } from '../model/exchange.js';
+import type { ModelParameters } from '../model/parameters.js';
+import type { TimelineBin } from '../model/recorder.js';
+import { replicate, type ReplicationResult } from '../model/replication.js';
+import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
+import type { ResolvedSizing, StackKind } from '../model/sizing.js';
+import { stackConfig, type StackConfig } from '../model/stack.js';
+
+export interface PredictInput {
+  sizing: ResolvedSizing;
+  scenario: Scenario;
+  params: ModelParameters;
+  /** Name or path of the calibration the parameters came from (recorded in the result). */
+  calibration: string;
+  replications: number;
+  seed: number;
+  timeline?: boolean;
+}
+
+export type { InstancePrediction };
+
+/** A prediction: means with 95 % intervals over replications. */
+export interface Prediction {
+  config: {
+    instanceType: string;
+    stackKind: StackKind;
+    vcpus: number;
+    memoryMiB: number;
+    instances: number;
+    tasks: number;
+    tasksPerInstance: number[];
+    workers: number;
+    workerClass: string;
+    algorithm: string;
+    lorFeedbackMs: number;
+    perConnectionRouting: boolean;
+    albNodes: number;
+    /** 'alb' on AWS, 'nginx' on the local stack. */
+    balancer: 'alb' | 'nginx';
+    containerMemoryMb: number;
+    containerCpu: number;
+    storage: string;
+  };
+  scenario: { name: string; flow: string; source: string | undefined; profile: ReturnType<typeof profileAsWritten>; client: Scenario['client']; repository: Scenario['repository'] };
+  calibration: string;
+  replications: number;
+  seed: number;
+  operations: Interval;
+  errorRate: Interval;
+  latencyMs: { p50: Interval; p95: Interval; p99: Interval };
+  latencyAllMs: { p50: Interval; p95: Interval; p99: Interval };
+  perOperation: Record<string, { operations: Interval; errorRate: Interval; meanMs: Interval; meanOkMs: Interval; p95Ms: Interval }>;
+  failures: Record<FailureCause, Interval>;
+  http5xx: Interval;
+  httpRequests: Interval;
+  throughputOpsPerSecond: Interval;
+  durationSeconds: Interval;
+  maxTargetShare: Interval;
+  taskReplacements: Interval;
+  workerRestarts: Interval;
+  instances: InstancePrediction[];
+  costPerMonthUsd: number;
+  cost: MonthlyCost | null;
+  events: number;
+  timeline?: TimelineBin[];
+}
+
+/** Predicts a sizing under a scenario: `replications` independent runs, summarized. */
+export function predict(input: PredictInput): Prediction {
+  const config = stackConfig(input.sizing, input.scenario, input.params);
+  const runs: ReplicationResult[] = [];
+  for (let r = 0; r < input.replications; r++) runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline }, r));
+  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(runs), runs[0]?.timeline);
+}
+
+/** What a prediction states besides its figures. */
+export interface PredictionContext {
+  config: StackConfig;
+  params: ModelParameters;
+  calibration: string;
+  seed: number;
+}
+
+/** A prediction from aggregated replications (and the first replication's timeline, when kept). */
+export function predictionOf(input: PredictionContext, runs: ReplicationAggregate, timeline?: TimelineBin[]): Prediction {
+  const { sizing, scenario, balancer } = input.config;
+  const repositoryBytes = scenario.repository.projects * scenario.repository.versionsPerProject * scenario.repository.wheelBytes;
+  const cost = sizing.stackKind === 'aws' ? monthlyCost({ instanceType: sizing.instanceType, instances: sizing.placement.instances, repositoryBytes }) : null;
+  const prediction: Prediction = {
+    config: {
+      instanceType: sizing.instanceType.name,
+      stackKind: sizing.stackKind,
+      vcpus: sizing.instanceType.vcpus,
+      memoryMiB: sizing.instanceType.memoryMiB,
+      instances: sizing.placement.instances,
+      tasks: sizing.placement.tasks,
+      tasksPerInstance: sizing.placement.tasksPerInstance,
+      workers: sizing.workers,
+      workerClass: sizing.workerClass,
+      algorithm: sizing.algorithm,
+      lorFeedbackMs: balancer.routing.lorFeedbackMs,
+      perConnectionRouting: balancer.routing.perConnection,
+      albNodes: balancer.nodes,
+      balancer: balancer.kind,
+      containerMemoryMb: sizing.placement.containerMemoryMb,
+      containerCpu: sizing.placement.containerCpu,
+      storage: sizing.storage,
+    },
+    scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: profileAsWritten(scenario.profile), client: scenario.client, repository: scenario.repository },
+    calibration: input.calibration,
+    replications: runs.replications,
+    seed: input.seed,
+    operations: runs.operations,
+    errorRate: runs.errorRate,
+    latencyMs: runs.latencyMs,
+    latencyAllMs: runs.latencyAllMs,
+    perOperation: runs.perOperation,
+    failures: runs.failures,
+    http5xx: runs.http5xx,
+    httpRequests: runs.httpRequests,
+    throughputOpsPerSecond: runs.throughputOpsPerSecond,
+    durationSeconds: runs.durationSeconds,
+    maxTargetShare: runs.maxTargetShare,
+    taskReplacements: runs.taskReplacements,
+    workerRestarts: runs.workerRestarts,
+    instances: runs.instances,
+    costPerMonthUsd: cost ? cost.totalUsd : 0,
+    cost,
+    events: runs.events,
+  };
+  if (timeline) prediction.timeline = timeline;
+  return prediction;
+}

@@ -1,0 +1,83 @@
+/**
+ * The flows: the request sequence of one install, for the model and the live
+ * generator alike (docs/traffic.md, "What one install sends").
+ * - pip-root-index: real pip with the server root as --index-url:
+ *   GET /<project>/ (303 to /simple/<project>/, followed) = operation "root",
+ *   then the wheel link read from that page = operation "download".
+ * - pip-simple-index: real pip with .../simple/ as --index-url: "simple", then "download".
+ * - seed-tool: the seed's stress tool: "root" (redirect followed), "simple",
+ *   then "download" of the constructed /packages/<name>-<version>-py3-none-any.whl;
+ *   the three operations run whatever the previous ones returned.
+ */
+
+export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool'] as const;
+export type FlowName = (typeof FLOW_NAMES)[number];
+
+/** Operation names as they appear in results (model and `capsim validate` alike). */
+export const OPERATION_NAMES = ['root', 'simple', 'download'] as const;
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+/** The HTTP requests of a flow as the server sees them (what they cost it differs). */
+export const FLOW_REQUEST_KINDS = ['redirect', 'simple', 'wheel'] as const;
+export type FlowRequestKind = (typeof FLOW_REQUEST_KINDS)[number];
+
+/** Where a step's path comes from: a fixed pattern, or the link pip found on the previous page. */
+export const PATH_SOURCES = ['project-root', 'project-simple', 'constructed-wheel', 'link-from-page'] as const;
+export type PathSource = (typeof PATH_SOURCES)[number];
+
+/** The HTTP requests a step's first URL leads to when nothing fails: GET /<project>/ is a 303 the client follows. */
+const REQUESTS_OF: Readonly<Record<PathSource, readonly FlowRequestKind[]>> = {
+  'project-root': ['redirect', 'simple'],
+  'project-simple': ['simple'],
+  'constructed-wheel': ['wheel'],
+  'link-from-page': ['wheel'],
+};
+
+export interface FlowStep {
+  /** The measured operation (its requests count as one operation). */
+  operation: OperationName;
+  /** "index" requests get the index-page headers, "file" requests the download headers. */
+  resource: 'index' | 'file';
+  source: PathSource;
+  /** Its HTTP requests in order, redirect hops included. */
+  requests: readonly FlowRequestKind[];
+}
+
+export interface Flow {
+  name: FlowName;
+  steps: readonly FlowStep[];
+  /** Whether a failed step ends the install (pip) or the next step runs anyway (seed tool). */
+  stopOnFailure: boolean;
+  /** Headers family: what real pip sends, or what Python requests sends. */
+  client: 'pip' | 'python-requests';
+}
+
+function step(operation: OperationName, resource: FlowStep['resource'], source: PathSource): FlowStep {
+  return { operation, resource, source, requests: REQUESTS_OF[source] };
+}
+
+export const FLOWS: Readonly<Record<FlowName, Flow>> = {
+  'pip-root-index': {
+    name: 'pip-root-index',
+    steps: [step('root', 'index', 'project-root'), step('download', 'file', 'link-from-page')],
+    stopOnFailure: true,
+    client: 'pip',
+  },
+  'pip-simple-index': {
+    name: 'pip-simple-index',
+    steps: [step('simple', 'index', 'project-simple'), step('download', 'file', 'link-from-page')],
+    stopOnFailure: true,
+    client: 'pip',
+  },
+  'seed-tool': {
+    name: 'seed-tool',
+    steps: [step('root', 'index', 'project-root'), step('simple', 'index', 'project-simple'), step('download', 'file', 'constructed-wheel')],
+    stopOnFailure: false,
+    client: 'python-requests',
+  },
+};
+
+/** HTTP requests one install makes when nothing fails (redirect hops included, retries not). */
+export function nominalRequestsPerInstall(flow: FlowName): number {
+  return FLOWS[flow].steps.reduce((sum, s) => sum + s.requests.length, 0);
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { BalancerClient } from '../../src/model/balancer/load-balancer.js';
+import { ClientPopulation, type ClientFacingBalancer } from '../../src/model/clients.js';
+import type { Exchange } from '../../src/model/exchange.js';
+import { RunRecorder } from '../../src/model/recorder.js';
+import { FLOWS, type FlowName } from '../../src/scenario/flows.js';
+import type { ClientBehaviour } from '../../src/scenario/types.js';
+import { Scheduler } from '../../src/sim/scheduler.js';
+
+/**
+ * A balancer that answers request k (in arrival order) with statuses[k]
+ * (default 200, 303 for a redirect) after `delayMs`, or never (null), and
+ * records when each request arrived and on which connection.
+ */
+class ScriptedBalancer implements ClientFacingBalancer {
+  readonly nodeCount = 1;
+  readonly config = { processingMs: 2 };
+  readonly arrivals: Array<{ at: number; kind: string; connection: number }> = [];
+  acceptConnections = true;
+  constructor(
+    private readonly s: Scheduler,
+    private readonly statuses: Array<number | null> = [],
+    private readonly delayMs = 0,
+  ) {}
+  openConnection(): boolean {
+    return this.acceptConnections;
+  }
+  receive(ex: Exchange<BalancerClient>): void {
+    const k = this.arrivals.length;
+    this.arrivals.push({ at: this.s.now, kind: ex.kind, connection: ex.connection!.id });
+    const status = k < this.statuses.length ? this.statuses[k] : ex.kind === 'redirect' ? 303 : 200;
+    if (status !== null) this.s.after(this.delayMs, () => ex.owner.balancerAnswered(ex, status));
+  }
+  targetAnswered(): void {}
+}
+
+const PIP: ClientBehaviour = { timeoutSeconds: 1, retries: 2, backoffFactorSeconds: 0.5, retryStatuses: [503], keepAlive: true };
+const SEED: ClientBehaviour = { timeoutSeconds: 30, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true };
+
+function clients(flow: FlowName, behaviour: ClientBehaviour, lb: (s: Scheduler) => ScriptedBalancer, burstDispatchMsPerInstall = 0) {
+  const s = new Scheduler();
+  const balancer = lb(s);
+  const recorder = new RunRecorder(FLOWS[flow].steps.map((step) => step.operation));
+  const population = new ClientPopulation({ scheduler: s, balancer, flow: FLOWS[flow], behaviour, recorder, rttMs: 10, connectTimeoutMs: 300, burstDispatchMsPerInstall, routingRng: () => 0 });
+  const done: number[] = [];
+  const start = (at: number) => s.after(at, () => population.startInstall((startedAt: number) => done.push(s.now - startedAt), s.now));
+  return { s, balancer, recorder, population, done, start };
+}
+
+describe('clients', () => {
+  it('one install: handshake, then each request a half round trip each way plus the balancer, the 303 followed on one kept-alive connection', () => {
+    const c = clients('pip-root-index', PIP, (s) => new ScriptedBalancer(s));
+    c.start(0);
+    c.s.run();
+    // Connect (10) + half RTT (5): the redirect arrives at 15; back after 5 + 1 = 6: 21. Then the simple page at 26, back at 32
+    // ("root" = 32 ms), the wheel at 37, back at 43 ("download" = 11 ms).
+    expect(c.balancer.arrivals).toEqual([
+      { at: 15, kind: 'redirect', connection: 0 },
+      { at: 26, kind: 'simple', connection: 0 },
+      { at: 37, kind: 'wheel', connection: 0 },
+    ]);
+    expect(Array.from(c.recorder.latencies('ok', 0))).toEqual([32]);
+    expect(Array.from(c.recorder.latencies('ok', 1))).toEqual([11]);
+    expect(c.done).toEqual([43]);
+  });
+
+  it('without keep-alive every request opens a new connection', () => {
+    const c = clients('pip-simple-index', { ...PIP, keepAlive: false }, (s) => new ScriptedBalancer(s));
+    c.start(0);
+    c.s.run();
+    expect(c.balancer.arrivals.map((a) => [a.at, a.connection])).toEqual([[15, 0], [36, 1]]);
+  });
+
+  it('gives up at its timeout and retries like pip: at once, then after factor x 2^(n-1); a fresh connection each time', () => {
+    // Nothing is ever answered: the first attempt times out at 1000, retry 1 goes at once and times out at 2000,
+    // retry 2 goes after 0.5 x 2 = 1 s.
+    const c = clients('pip-simple-index', PIP, (s) => new ScriptedBalancer(s, [null, null, null]));
+    c.start(0);
+    c.s.run();
+    expect(c.balancer.arrivals.map((a) => [a.at, a.connection])).toEqual([[15, 0], [1015, 1], [3015, 2]]);
+    expect(c.recorder.failures.clientTimeout).toBe(1);
+    // pip stops the install after the failed index page: no download.
+    expect(c.recorder.operations).toBe(1);
+    // The third attempt, sent at 3000, times out at 4000: the operation failed after 4 s.
+    expect(Array.from(c.recorder.latencies('all', 0))).toEqual([4000]);
+  });
+
+  it('retries the listed statuses but not 502; the seed tool goes on to its next operation after a failure', () => {
+    const pip = clients('pip-simple-index', PIP, (s) => new ScriptedBalancer(s, [503, 200, 502]));
+    pip.start(0);
+    pip.s.run();
+    // 503 retried at once (arrives 5 ms later on the same connection), the page, then the wheel fails with 502: no retry.
+    expect(pip.balancer.arrivals.map((a) => a.at)).toEqual([15, 26, 37]);
+    expect(pip.recorder.failures.http502).toBe(1);
+    const seed = clients('seed-tool', SEED, (s) => new ScriptedBalancer(s, [502]));
+    seed.start(0);
+    seed.s.run();
+    expect(seed.recorder.operations).toBe(3);
+    expect(seed.recorder.failedOperations).toBe(1);
+    expect(seed.balancer.arrivals.map((a) => a.kind)).toEqual(['redirect', 'simple', 'wheel']);
+  });
+
+  it('a connection the balancer does not accept fails at the connect timeout (or the request timeout, if sooner)', () => {
+    const c = clients('pip-simple-index', { ...PIP, retries: 0 }, (s) => {
+      const lb = new ScriptedBalancer(s);
+      lb.acceptConnections = false;
+      return lb;
+    });
+    c.start(0);
+    c.s.run();
+    expect(c.recorder.failures.connectionError).toBe(1);
+    expect(Array.from(c.recorder.latencies('all', 0))).toEqual([300]);
+  });
+
+  it('a generator dispatching a burst reads no response before it has started every install', () => {
+    // 100 installs at 0.5 ms each: nothing is read before 50 ms, so the first answer (due at 21) is read at 50.
+    const c = clients('pip-simple-index', PIP, (s) => new ScriptedBalancer(s), 0.5);
+    c.s.after(0, () => c.population.burstStarted(100));
+    c.start(0);
+    c.s.run();
+    expect(c.balancer.arrivals.map((a) => a.at)).toEqual([15, 55]);
+  });
+});
