@@ -18,11 +18,23 @@ export interface ClientFacingBalancer extends ExchangeOrigin<BalancerClient> {
   receive(exchange: Exchange<BalancerClient>): void;
 }
 
+/** One kind of install: its flow, its client's behaviour, and where the recorder counts each of its operations. */
+export interface ClientKind {
+  flow: Flow;
+  behaviour: ClientBehaviour;
+  /** For each step of the flow, the recorder's operation index. */
+  operations: readonly number[];
+}
+
 export interface ClientOptions {
   scheduler: Scheduler;
   balancer: ClientFacingBalancer;
-  flow: Flow;
-  behaviour: ClientBehaviour;
+  /** The one kind of install (a scenario without a flow mix)... */
+  flow?: Flow;
+  behaviour?: ClientBehaviour;
+  /** ...or the kinds of a mix, and which kind install k is (src/scenario/flow-mix.ts). */
+  kinds?: readonly ClientKind[];
+  pick?: (install: number) => number;
   recorder: RunRecorder;
   /** Network round trip between the clients and the balancer, ms. */
   rttMs: number;
@@ -34,6 +46,12 @@ export interface ClientOptions {
   routingRng: Uniform;
   /** Sees every request the balancer receives (for writing a simulated access log). */
   observer?: RequestObserver;
+}
+
+/** A kind with what the clients check per request. */
+interface Kind extends ClientKind {
+  timeoutMs: number;
+  retryStatuses: Set<number>;
 }
 
 /** One "pip install" in progress. */
@@ -48,6 +66,7 @@ class Install implements BalancerClient {
 
   constructor(
     private readonly clients: ClientPopulation,
+    readonly kind: Kind,
     public opStart: number,
     /** Runs once, when the install has finished (however it ended). */
     readonly done: () => void,
@@ -59,27 +78,27 @@ class Install implements BalancerClient {
 }
 
 /**
- * The clients: each install runs its flow's steps in order, one request at a
- * time on its connection (kept alive across requests when the scenario says
- * so), follows the 303, gives up on a request at the client timeout, and
- * retries like pip (urllib3: connection errors, timeouts and the listed
- * statuses; sleep 0 before the first retry, then factor x 2^(n-1), at most 120 s).
+ * The clients: each install runs its flow's steps in order (its kind's flow,
+ * with a flow mix), one request at a time on its connection (kept alive
+ * across requests when the scenario says so), follows the 303, gives up on a
+ * request at the client timeout, and retries like pip (urllib3: connection
+ * errors, timeouts and the listed statuses; sleep 0 before the first retry,
+ * then factor x 2^(n-1), at most 120 s).
  */
 export class ClientPopulation implements InstallRunner {
   private readonly scheduler: Scheduler;
   private readonly balancer: ClientFacingBalancer;
-  private readonly flow: Flow;
-  private readonly behaviour: ClientBehaviour;
+  private readonly kinds: readonly Kind[];
+  private readonly pick: (install: number) => number;
   private readonly recorder: RunRecorder;
   private readonly routingRng: Uniform;
   private readonly rttMs: number;
   private readonly halfRtt: number;
   private readonly returnDelay: number;
-  private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly burstDispatchMsPerInstall: number;
-  private readonly retryStatuses: Set<number>;
   private readonly observer: RequestObserver | null;
+  private installsStarted = 0;
   private nextExchangeId = 0;
   private nextConnectionId = 0;
   /** No response is read before this time: the generator is still dispatching a burst. */
@@ -88,17 +107,17 @@ export class ClientPopulation implements InstallRunner {
   constructor(options: ClientOptions) {
     this.scheduler = options.scheduler;
     this.balancer = options.balancer;
-    this.flow = options.flow;
-    this.behaviour = options.behaviour;
+    const kinds = options.kinds ?? (options.flow && options.behaviour ? [{ flow: options.flow, behaviour: options.behaviour, operations: options.flow.steps.map((_, i) => i) }] : []);
+    if (kinds.length === 0) throw new Error('ClientPopulation needs a flow and a behaviour, or kinds');
+    this.kinds = kinds.map((k) => ({ ...k, timeoutMs: k.behaviour.timeoutSeconds * 1000, retryStatuses: new Set(k.behaviour.retryStatuses) }));
+    this.pick = options.pick ?? (() => 0);
     this.recorder = options.recorder;
     this.routingRng = options.routingRng;
     this.rttMs = options.rttMs;
     this.halfRtt = options.rttMs / 2;
     this.returnDelay = this.halfRtt + options.balancer.config.processingMs / 2;
-    this.timeoutMs = options.behaviour.timeoutSeconds * 1000;
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.burstDispatchMsPerInstall = options.burstDispatchMsPerInstall;
-    this.retryStatuses = new Set(options.behaviour.retryStatuses);
     this.observer = options.observer ?? null;
   }
 
@@ -111,9 +130,10 @@ export class ClientPopulation implements InstallRunner {
     this.readingFrom = Math.max(this.readingFrom, this.scheduler.now + installs * this.burstDispatchMsPerInstall);
   }
 
-  /** Starts one install; `onDone(arg)` runs when it has finished (however it ended). */
-  startInstall<A>(onDone: (arg: A) => void, arg: A): void {
-    this.send(new Install(this, this.scheduler.now, () => onDone(arg)));
+  /** Starts install number `index` (default: the next); `onDone(arg)` runs when it has finished (however it ended). */
+  startInstall<A>(onDone: (arg: A) => void, arg: A, index = this.installsStarted): void {
+    this.installsStarted++;
+    this.send(new Install(this, this.kinds[this.pick(index)], this.scheduler.now, () => onDone(arg)));
   }
 
   private send(install: Install): void {
@@ -127,15 +147,15 @@ export class ClientPopulation implements InstallRunner {
         // The node does not accept: the connect attempt times out.
         install.connection = null;
         this.recorder.requestSent(now);
-        install.timeoutHandle = this.scheduler.after(Math.min(this.connectTimeoutMs, this.timeoutMs), this.connectFailed, install);
+        install.timeoutHandle = this.scheduler.after(Math.min(this.connectTimeoutMs, install.kind.timeoutMs), this.connectFailed, install);
         return;
       }
     }
-    const kind = this.flow.steps[install.opIndex].requests[install.requestIndex];
+    const kind = install.kind.flow.steps[install.opIndex].requests[install.requestIndex];
     const ex = newExchange<Install>(this.nextExchangeId++, kind, this.balancer, install.connection, install, now);
     install.current = ex;
     this.recorder.requestSent(now);
-    install.timeoutHandle = this.scheduler.after(this.timeoutMs, this.timedOut, install);
+    install.timeoutHandle = this.scheduler.after(install.kind.timeoutMs, this.timedOut, install);
     this.scheduler.after(handshake + this.halfRtt, this.arriveAtBalancer, ex);
   }
 
@@ -169,15 +189,15 @@ export class ClientPopulation implements InstallRunner {
     install.timeoutHandle = -1;
     const status = ex.status;
     this.recorder.responseReceived(this.scheduler.now, status);
-    if (!this.behaviour.keepAlive) install.connection = null;
+    if (!install.kind.behaviour.keepAlive) install.connection = null;
     if (status < 400) {
       install.requestIndex++;
       install.attempt = 0;
-      if (install.requestIndex < this.flow.steps[install.opIndex].requests.length) this.send(install);
+      if (install.requestIndex < install.kind.flow.steps[install.opIndex].requests.length) this.send(install);
       else this.operationDone(install, true, null);
       return;
     }
-    this.failed(install, causeOf(status), this.retryStatuses.has(status));
+    this.failed(install, causeOf(status), install.kind.retryStatuses.has(status));
   };
 
   private readonly timedOut = (install: Install): void => {
@@ -196,9 +216,10 @@ export class ClientPopulation implements InstallRunner {
   };
 
   private failed(install: Install, cause: FailureCause, retryable: boolean): void {
-    if (retryable && install.attempt < this.behaviour.retries) {
+    const behaviour = install.kind.behaviour;
+    if (retryable && install.attempt < behaviour.retries) {
       install.attempt++;
-      this.scheduler.after(retryBackoffSeconds(install.attempt, this.behaviour.backoffFactorSeconds) * 1000, this.retry, install);
+      this.scheduler.after(retryBackoffSeconds(install.attempt, behaviour.backoffFactorSeconds) * 1000, this.retry, install);
       return;
     }
     this.operationDone(install, false, cause);
@@ -208,12 +229,13 @@ export class ClientPopulation implements InstallRunner {
 
   private operationDone(install: Install, ok: boolean, cause: FailureCause | null): void {
     const now = this.scheduler.now;
-    this.recorder.operation(install.opIndex, install.opStart, now, ok, cause);
+    const flow = install.kind.flow;
+    this.recorder.operation(install.kind.operations[install.opIndex], install.opStart, now, ok, cause);
     install.opIndex++;
     install.requestIndex = 0;
     install.attempt = 0;
     install.opStart = now;
-    const more = install.opIndex < this.flow.steps.length && (ok || !this.flow.stopOnFailure);
+    const more = install.opIndex < flow.steps.length && (ok || !flow.stopOnFailure);
     if (more) this.send(install);
     else install.done();
   }

@@ -1,6 +1,7 @@
 import type { RngStreams } from '../sim/rng.js';
 import { Scheduler } from '../sim/scheduler.js';
-import { FLOWS } from '../scenario/flows.js';
+import { installKinds, kindPicker, longestClientTimeoutSeconds } from '../scenario/flow-mix.js';
+import { FLOWS, type OperationName } from '../scenario/flows.js';
 import type { Scenario } from '../scenario/types.js';
 import { balancerConfig, type BalancerConfig } from './balancer/config.js';
 import { LoadBalancer } from './balancer/load-balancer.js';
@@ -76,12 +77,16 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
   const { sizing, scenario } = config;
   const u = new ModelUnits(params);
   const scheduler = new Scheduler();
-  const flow = FLOWS[scenario.flow];
-  const recorder = new RunRecorder(flow.steps.map((s) => s.operation));
+  // The kinds of install (one, or a flow mix); the recorder measures each operation name once, in the
+  // order the kinds' flows first name them.
+  const kinds = installKinds(scenario);
+  const operationNames: OperationName[] = [];
+  for (const kind of kinds) for (const step of FLOWS[kind.flow].steps) if (!operationNames.includes(step.operation)) operationNames.push(step.operation);
+  const recorder = new RunRecorder(operationNames);
   const balancer = new LoadBalancer({
     scheduler,
     config: config.balancer,
-    clientTimeoutMs: scenario.client.timeoutSeconds * 1000,
+    clientTimeoutMs: longestClientTimeoutSeconds(scenario) * 1000,
     routingRng: rng.stream('alb'),
     surgeRng: rng.stream('surge'),
     healthRng: rng.stream('health'),
@@ -89,8 +94,8 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
   const clients = new ClientPopulation({
     scheduler,
     balancer,
-    flow,
-    behaviour: scenario.client,
+    kinds: kinds.map((kind) => ({ flow: FLOWS[kind.flow], behaviour: kind.client, operations: FLOWS[kind.flow].steps.map((step) => operationNames.indexOf(step.operation)) })),
+    pick: kindPicker(scenario, rng.stream('flows')),
     recorder,
     rttMs: u.ms('client.rttMs'),
     connectTimeoutMs: u.ms('client.connectTimeoutS'),

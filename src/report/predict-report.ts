@@ -19,7 +19,10 @@ export function renderPrediction(p: Prediction): string {
     `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
       `${c.workers} ${c.workerClass} workers per task, ${alg}, ${c.containerMemoryMb} MiB containers`,
   );
-  lines.push(`scenario ${p.scenario.name} (${p.scenario.flow}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`);
+  const flows = p.scenario.flowMix
+    ? `flow mix: ${p.scenario.flowMix.map((m) => `${m.name}${m.name === m.flow ? '' : ` as ${m.flow}`} ${(m.share * 100).toFixed(1)} %`).join(', ')}`
+    : p.scenario.flow;
+  lines.push(`scenario ${p.scenario.name} (${flows}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`);
   lines.push('');
   lines.push(
     renderTable(

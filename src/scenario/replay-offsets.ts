@@ -1,12 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
+/** A replay file's offsets, ascending, and for each the index in `names` of the name after it (-1: none). */
+export interface ReplayFile {
+  seconds: number[];
+  names: number[];
+}
+
 /**
  * Start offsets, in seconds, of a replay profile's file: a JSON array, or
  * numbers separated by white space or new lines with `#` comments. The one
  * parser `predict` and `validate` share; every problem is one line naming the file.
  */
 export function readReplayOffsets(file: string): number[] {
+  return readReplayFile(file).seconds;
+}
+
+/**
+ * A replay file whose offsets may each be followed by one of `names` (the
+ * flow-mix entry of that install: `12.5 poetry`); without names, as
+ * readReplayOffsets. Offsets and names stay paired when sorted.
+ */
+export function readReplayFile(file: string, allowed: readonly string[] = []): ReplayFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -14,7 +29,9 @@ export function readReplayOffsets(file: string): number[] {
     throw new UserError(`replay file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   const trimmed = text.trimStart();
-  let values: number[];
+  const values: number[] = [];
+  const named: number[] = [];
+  let anyName = false;
   if (trimmed.startsWith('[')) {
     let parsed: unknown;
     try {
@@ -23,10 +40,12 @@ export function readReplayOffsets(file: string): number[] {
       throw new UserError(`replay file ${file} is not a valid JSON array: ${(error as Error).message}`);
     }
     if (!Array.isArray(parsed)) throw new UserError(`replay file ${file} must hold a JSON array of seconds`);
-    values = parsed.map((value, i) => checkedSeconds(typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN, file, i + 1));
+    parsed.forEach((value, i) => {
+      values.push(checkedSeconds(typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN, file, i + 1));
+      named.push(-1);
+    });
   } else {
     // Scanned in place, line by line: a replay of millions of installs builds no array of lines or words.
-    values = [];
     let at = 0;
     // The next '#' at or after `at` (searched again only once passed: one search per comment, not per line).
     let hash = -1;
@@ -43,20 +62,39 @@ export function readReplayOffsets(file: string): number[] {
         while (i < stop && isSpace(text.charCodeAt(i))) i++;
         let j = i;
         while (j < stop && !isSpace(text.charCodeAt(j))) j++;
-        if (j > i) values.push(checkedSeconds(Number(text.slice(i, j)), file, values.length + 1));
+        if (j > i) {
+          const word = text.slice(i, j);
+          const name = allowed.length > 0 && named.length > 0 && named[named.length - 1] === -1 ? allowed.indexOf(word) : -1;
+          if (name >= 0) {
+            named[named.length - 1] = name;
+            anyName = true;
+          } else {
+            const seconds = Number(word);
+            if (!Number.isFinite(seconds) && allowed.length > 0 && named.length > 0 && named[named.length - 1] === -1 && /^[A-Za-z]/.test(word)) {
+              throw new UserError(`replay file ${file}: "${word.slice(0, 40)}" after entry ${values.length} is not one of the flowMix names (${allowed.join(', ')})`);
+            }
+            values.push(checkedSeconds(seconds, file, values.length + 1, allowed));
+            named.push(-1);
+          }
+        }
         i = j;
       }
       at = end + 1;
     }
   }
-  return Array.from(Float64Array.from(values).sort());
+  if (!anyName) return { seconds: Array.from(Float64Array.from(values).sort()), names: named };
+  const order = Array.from(values, (_, k) => k).sort((a, b) => values[a] - values[b] || a - b);
+  return { seconds: order.map((k) => values[k]), names: order.map((k) => named[k]) };
 }
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
-function checkedSeconds(seconds: number, file: string, entry: number): number {
-  if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`replay file ${file}: entry ${entry} must be a number of seconds >= 0`);
+function checkedSeconds(seconds: number, file: string, entry: number, names: readonly string[] = []): number {
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    const or = names.length > 0 ? ` (after it, optionally, one of ${names.join(', ')})` : '';
+    throw new UserError(`replay file ${file}: entry ${entry} must be a number of seconds >= 0${or}`);
+  }
   return seconds;
 }

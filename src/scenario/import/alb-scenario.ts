@@ -21,10 +21,14 @@ export interface RepositoryChoice {
 }
 
 export interface FlowShare {
+  /** The entry's name in the scenario's flowMix and on the replay lines. */
+  name: string;
   category: TrafficCategory;
   flow: FlowName;
   installs: number;
   share: number;
+  /** The client family of most of its installs (whose behaviour it gets). */
+  family: ClientFamily;
   note?: string;
 }
 
@@ -53,48 +57,57 @@ const POPULARITY_LISTED = 200;
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function flowMixOf(r: AlbImportResult): FlowShare[] {
-  const counts = new Map<string, FlowShare>();
+/** The flow mix of the installs found, largest first, and each install's entry in it. */
+export function flowMixOf(r: AlbImportResult): { mix: FlowShare[]; entryOf: Uint16Array } {
+  const byId = new Map<string, { share: FlowShare; families: Map<ClientFamily, number>; index: number }>();
+  const raw = new Uint16Array(r.installs.length);
   for (let k = 0; k < r.installs.length; k++) {
     const category = r.installs.categoryOf(k);
     const flow = modelFlowOf(category, r.installs.patternOf(k));
     const id = `${category}/${flow}`;
-    let entry = counts.get(id);
+    let entry = byId.get(id);
     if (!entry) {
-      entry = { category, flow, installs: 0, share: 0 };
+      const share: FlowShare = { name: id, category, flow, installs: 0, share: 0, family: 'pip' };
       const note = mappingNote(category, flow);
-      if (note) entry.note = note;
-      counts.set(id, entry);
+      if (note) share.note = note;
+      entry = { share, families: new Map(), index: byId.size };
+      byId.set(id, entry);
     }
-    entry.installs++;
+    entry.share.installs++;
+    const family = r.clientKeys[r.installs.clientOf(k)].family;
+    entry.families.set(family, (entry.families.get(family) ?? 0) + 1);
+    raw[k] = entry.index;
   }
   const total = Math.max(1, r.installs.length);
-  return [...counts.values()]
-    .map((e) => ({ ...e, share: round(e.installs / total, 4) }))
-    .sort((a, b) => b.installs - a.installs || TRAFFIC_CATEGORIES.indexOf(a.category) - TRAFFIC_CATEGORIES.indexOf(b.category) || (a.flow < b.flow ? -1 : 1));
-}
-
-/** The family behind most installs (pip when there are none). */
-function dominantFamily(r: AlbImportResult): ClientFamily {
-  const counts = new Map<ClientFamily, number>();
-  for (let k = 0; k < r.installs.length; k++) {
-    const family = r.clientKeys[r.installs.clientOf(k)].family;
-    counts.set(family, (counts.get(family) ?? 0) + 1);
-  }
-  let best: ClientFamily = 'pip';
-  let most = 0;
-  for (const [family, n] of counts) if (n > most) [best, most] = [family, n];
-  return best;
+  const entries = [...byId.values()];
+  const sorted = entries
+    .slice()
+    .sort((a, b) => b.share.installs - a.share.installs || TRAFFIC_CATEGORIES.indexOf(a.share.category) - TRAFFIC_CATEGORIES.indexOf(b.share.category) || (a.share.flow < b.share.flow ? -1 : 1));
+  const categories = sorted.map((e) => e.share.category);
+  const mix = sorted.map((e) => {
+    let family: ClientFamily = 'pip';
+    let most = 0;
+    for (const [f, n] of e.families) if (n > most) [family, most] = [f, n];
+    // A category that maps to one flow is named by the category; one split over flows by category/flow.
+    const name = categories.filter((c) => c === e.share.category).length === 1 ? e.share.category : `${e.share.category}/${e.share.flow}`;
+    return { ...e.share, name, family, share: round(e.share.installs / total, 6) };
+  });
+  // Rounded shares that still sum to 1: the largest takes the rest.
+  if (mix.length > 0) mix[0].share = round(1 - mix.slice(1).reduce((n, m) => n + m.share, 0), 6);
+  const position = new Uint16Array(entries.length);
+  sorted.forEach((e, i) => (position[e.index] = i));
+  const entryOf = raw.map((index) => position[index]);
+  return { mix, entryOf };
 }
 
 function clientOf(family: ClientFamily, summary: TrafficSummary, notes: string[]): ClientBehaviour {
   const client = defaultClient(family);
   const seen = summary.timeouts.http460.find((t) => t.family === family);
   if (seen && seen.count >= MIN_TIMEOUTS && seen.medianSeconds > 0) {
-    notes.push(`client timeout ${seen.medianSeconds} s: the median wait of the ${seen.count} requests its ${family} clients closed before an answer (460)`);
+    notes.push(`${family} client timeout ${seen.medianSeconds} s: the median wait of the ${seen.count} requests its clients closed before an answer (460)`);
     client.timeoutSeconds = seen.medianSeconds;
   } else {
-    notes.push(`client timeout ${client.timeoutSeconds} s: ${family}'s own (the log shows ${seen ? `only ${seen.count}` : 'no'} 460s of its clients)`);
+    notes.push(`${family} client timeout ${client.timeoutSeconds} s: ${family}'s own (the log shows ${seen ? `only ${seen.count}` : 'no'} 460s of its clients)`);
   }
   return client;
 }
@@ -120,21 +133,28 @@ function repositoryOf(r: AlbImportResult, choice: RepositoryChoice, notes: strin
 
 export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, options: AlbScenarioOptions): BuiltScenario {
   const notes: string[] = [];
-  const flowMix = flowMixOf(r);
-  const family = dominantFamily(r);
-  const client = clientOf(family, summary, notes);
+  const { mix: flowMix, entryOf } = flowMixOf(r);
+  const clients = new Map<ClientFamily, ClientBehaviour>();
+  for (const entry of flowMix) if (!clients.has(entry.family)) clients.set(entry.family, clientOf(entry.family, summary, notes));
+  const client = flowMix.length > 0 ? clients.get(flowMix[0].family)! : clientOf('pip', summary, notes);
   const repository = repositoryOf(r, options.repository, notes);
   const flow: FlowName = flowMix[0]?.flow ?? 'pip-root-index';
+  // With more than one kind of install, each line names its install's entry of the flow mix.
+  const mixed = flowMix.length > 1;
   const baseMs = r.counters.firstMs;
+  const order = mixed ? r.installs.order() : null;
   const starts = r.installs.sortedStarts();
   const offsets = [
-    `# capsim replay: install start offsets, seconds from ${new Date(baseMs).toISOString()} (the first request of the window)\n` +
+    `# capsim replay: install start offsets, seconds from ${new Date(baseMs).toISOString()} (the first request of the window)${mixed ? ', and the flowMix entry of each' : ''}\n` +
       `# ${starts.length} installs from ${summary.input.files} ALB log file(s), sha256 ${r.inputSha256}\n`,
   ];
   // In pieces of 64k lines: millions of installs never make one huge string.
   for (let k = 0; k < starts.length; k += 65536) {
     const piece: string[] = [];
-    for (let i = k; i < Math.min(starts.length, k + 65536); i++) piece.push(((starts[i] - baseMs) / 1000).toFixed(3));
+    for (let i = k; i < Math.min(starts.length, k + 65536); i++) {
+      const offset = ((starts[i] - baseMs) / 1000).toFixed(3);
+      piece.push(order ? `${offset} ${flowMix[entryOf[order[i]]].name}` : offset);
+    }
     offsets.push(`${piece.join('\n')}\n`);
   }
   const singles = summary.installs.single;
@@ -149,6 +169,7 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
     name: options.name,
     description: `${starts.length} installs (${flowMix.map((m) => `${m.category} ${Math.round(m.share * 100)} %`).join(', ') || 'none'}) between ${summary.window.from} and ${summary.window.to}, from ${summary.input.files} ALB log file(s)`,
     flow,
+    ...(mixed ? { flowMix: flowMix.map((m) => ({ name: m.name, flow: m.flow, share: m.share, client: clients.get(m.family) })) } : {}),
     profile: { executor: 'replay', file: options.offsetsFile, timeScale: 1 },
     client,
     repository,
@@ -174,7 +195,6 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
       flowMix,
       singleRequests: singles,
       clientTimeouts: summary.timeouts,
-      clientFamily: family,
       projects: { distinct: summary.projects.distinct, popularity: projectPopularity(r).slice(0, POPULARITY_LISTED) },
       bursts: summary.bursts,
       notes,

@@ -6,7 +6,6 @@ import { importAlbLogs } from '../../../src/scenario/import/alb-import.js';
 import { runAlbImport } from '../../../src/scenario/import/run-import.js';
 import { parseDuration, parseTimeFlag } from '../../../src/scenario/import/time-window.js';
 import { loadScenario } from '../../../src/scenario/load.js';
-import { readReplayOffsets } from '../../../src/scenario/replay-offsets.js';
 import { runCliAsync } from '../../plan/run-cli-async.js';
 import { BURST_AT, T0, writeFixtureLog } from './fixture-log.js';
 
@@ -52,7 +51,7 @@ describe('capsim scenario import: windows and the written scenario', () => {
     expect(scenario.repository).toEqual({ projects: 100, versionsPerProject: 3, wheelBytes: 50263, versionPick: 'latest' });
     if (scenario.profile.executor !== 'replay') throw new Error('expected a replay');
     expect(scenario.profile.file).toBe(join(dir, 'out', 'ci-burst.offsets'));
-    const offsets = readReplayOffsets(scenario.profile.file);
+    const offsets = scenario.profile.offsetsSeconds;
     expect(offsets.length).toBe(outcome.summary.installs.total);
     const firstRequest = Date.parse(outcome.summary.firstRequest);
     const wanted = [...fixture.baselineInstalls, ...fixture.burstInstalls].map((i) => i.startMs).filter((t) => t >= firstRequest && t < Date.parse(outcome.summary.window.to));
@@ -61,7 +60,8 @@ describe('capsim scenario import: windows and the written scenario', () => {
     expect(file.provenance).toMatchObject({ source: 'alb-access-logs', paths: [fixture.dir], files: 2, clientAddresses: 'hashed', malformedLines: 2 });
     expect(file.provenance.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(file.provenance.window).toMatchObject({ how: 'busiest', seconds: 600 });
-    expect(file.provenance.flowMix).toEqual([{ category: 'pip-root-index', flow: 'pip-root-index', installs: offsets.length, share: 1 }]);
+    expect(file.provenance.flowMix).toEqual([{ name: 'pip-root-index', category: 'pip-root-index', flow: 'pip-root-index', installs: offsets.length, share: 1, family: 'pip' }]);
+    expect(file.flowMix).toBeUndefined();
     expect(file.provenance.projects.popularity[0]).toMatchObject({ installs: expect.any(Number), share: expect.any(Number) });
     expect(readFileSync(out, 'utf8') + readFileSync(scenario.profile.file, 'utf8')).not.toMatch(/10\.9\.[0-9]+\.[0-9]+/);
     // The same logs give the same files, byte for byte.

@@ -1,28 +1,32 @@
 // An imported scenario runs unchanged in predict, plan and validate: validate replays the imported offsets
-// against a local index (real HTTP on loopback) with the requests of the flow.
+// against a local index (real HTTP on loopback), each install with the requests of its kind's flow.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAlbImport } from '../../../src/scenario/import/run-import.js';
 import { loadScenario } from '../../../src/scenario/load.js';
-import { readReplayOffsets } from '../../../src/scenario/replay-offsets.js';
 import { startTinyIndex } from '../../live/helpers/tiny-index.js';
 import { runCliAsync } from '../../plan/run-cli-async.js';
 import { albLogLine, writeLog } from './alb-log-writer.js';
-import { callsOf, type FixtureInstall, loggedInAnswerOrder, PIP_UA } from './install-calls.js';
+import { callsOf, type FixtureInstall, loggedInAnswerOrder, PIP_UA, POETRY_UA, SEED_UA } from './install-calls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'capsim-imported-runs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = Date.UTC(2025, 5, 3, 10, 30, 0);
 
 describe('an imported scenario in predict, plan and validate', () => {
-  it('runs in all three; validate starts the installs at the imported offsets with pip\'s requests', async () => {
-    // 24 pip installs from 3 CI hosts over 3 s: 8 at once, then one every 125 ms.
+  it('runs in all three; validate starts each install at its imported offset with the requests of its kind', async () => {
+    // 24 installs from 3 CI hosts over 3 s (8 at once, then one every 125 ms): pip with the index root,
+    // poetry, and the seed tool, interleaved.
+    const kinds = [
+      { client: '10.9.3.1', userAgent: PIP_UA, flow: 'pip-root-index' },
+      { client: '10.9.3.2', userAgent: POETRY_UA, flow: 'poetry' },
+      { client: '10.9.3.1', userAgent: PIP_UA, flow: 'pip-root-index' },
+      { client: '10.9.3.3', userAgent: SEED_UA, flow: 'seed-tool' },
+    ] as const;
     const installs: FixtureInstall[] = Array.from({ length: 24 }, (_, k) => ({
-      client: `10.9.3.${k % 3}`,
-      userAgent: PIP_UA,
-      flow: 'pip-root-index',
+      ...kinds[k % 4],
       project: `pkg-${String(k % 10).padStart(3, '0')}`,
       startMs: T0 + (k < 8 ? k : 1000 + (k - 8) * 125),
     }));
@@ -32,8 +36,16 @@ describe('an imported scenario in predict, plan and validate', () => {
     await runAlbImport({ paths: [join(dir, 'logs')], keepAddresses: false, repository: { projects: 10, versionsPerProject: 3 }, out, force: false, command: 'test' });
     const scenario = loadScenario(out);
     if (scenario.profile.executor !== 'replay') throw new Error('expected a replay');
-    const offsets = readReplayOffsets(scenario.profile.file);
+    const offsets = scenario.profile.offsetsSeconds;
     expect(offsets).toEqual(installs.map((i) => (i.startMs - T0) / 1000));
+    expect(scenario.flowMix?.map((m) => [m.name, m.flow, m.share])).toEqual([
+      ['pip-root-index', 'pip-root-index', 0.5],
+      ['poetry', 'pip-simple-index', 0.25],
+      ['seed-tool', 'seed-tool', 0.25],
+    ]);
+    expect(scenario.flowMix?.map((m) => m.client.retryStatuses)).toEqual([[500, 503, 520, 527], [502, 503, 504], []]);
+    const kindOf = (k: number) => scenario.flowMix![scenario.profile.executor === 'replay' ? scenario.profile.offsetsMix![k] : 0].flow;
+    expect(installs.map((_, k) => kindOf(k))).toEqual(installs.map((i) => (i.flow === 'poetry' ? 'pip-simple-index' : i.flow)));
 
     const index = await startTinyIndex();
     try {
@@ -46,22 +58,25 @@ describe('an imported scenario in predict, plan and validate', () => {
       expect(validate.stderr).not.toMatch(/capsim:/);
       expect(validate.code).toBe(0);
       expect(predict.code).toBe(0);
-      expect(JSON.parse(predict.stdout).operations.mean).toBe(24 * 2);
+      expect(JSON.parse(predict.stdout).operations.mean).toBe(12 * 2 + 6 * 2 + 6 * 3);
       expect(plan.code).toBe(0);
       expect(plan.stdout).toMatch(/^RECOMMENDED: /m);
 
       const records = readFileSync(join(runDir, 'requests.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      const firsts = new Map<number, { t: number; path: string }>();
-      for (const r of records) if (!firsts.has(r.install) || r.t < firsts.get(r.install)!.t) firsts.set(r.install, { t: r.t, path: r.path });
-      expect(firsts.size).toBe(24);
-      const starts = [...firsts.values()].map((f) => f.t).sort((a, b) => a - b);
-      // The generator sleeps until each offset: late by at most its timer and event-loop delay.
-      starts.forEach((t, k) => {
-        expect(t).toBeGreaterThanOrEqual(offsets[k] - 0.001);
-        expect(t).toBeLessThan(offsets[k] + 0.25);
+      const byInstall = new Map<number, Array<{ t: number; path: string }>>();
+      for (const r of records) byInstall.set(r.install, [...(byInstall.get(r.install) ?? []), { t: r.t, path: r.path }]);
+      expect(byInstall.size).toBe(24);
+      // Install k of the run (in start order) is the k-th offset, and sends what its kind's flow sends.
+      const paths = { 'pip-root-index': ['root', 'simple', 'file'], 'pip-simple-index': ['simple', 'file'], 'seed-tool': ['root', 'simple', 'simple', 'file'] };
+      const shape = (path: string) => (/^\/pkg-\d{3}\/$/.test(path) ? 'root' : path.startsWith('/simple/') ? 'simple' : 'file');
+      [...byInstall.keys()].sort((a, b) => a - b).forEach((install, k) => {
+        const sent = byInstall.get(install)!;
+        const first = Math.min(...sent.map((r) => r.t));
+        // The generator sleeps until each offset: late by at most its timer and event-loop delay.
+        expect(first).toBeGreaterThanOrEqual(offsets[k] - 0.001);
+        expect(first).toBeLessThan(offsets[k] + 0.25);
+        expect(sent.map((r) => shape(r.path))).toEqual(paths[kindOf(k) as keyof typeof paths]);
       });
-      expect([...firsts.values()].every((f) => /^\/pkg-\d{3}\/$/.test(f.path))).toBe(true);
-      expect(records.filter((r) => r.path.startsWith('/packages/')).length).toBe(24);
     } finally {
       await index.close();
     }
