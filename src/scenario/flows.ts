@@ -8,9 +8,13 @@
  * - seed-tool: the seed's stress tool: "root" (redirect followed), "simple",
  *   then "download" of the constructed /packages/<name>-<version>-py3-none-any.whl;
  *   the three operations run whatever the previous ones returned.
+ * - download-only: a download with no index page before it (poetry installing
+ *   from its lock file, a client with the index pages cached): "download" of
+ *   the constructed wheel path. An ALB-log import finds these among the
+ *   requests that fit no install (docs/traffic-import.md).
  */
 
-export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool'] as const;
+export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'download-only'] as const;
 export type FlowName = (typeof FLOW_NAMES)[number];
 
 /** Operation names as they appear in results (model and `capsim validate` alike). */
@@ -73,6 +77,12 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     name: 'seed-tool',
     steps: [step('root', 'index', 'project-root'), step('simple', 'index', 'project-simple'), step('download', 'file', 'constructed-wheel')],
     stopOnFailure: false,
+    client: 'python-requests',
+  },
+  'download-only': {
+    name: 'download-only',
+    steps: [step('download', 'file', 'constructed-wheel')],
+    stopOnFailure: true,
     client: 'python-requests',
   },
 };

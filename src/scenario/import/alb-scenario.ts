@@ -57,13 +57,24 @@ const POPULARITY_LISTED = 200;
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** The flow mix of the installs found, largest first, and each install's entry in it. */
-export function flowMixOf(r: AlbImportResult): { mix: FlowShare[]; entryOf: Uint16Array } {
+/** What the replay starts: every install, and every download no install took (as download-only), by start time. */
+export interface ReplayPlan {
+  mix: FlowShare[];
+  /** Start times, ascending, epoch ms. */
+  starts: Float64Array;
+  /** The mix entry of each start. */
+  entries: Uint16Array;
+}
+
+/** The flow mix of what the import found, largest first, and the replay of it. */
+export function replayPlanOf(r: AlbImportResult): ReplayPlan {
   const byId = new Map<string, { share: FlowShare; families: Map<ClientFamily, number>; index: number }>();
-  const raw = new Uint16Array(r.installs.length);
-  for (let k = 0; k < r.installs.length; k++) {
-    const category = r.installs.categoryOf(k);
-    const flow = modelFlowOf(category, r.installs.patternOf(k));
+  const downloads: number[] = [];
+  for (let k = 0; k < r.singles.length; k++) if (r.singles.kindOf(k) === 'file') downloads.push(k);
+  const count = r.installs.length + downloads.length;
+  const starts = new Float64Array(count);
+  const raw = new Uint16Array(count);
+  const add = (at: number, startMs: number, category: TrafficCategory, flow: FlowName, family: ClientFamily): void => {
     const id = `${category}/${flow}`;
     let entry = byId.get(id);
     if (!entry) {
@@ -74,11 +85,16 @@ export function flowMixOf(r: AlbImportResult): { mix: FlowShare[]; entryOf: Uint
       byId.set(id, entry);
     }
     entry.share.installs++;
-    const family = r.clientKeys[r.installs.clientOf(k)].family;
     entry.families.set(family, (entry.families.get(family) ?? 0) + 1);
-    raw[k] = entry.index;
+    starts[at] = startMs;
+    raw[at] = entry.index;
+  };
+  for (let k = 0; k < r.installs.length; k++) {
+    const category = r.installs.categoryOf(k);
+    add(k, r.installs.startMs(k), category, modelFlowOf(category, r.installs.patternOf(k)), r.clientKeys[r.installs.clientOf(k)].family);
   }
-  const total = Math.max(1, r.installs.length);
+  downloads.forEach((k, i) => add(r.installs.length + i, r.singles.startMs(k), 'download-only', 'download-only', r.clientKeys[r.singles.clientOf(k)].family));
+  const total = Math.max(1, count);
   const entries = [...byId.values()];
   const sorted = entries
     .slice()
@@ -96,8 +112,9 @@ export function flowMixOf(r: AlbImportResult): { mix: FlowShare[]; entryOf: Uint
   if (mix.length > 0) mix[0].share = round(1 - mix.slice(1).reduce((n, m) => n + m.share, 0), 6);
   const position = new Uint16Array(entries.length);
   sorted.forEach((e, i) => (position[e.index] = i));
-  const entryOf = raw.map((index) => position[index]);
-  return { mix, entryOf };
+  // By start time (ties as found, so the order is the same on every run).
+  const order = Array.from(starts, (_, k) => k).sort((a, b) => starts[a] - starts[b] || a - b);
+  return { mix, starts: Float64Array.from(order, (k) => starts[k]), entries: Uint16Array.from(order, (k) => position[raw[k]]) };
 }
 
 function clientOf(family: ClientFamily, summary: TrafficSummary, notes: string[]): ClientBehaviour {
@@ -133,7 +150,8 @@ function repositoryOf(r: AlbImportResult, choice: RepositoryChoice, notes: strin
 
 export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, options: AlbScenarioOptions): BuiltScenario {
   const notes: string[] = [];
-  const { mix: flowMix, entryOf } = flowMixOf(r);
+  const replay = replayPlanOf(r);
+  const flowMix = replay.mix;
   const clients = new Map<ClientFamily, ClientBehaviour>();
   for (const entry of flowMix) if (!clients.has(entry.family)) clients.set(entry.family, clientOf(entry.family, summary, notes));
   const client = flowMix.length > 0 ? clients.get(flowMix[0].family)! : clientOf('pip', summary, notes);
@@ -142,8 +160,7 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
   // With more than one kind of install, each line names its install's entry of the flow mix.
   const mixed = flowMix.length > 1;
   const baseMs = r.counters.firstMs;
-  const order = mixed ? r.installs.order() : null;
-  const starts = r.installs.sortedStarts();
+  const starts = replay.starts;
   const offsets = [
     `# capsim replay: install start offsets, seconds from ${new Date(baseMs).toISOString()} (the first request of the window)${mixed ? ', and the flowMix entry of each' : ''}\n` +
       `# ${starts.length} installs from ${summary.input.files} ALB log file(s), sha256 ${r.inputSha256}\n`,
@@ -153,13 +170,16 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
     const piece: string[] = [];
     for (let i = k; i < Math.min(starts.length, k + 65536); i++) {
       const offset = ((starts[i] - baseMs) / 1000).toFixed(3);
-      piece.push(order ? `${offset} ${flowMix[entryOf[order[i]]].name}` : offset);
+      piece.push(mixed ? `${offset} ${flowMix[replay.entries[i]].name}` : offset);
     }
     offsets.push(`${piece.join('\n')}\n`);
   }
   const singles = summary.installs.single;
   const singleTotal = Object.values(singles).reduce((a, b) => a + (b ?? 0), 0);
-  if (singleTotal > 0) notes.push(`${singleTotal} requests fit no install (${Object.entries(singles).map(([k, n]) => `${k} ${n}`).join(', ')}); they are counted, not replayed`);
+  const lone = singles.file ?? 0;
+  if (lone > 0) notes.push(`${lone} downloads with no index page before them (poetry from its lock file, cached index pages) replay as download-only`);
+  const unreplayed = Object.entries(singles).filter(([kind]) => kind !== 'file');
+  if (unreplayed.length > 0) notes.push(`${singleTotal - lone} other requests fit no install (${unreplayed.map(([k, n]) => `${k} ${n}`).join(', ')}); they are counted, not replayed (the model has no cost for them)`);
   for (const mix of flowMix) if (mix.note) notes.push(mix.note);
   const firstInstall = starts.length > 0 ? new Date(starts[0]).toISOString() : null;
   const scenario: Record<string, unknown> = {

@@ -22,6 +22,8 @@ export function modelFlowOf(category: TrafficCategory, pattern: InstallPattern):
       return (FLOW_NAMES as readonly string[]).includes('poetry') ? ('poetry' as FlowName) : 'pip-simple-index';
     case 'other':
       return pattern === 'root' ? 'pip-root-index' : pattern === 'root-simple' ? 'seed-tool' : 'pip-simple-index';
+    case 'download-only':
+      return 'download-only';
   }
 }
 

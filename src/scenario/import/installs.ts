@@ -44,9 +44,9 @@ export interface LoggedRequest {
  */
 export type InstallPattern = 'root' | 'root-simple' | 'simple';
 
-/** Traffic categories of the flow mix (what the user recognises in their CI). */
-export type TrafficCategory = 'pip-root-index' | 'pip-simple-index' | 'poetry' | 'seed-tool' | 'other';
-export const TRAFFIC_CATEGORIES: readonly TrafficCategory[] = ['pip-root-index', 'pip-simple-index', 'poetry', 'seed-tool', 'other'];
+/** Traffic categories of the flow mix (what the user recognises in their CI); download-only: a download no install took. */
+export type TrafficCategory = 'pip-root-index' | 'pip-simple-index' | 'poetry' | 'seed-tool' | 'other' | 'download-only';
+export const TRAFFIC_CATEGORIES: readonly TrafficCategory[] = ['pip-root-index', 'pip-simple-index', 'poetry', 'seed-tool', 'other', 'download-only'];
 
 export interface ReconstructedInstall {
   startMs: number;

@@ -61,7 +61,7 @@ export interface TrafficSummary {
     total: number;
     completed: number;
     retries: number;
-    byCategory: Record<TrafficCategory, number>;
+    byCategory: Record<InstallCategory, number>;
     /** Requests that fit no install, by what they asked for. */
     single: Partial<Record<RequestKind, number>>;
     websockets: number;
@@ -74,6 +74,8 @@ export interface TrafficSummary {
 }
 
 const TOP = 20;
+
+type InstallCategory = Exclude<TrafficCategory, 'download-only'>;
 
 /** A client's label: its address with --keep-addresses, else a hash keyed by the input (stable for the same logs). */
 export function clientLabeller(inputSha256: string, keep: boolean): (address: string) => string {
@@ -203,10 +205,11 @@ export function summarizeTraffic(r: AlbImportResult, options: SummaryOptions): T
     .map(([agent, v]) => ({ agent, family: v.family, requests: v.requests, share: v.requests / c.requests, clients: v.clients.size }))
     .sort(byCount((x) => x.agent));
 
-  const byCategory = Object.fromEntries(TRAFFIC_CATEGORIES.map((cat) => [cat, 0])) as Record<TrafficCategory, number>;
+  // Reconstructed installs by category (a lone download is a single request, counted below).
+  const byCategory = Object.fromEntries(TRAFFIC_CATEGORIES.filter((cat) => cat !== 'download-only').map((cat) => [cat, 0])) as Record<InstallCategory, number>;
   let completed = 0;
   for (let k = 0; k < r.installs.length; k++) {
-    byCategory[r.installs.categoryOf(k)]++;
+    byCategory[r.installs.categoryOf(k) as InstallCategory]++;
     if (r.installs.isCompleted(k)) completed++;
   }
   const single: Partial<Record<RequestKind, number>> = {};

@@ -8,7 +8,7 @@ import { runAlbImport } from '../../../src/scenario/import/run-import.js';
 import { loadScenario } from '../../../src/scenario/load.js';
 import { startTinyIndex } from '../../live/helpers/tiny-index.js';
 import { runCliAsync } from '../../plan/run-cli-async.js';
-import { albLogLine, writeLog } from './alb-log-writer.js';
+import { albLogLine, type LoggedCall, writeLog } from './alb-log-writer.js';
 import { callsOf, type FixtureInstall, loggedInAnswerOrder, PIP_UA, POETRY_UA, SEED_UA } from './install-calls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'capsim-imported-runs-'));
@@ -30,22 +30,37 @@ describe('an imported scenario in predict, plan and validate', () => {
       project: `pkg-${String(k % 10).padStart(3, '0')}`,
       startMs: T0 + (k < 8 ? k : 1000 + (k - 8) * 125),
     }));
+    // And 4 downloads with no index page before them (poetry installing from its lock file).
+    const lone = [0, 1, 2, 3].map((k): LoggedCall => ({
+      receivedMs: T0 + 3100 + k * 100,
+      answeredMs: T0 + 3120 + k * 100,
+      client: '10.9.3.2',
+      clientPort: 47000 + k,
+      target: '10.0.1.10:8080',
+      targetProcessingS: 0.018,
+      elbStatus: 200,
+      targetStatus: 200,
+      sentBytes: 1263,
+      path: `/packages/pkg_00${k}-2.0.0-py3-none-any.whl`,
+      userAgent: POETRY_UA,
+    }));
     mkdirSync(join(dir, 'logs'));
-    writeLog(join(dir, 'logs', 'node.log'), loggedInAnswerOrder(installs.flatMap((i) => callsOf(i, ['10.0.1.10:8080']))).map(albLogLine));
+    writeLog(join(dir, 'logs', 'node.log'), loggedInAnswerOrder([...installs.flatMap((i) => callsOf(i, ['10.0.1.10:8080'])), ...lone]).map(albLogLine));
     const out = join(dir, 'imported.json');
     await runAlbImport({ paths: [join(dir, 'logs')], keepAddresses: false, repository: { projects: 10, versionsPerProject: 3 }, out, force: false, command: 'test' });
     const scenario = loadScenario(out);
     if (scenario.profile.executor !== 'replay') throw new Error('expected a replay');
     const offsets = scenario.profile.offsetsSeconds;
-    expect(offsets).toEqual(installs.map((i) => (i.startMs - T0) / 1000));
+    expect(offsets).toEqual([...installs.map((i) => i.startMs), ...lone.map((c) => c.receivedMs)].map((t) => (t - T0) / 1000));
     expect(scenario.flowMix?.map((m) => [m.name, m.flow, m.share])).toEqual([
-      ['pip-root-index', 'pip-root-index', 0.5],
-      ['poetry', 'pip-simple-index', 0.25],
-      ['seed-tool', 'seed-tool', 0.25],
+      ['pip-root-index', 'pip-root-index', 0.428571],
+      ['poetry', 'pip-simple-index', 0.214286],
+      ['seed-tool', 'seed-tool', 0.214286],
+      ['download-only', 'download-only', 0.142857],
     ]);
-    expect(scenario.flowMix?.map((m) => m.client.retryStatuses)).toEqual([[500, 503, 520, 527], [502, 503, 504], []]);
+    expect(scenario.flowMix?.map((m) => m.client.retryStatuses)).toEqual([[500, 503, 520, 527], [502, 503, 504], [], [502, 503, 504]]);
     const kindOf = (k: number) => scenario.flowMix![scenario.profile.executor === 'replay' ? scenario.profile.offsetsMix![k] : 0].flow;
-    expect(installs.map((_, k) => kindOf(k))).toEqual(installs.map((i) => (i.flow === 'poetry' ? 'pip-simple-index' : i.flow)));
+    expect(offsets.map((_, k) => kindOf(k))).toEqual([...installs.map((i) => (i.flow === 'poetry' ? 'pip-simple-index' : i.flow)), ...lone.map(() => 'download-only')]);
 
     const index = await startTinyIndex();
     try {
@@ -58,16 +73,16 @@ describe('an imported scenario in predict, plan and validate', () => {
       expect(validate.stderr).not.toMatch(/capsim:/);
       expect(validate.code).toBe(0);
       expect(predict.code).toBe(0);
-      expect(JSON.parse(predict.stdout).operations.mean).toBe(12 * 2 + 6 * 2 + 6 * 3);
+      expect(JSON.parse(predict.stdout).operations.mean).toBe(12 * 2 + 6 * 2 + 6 * 3 + 4);
       expect(plan.code).toBe(0);
       expect(plan.stdout).toMatch(/^RECOMMENDED: /m);
 
       const records = readFileSync(join(runDir, 'requests.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const byInstall = new Map<number, Array<{ t: number; path: string }>>();
       for (const r of records) byInstall.set(r.install, [...(byInstall.get(r.install) ?? []), { t: r.t, path: r.path }]);
-      expect(byInstall.size).toBe(24);
+      expect(byInstall.size).toBe(28);
       // Install k of the run (in start order) is the k-th offset, and sends what its kind's flow sends.
-      const paths = { 'pip-root-index': ['root', 'simple', 'file'], 'pip-simple-index': ['simple', 'file'], 'seed-tool': ['root', 'simple', 'simple', 'file'] };
+      const paths = { 'pip-root-index': ['root', 'simple', 'file'], 'pip-simple-index': ['simple', 'file'], 'seed-tool': ['root', 'simple', 'simple', 'file'], 'download-only': ['file'] };
       const shape = (path: string) => (/^\/pkg-\d{3}\/$/.test(path) ? 'root' : path.startsWith('/simple/') ? 'simple' : 'file');
       [...byInstall.keys()].sort((a, b) => a - b).forEach((install, k) => {
         const sent = byInstall.get(install)!;
