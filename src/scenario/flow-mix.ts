@@ -5,7 +5,7 @@
  * else one drawn by share from `uniform` (one draw per install, in install
  * order, so the same seed gives the same mix); one kind draws nothing.
  */
-import type { ClientBehaviour, FlowMixEntry, Scenario } from './types.js';
+import type { FlowMixEntry, Scenario } from './types.js';
 
 /** The kinds of install of a scenario: its mix, or its one flow with its client. */
 export function installKinds(scenario: Pick<Scenario, 'flow' | 'flowMix' | 'client'>): readonly FlowMixEntry[] {
@@ -34,9 +34,4 @@ export function kindPicker(scenario: Scenario, uniform: () => number): KindPicke
     for (let k = 0; k < cumulative.length; k++) if (u < cumulative[k]) return k;
     return kinds.length - 1;
   };
-}
-
-/** A client behaviour with its retry statuses as a set, for code that checks them per request. */
-export function retrySet(client: ClientBehaviour): Set<number> {
-  return new Set(client.retryStatuses);
 }
