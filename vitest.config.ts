@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
-    // Installs gunicorn, gevent, nginx-light, pip and sysstat when missing (fast no-op otherwise).
+    // Installs gunicorn, gevent, nginx-light, pip, sysstat and chromium when missing (fast no-op otherwise).
     globalSetup: ['test/stack/setup.ts'],
   },
 });

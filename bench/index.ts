@@ -9,6 +9,7 @@ import { benchGenerator } from './generator.js';
 import { benchKernel } from './kernel.js';
 import { benchPlan } from './plan.js';
 import { benchPredict } from './predict.js';
+import { benchReport } from './report.js';
 
 type BenchFn = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 
@@ -19,6 +20,7 @@ const benches: Record<string, BenchFn> = {
   plan: () => benchPlan() as unknown as Promise<Record<string, unknown>>,
   'calibrate-recovery': () => benchCalibrateRecovery(),
   'alb-import': () => benchAlbImport(),
+  report: () => benchReport() as unknown as Promise<Record<string, unknown>>,
 };
 
 async function main(): Promise<void> {

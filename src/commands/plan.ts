@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { commandLine, reportFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
 import { UserError } from '../errors.js';
 import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
@@ -12,6 +13,9 @@ import { planTfvars, reproduceCommand } from '../plan/plan-tfvars.js';
 import { defaultThreads } from '../plan/pool.js';
 import { ProgressBar } from '../plan/progress.js';
 import { parseErrorRate } from '../plan/slo.js';
+import { writeReport } from '../report/build-report.js';
+import { writeCsvFiles } from '../report/csv/csv.js';
+import { planCsv } from '../report/csv/csv-tables.js';
 import { renderPlan } from '../report/plan-report.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import { scaleLoad } from '../scenario/scale.js';
@@ -91,6 +95,8 @@ export default class Plan extends Command {
     racing: Flags.boolean({ description: 'drop candidates that clearly miss the SLO early (--no-racing: full count for all)', default: true, allowNo: true }),
     tfvars: Flags.string({ description: 'write the recommendation as terraform-aws-pypiserver variables to this file' }),
     progress: Flags.boolean({ description: 'show the progress bar on stderr even when it is not a terminal', default: false }),
+    report: reportFlag,
+    csv: Flags.string({ description: 'write every candidate (sizing, cost, error rate, P95 with intervals, SLO status, Pareto, why it misses) to DIR/candidates.csv' }),
     json: jsonFlag,
   };
 
@@ -163,7 +169,10 @@ export default class Plan extends Command {
         tfvarsPath = flags.tfvars;
       }
     }
-    if (flags.json) this.log(JSON.stringify({ ...result, reproduce: reproduce ?? null, tfvars: tfvarsPath ?? null }, null, 2));
+    const planData = { ...result, reproduce: reproduce ?? null, tfvars: tfvarsPath ?? null };
+    if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'plan', file: commandLine(this.id, this.argv), data: planData }] });
+    if (flags.csv) writeCsvFiles(flags.csv, planCsv(planData));
+    if (flags.json) this.log(JSON.stringify(planData, null, 2));
     else this.log(renderPlan(result, { reproduce, tfvarsPath, timing }));
     if (!rec) this.exit(1);
   }

@@ -1,14 +1,23 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
+import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
+import { parseThresholds } from '../gate/threshold.js';
 import { withOverrides } from '../model/parameters.js';
 import { applySetFlags } from '../cli/set-flags.js';
 import { predict } from '../prediction/predict.js';
 import { resolveSizing } from '../model/sizing.js';
 import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
+import { writeReport } from '../report/build-report.js';
+import { writeCsvFiles } from '../report/csv/csv.js';
+import { predictionCsv } from '../report/csv/csv-tables.js';
 import { renderPrediction } from '../report/predict-report.js';
+import { predictionFigures, predictionTimeline } from '../report/sources/prediction-view.js';
+import { renderTimelineText } from '../report/timeline-text.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import type { FlowName } from '../scenario/types.js';
 
@@ -22,6 +31,7 @@ export default class Predict extends Command {
     '<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4',
     '<%= config.bin %> predict --instance t3.small --instances 2 --tasks 6 --workers 1 --json',
     '<%= config.bin %> predict --algorithm least_outstanding_requests --lor-feedback-ms 500 --scenario pip-burst',
+    "<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4 --report r.html --threshold 'p95<15000' --threshold 'error_rate<0.1%'",
   ];
   static override flags = {
     ...sizingFlags,
@@ -33,12 +43,16 @@ export default class Predict extends Command {
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
     seed: seedFlag(),
-    timeline: Flags.boolean({ description: 'include the per-second timeline (requests, responses, errors) of the first replication', default: false }),
+    timeline: Flags.boolean({ description: 'show the timeline (requests, responses, errors) of the first replication: per 10 s in the text output, per second in --json', default: false }),
+    threshold: thresholdFlag,
+    report: reportFlag,
+    csv: csvFlag,
     json: jsonFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Predict);
+    const thresholds = parseThresholds(flags.threshold);
     const scenario = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
       burstSize: flags['burst-size'],
@@ -69,9 +83,20 @@ export default class Predict extends Command {
       calibration: calibration.file.name,
       replications: flags.replications,
       seed: flags.seed,
-      timeline: flags.timeline,
+      // The report's and the CSV's timeline chart / file need it.
+      timeline: flags.timeline || flags.report !== undefined || flags.csv !== undefined,
     });
-    if (flags.json) this.log(JSON.stringify(prediction, null, 2));
-    else this.log(renderPrediction(prediction));
+    const results = thresholds.length > 0 ? evaluateThresholds(thresholds, predictionFigures(prediction)) : null;
+    if (flags.report) await writeReport(flags.report, { inputs: [{ kind: 'prediction', file: commandLine(this.id, this.argv), data: prediction }], thresholds: results ? new Map([[0, results]]) : undefined });
+    if (flags.csv) writeCsvFiles(flags.csv, predictionCsv(prediction));
+    if (flags.json) {
+      this.log(JSON.stringify(results ? { ...prediction, thresholds: results } : prediction, null, 2));
+    } else {
+      this.log(renderPrediction(prediction));
+      const timeline = flags.timeline ? predictionTimeline(prediction) : null;
+      if (timeline) this.log(`\n${renderTimelineText(timeline, 'replication 1')}`);
+      if (results) this.log(`\n${renderThresholds(results, `means over ${prediction.replications} replications`)}`);
+    }
+    if (results && anyFailed(results)) this.exit(EXIT.thresholdFailed);
   }
 }

@@ -1,11 +1,21 @@
 import { Command, Flags } from '@oclif/core';
+import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, seedFlag } from '../cli/flags.js';
+import { csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { UserError } from '../errors.js';
+import { anyFailed, renderThresholds } from '../gate/evaluate.js';
+import { parseThresholds } from '../gate/threshold.js';
 import { LocalDiagnostics } from '../live/diagnostics/local.js';
 import type { DiagnosticsCollector } from '../live/diagnostics/types.js';
 import { renderPlan } from '../live/plan.js';
 import { dryRunPlan, runValidation } from '../live/run-validation.js';
 import { declaredSizing } from '../live/sizing.js';
+import { writeReport } from '../report/build-report.js';
+import { writeCsvFiles } from '../report/csv/csv.js';
+import { runCsv } from '../report/csv/csv-tables.js';
+import { readReportInput } from '../report/sources/report-input.js';
+import { runTimeline } from '../report/sources/run-view.js';
+import { renderTimelineText } from '../report/timeline-text.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
 
@@ -29,11 +39,13 @@ export default class Validate extends Command {
     'sizing, per-upstream share, timeline, diagnostics) and DIR/summary.md. Diagnostics (vmstat, free, mpstat, ' +
     'docker stats) are collected during each burst through SSM (--asg-name) or on this machine (--diagnostics local). ' +
     'A non-loopback target needs --yes. Ctrl-C or --max-error-rate stop the run and still write the summary, ' +
-    'marked interrupted (exit 130 and 3). Credentials never reach a file or the screen.';
+    'marked interrupted (exit 130 and 3). --threshold checks the final figures (exit 99 when one fails); with --abort-on-fail ' +
+    'a threshold that fails during the run stops it at once, keeping what was measured (exit 99). Credentials never reach a file or the screen.';
   static override examples = [
     '<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario pip-burst --burst-size 60 --duration 5 --diagnostics local',
     '<%= config.bin %> validate --url https://pypi.internal.example/ --yes --username ci --asg-name pypi-asg --region eu-west-1 --max-error-rate 10%',
     '<%= config.bin %> validate --url https://pypi.internal.example/ --dry-run',
+    "<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario pip-burst --threshold 'p95<15000' --threshold 'error_rate<1%' --abort-on-fail --report run.html",
   ];
   static override flags = {
     url: Flags.string({ description: 'server root of the package index (pypiserver root, not .../simple/)', required: true }),
@@ -47,6 +59,11 @@ export default class Validate extends Command {
     password: Flags.string({ description: 'password for HTTP basic auth (prefer the CAPSIM_PASSWORD variable)', env: 'CAPSIM_PASSWORD' }),
     out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
     'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
+    threshold: thresholdFlag,
+    'abort-on-fail': Flags.boolean({ description: 'stop the run as soon as a --threshold fails on the figures so far (after 20 operations), keeping what was measured', default: false }),
+    timeline: Flags.boolean({ description: 'print the timeline (requests, responses, errors per 10 s) after the run', default: false }),
+    report: reportFlag,
+    csv: csvFlag,
     yes: Flags.boolean({ description: 'confirm sending load to a target that is not loopback', default: false }),
     'dry-run': Flags.boolean({ description: 'print the request plan and totals, send nothing', default: false }),
     diagnostics: Flags.string({ description: 'collect diagnostics during bursts: local (this machine), ssm (needs --asg-name) or none', options: ['local', 'ssm', 'none'] }),
@@ -87,6 +104,8 @@ export default class Validate extends Command {
       timeoutSeconds: flags['timeout-s'] !== undefined ? parseDecimal('timeout-s', flags['timeout-s'], 0) : undefined,
     });
     const maxErrorRate = flags['max-error-rate'] !== undefined ? parseRate(flags['max-error-rate']) : undefined;
+    const thresholds = parseThresholds(flags.threshold);
+    if (flags['abort-on-fail'] && thresholds.length === 0) throw new UserError('--abort-on-fail needs at least one --threshold');
     const common = { url: flags.url, username: flags.username, password: flags.password, scenario };
 
     if (flags['dry-run']) {
@@ -116,10 +135,15 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, outDir: flags.out ?? defaultOutDir(), maxErrorRate, yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { ...common, outDir: flags.out ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
         { signal: controller.signal },
       );
       const s = result.summary;
+      if (flags.report || flags.csv) {
+        const written = await readReportInput(result.outDir);
+        if (flags.report) await writeReport(flags.report, { inputs: [written] });
+        if (flags.csv) writeCsvFiles(flags.csv, runCsv(s));
+      }
       if (flags.json) {
         this.log(JSON.stringify({ out_dir: result.outDir, files: result.files, interrupted: result.interrupted, summary: s }, null, 2));
       } else {
@@ -130,6 +154,9 @@ export default class Validate extends Command {
         const shares = Object.entries(s.upstream_share).map(([name, share]) => `${name} ${(100 * share.share).toFixed(1)} %`);
         if (shares.length > 0) this.log(`per upstream: ${shares.join(', ')}`);
         this.log(`results: ${result.files.summary}, ${result.files.markdown}, ${result.files.requests}`);
+        const timeline = flags.timeline ? runTimeline(s) : null;
+        if (timeline) this.log(`\n${renderTimelineText(timeline, 'measured')}`);
+        if (s.thresholds) this.log(`\n${renderThresholds(s.thresholds, result.interrupted ? 'measured until the run stopped' : 'measured')}`);
       }
       if (result.interruptReason === 'signal') {
         process.stderr.write('capsim: interrupted; the summary is marked interrupted\n');
@@ -137,12 +164,17 @@ export default class Validate extends Command {
       }
       if (result.interruptReason === 'threshold') {
         process.stderr.write(`capsim: aborted: ${s.interrupt_detail}; partial results in ${result.outDir}\n`);
-        this.exit(3);
+        this.exit(EXIT.aborted);
+      }
+      if (result.interruptReason === 'abort-on-fail') {
+        process.stderr.write(`capsim: aborted (--abort-on-fail): ${s.interrupt_detail}; partial results in ${result.outDir}\n`);
+        this.exit(EXIT.thresholdFailed);
       }
       if (result.interruptReason === 'crash') {
         process.stderr.write(`capsim: internal error during the run: ${result.crash}; partial results in ${result.outDir}\n`);
         this.exit(1);
       }
+      if (s.thresholds && anyFailed(s.thresholds)) this.exit(EXIT.thresholdFailed);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -3,17 +3,24 @@
  * load, streams every request to DIR/requests.ndjson, collects diagnostics
  * during bursts without blocking the load, and always writes DIR/summary.json
  * and DIR/summary.md, marked interrupted when the run was stopped by the
- * caller's signal, by the --max-error-rate threshold, or by a crash.
+ * caller's signal, by the --max-error-rate threshold, by a --threshold
+ * crossed under --abort-on-fail, or by a crash. Thresholds are checked on
+ * the final figures and recorded in the summary.
  */
 import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { evaluateThresholds, type ThresholdResult } from '../gate/evaluate.js';
+import type { Threshold } from '../gate/threshold.js';
+import { formatValue } from '../report/figures.js';
+import { runFigures } from '../report/sources/run-view.js';
 import type { Scenario } from '../scenario/types.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
 import { planValidation, type RequestPlan } from './plan.js';
+import { isBurstIteration } from '../scenario/schedule.js';
 import { ProgressLine } from './progress.js';
 import { RequestRecorder } from './recorder.js';
 import { Redactor, redactUrl } from './redact.js';
@@ -36,6 +43,10 @@ export interface ValidationOptions {
   maxErrorRate?: number;
   /** Operations needed before the threshold is evaluated (default 20). */
   abortMinOperations?: number;
+  /** k6-style thresholds, checked on the final figures (and during the run with abortOnFail). */
+  thresholds?: Threshold[];
+  /** Stop the run as soon as a threshold fails on the figures so far (checked at most every 250 ms, after abortMinOperations). */
+  abortOnFail?: boolean;
   /** Confirmation for a non-loopback target. */
   yes?: boolean;
   sizing?: DeclaredSizing;
@@ -135,7 +146,9 @@ export async function runValidation(options: ValidationOptions, control: { signa
   const runStartPerf = performance.now();
   const wallOffsetMs = Date.now() - runStartPerf;
   const startMs = wallOffsetMs + runStartPerf;
-  const accumulator = new SummaryAccumulator(runStartPerf, wallOffsetMs);
+  const profile = options.scenario.profile;
+  const isBurst = (iteration: number | null) => iteration !== null && profile.executor === 'burst-iterations' && isBurstIteration(profile, iteration);
+  const accumulator = new SummaryAccumulator(runStartPerf, wallOffsetMs, isBurst);
   const progress = options.progress === false ? null : new ProgressLine(accumulator, runStartPerf);
   const maxErrorRate = options.maxErrorRate ?? null;
   const minOperations = options.abortMinOperations ?? 20;
@@ -170,8 +183,38 @@ export async function runValidation(options: ValidationOptions, control: { signa
     recorder.write(record);
     accumulator.addRequest(record);
   };
+  // The summary the run would write now, for thresholds checked during the run.
+  const summaryNow = (load: Parameters<typeof buildSummary>[0]['load'], endMs: number, abortedInFlight: number): ValidationSummary =>
+    buildSummary({
+      profile: options.scenario.name,
+      target: target.display,
+      startMs,
+      endMs,
+      accumulator,
+      load,
+      sizing: options.sizing ?? {},
+      scenario: options.scenario,
+      diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
+      maxErrorRate,
+      interruptReason,
+      interruptDetail,
+      abortedInFlightInstalls: abortedInFlight,
+    });
+  const thresholds = options.thresholds ?? [];
+  let lastThresholdCheck = -Infinity;
+  const checkThresholdsLive = () => {
+    const now = performance.now();
+    if (now - lastThresholdCheck < 250 || accumulator.operations < minOperations) return;
+    lastThresholdCheck = now;
+    const failed = evaluateThresholds(thresholds, runFigures(summaryNow(null, wallOffsetMs + now, 0))).find((r) => !r.ok);
+    if (failed) {
+      const value = failed.value === null ? (failed.note ?? 'not measured') : `${failed.metric} = ${formatValue(failed.unit, failed.value)}`;
+      interrupt('abort-on-fail', `threshold ${failed.threshold} failed (${value} after ${accumulator.operations} operations)`, true);
+    }
+  };
   const onOperation = (record: OperationRecord) => {
     accumulator.addOperation(record);
+    if (options.abortOnFail && thresholds.length > 0) checkThresholdsLive();
     if (record.ok) progress?.noteSuccess(record.latencyMs);
     options.onOperation?.(record);
     if (maxErrorRate !== null && accumulator.operations >= minOperations) {
@@ -229,21 +272,9 @@ export async function runValidation(options: ValidationOptions, control: { signa
   await recorder.close();
 
   // Mask every string of the summary before anything is written or returned (numbers stay intact).
-  const summary = redactor.redactDeep(buildSummary({
-    profile: options.scenario.name,
-    target: target.display,
-    startMs,
-    endMs,
-    accumulator,
-    load,
-    sizing: options.sizing ?? {},
-    scenario: options.scenario,
-    diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
-    maxErrorRate,
-    interruptReason,
-    interruptDetail,
-    abortedInFlightInstalls: load.installProblems.stopped ?? 0,
-  }));
+  const built = summaryNow(load, endMs, load.installProblems.stopped ?? 0);
+  if (thresholds.length > 0) built.thresholds = evaluateThresholds(thresholds, runFigures(built)) satisfies ThresholdResult[];
+  const summary = redactor.redactDeep(built);
   await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(files.markdown, renderSummaryMarkdown(summary));
   return { summary, outDir, files, interrupted: interruptReason !== null, interruptReason, ...(crash ? { crash } : {}) };

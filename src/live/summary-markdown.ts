@@ -1,4 +1,5 @@
 /** summary.md: the run for people (the same figures as summary.json). */
+import { formatValue } from '../report/figures.js';
 import type { ValidationSummary } from './summary.js';
 
 const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value).toLocaleString('en-US')} ms`);
@@ -19,6 +20,13 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
   const sizing = Object.entries(summary.sizing).map(([key, value]) => `${key} ${value}`).join(', ');
   lines.push(`- Declared sizing: ${sizing || 'not given'}`);
   lines.push('');
+  if (summary.thresholds && summary.thresholds.length > 0) {
+    const failed = summary.thresholds.filter((t) => !t.ok).length;
+    lines.push(`## Thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${summary.thresholds.length} FAILED`}`);
+    lines.push('');
+    for (const t of summary.thresholds) lines.push(`- ${t.ok ? '✓ pass' : '✗ **FAIL**'} \`${t.threshold}\`: ${t.value === null ? (t.note ?? 'not measured') : `${t.metric} = ${formatValue(t.unit, t.value)}`}`);
+    lines.push('');
+  }
   lines.push('| operations | failed | error rate | P50 | P95 | P99 | max | 5xx | 4xx | HTTP requests | ops/s |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   lines.push(

@@ -4,6 +4,7 @@
  * per-upstream request share, per-second timeline, iterations, diagnostics,
  * and whether the run was interrupted.
  */
+import type { ThresholdResult } from '../gate/evaluate.js';
 import { scenarioAsWritten } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
@@ -12,7 +13,8 @@ import type { OperationRecord, RequestRecord } from './install.js';
 import { seedPercentile, summarizeSeedRun, type OperationOutcome, type SeedSummary } from './seed-summary.js';
 import type { DeclaredSizing } from './sizing.js';
 
-export type InterruptReason = 'signal' | 'threshold' | 'crash';
+/** signal: Ctrl-C; threshold: --max-error-rate; abort-on-fail: a --threshold crossed with --abort-on-fail; crash. */
+export type InterruptReason = 'signal' | 'threshold' | 'abort-on-fail' | 'crash';
 
 export interface TimelineSecond {
   /** Whole seconds from the run start. */
@@ -21,6 +23,10 @@ export interface TimelineSecond {
   requests_sent: number;
   /** HTTP requests completed in this second (with or without a response). */
   requests_completed: number;
+  /** HTTP responses received in this second (requests completed with a status). */
+  responses: number;
+  /** HTTP requests completed in this second with a status >= 400 or without a response. */
+  errors: number;
   /** Operations completed in this second, and how many of them failed. */
   operations: number;
   failures: number;
@@ -37,6 +43,12 @@ export interface UpstreamShare {
 }
 
 export interface ValidationSummary extends SeedSummary {
+  /** Percentiles over every operation (failures at the time they failed), ms; null without operations. */
+  latency_all_median: number | null;
+  latency_all_p95: number | null;
+  latency_all_p99: number | null;
+  /** HTTP responses with a 5xx status, every attempt (error_5xx_count counts operations whose final status was 5xx). */
+  http_5xx_responses: number;
   /** The target, credentials removed. */
   target: string;
   flow: string;
@@ -47,6 +59,8 @@ export interface ValidationSummary extends SeedSummary {
   /** The scenario sent, as a scenario file states it. */
   scenario: ReturnType<typeof scenarioAsWritten>;
   upstream_share: Record<string, UpstreamShare>;
+  /** The same over the requests of burst iterations only (empty for a load without bursts). */
+  upstream_share_bursts: Record<string, UpstreamShare>;
   requests_without_upstream_header: number;
   iterations: IterationRecord[];
   timeline: TimelineSecond[];
@@ -57,6 +71,8 @@ export interface ValidationSummary extends SeedSummary {
   interrupt_detail: string | null;
   /** Requests still in flight when the run was stopped (not measured). */
   aborted_in_flight_installs: number;
+  /** The --threshold checks on the final figures (only when thresholds were given). */
+  thresholds?: ThresholdResult[];
 }
 
 /** Collects requests and operations as they complete. */
@@ -65,12 +81,17 @@ export class SummaryAccumulator {
   httpRequests = 0;
   failures = 0;
   private readonly upstreams = new Map<string, number>();
+  private readonly burstUpstreams = new Map<string, number>();
   private withoutUpstream = 0;
   private readonly seconds = new Map<number, TimelineSecond & { latencies: number[] }>();
+  /** 5xx responses so far (every attempt). */
+  http5xx = 0;
 
+  /** `isBurst` tells whether an iteration is a burst (the scenario's schedule); without it no burst share is kept. */
   constructor(
     private readonly runStartPerf: number,
     private readonly wallOffsetMs: number,
+    private readonly isBurst: (iteration: number | null) => boolean = () => false,
   ) {}
 
   private second(index: number) {
@@ -80,6 +101,8 @@ export class SummaryAccumulator {
         second: index,
         requests_sent: 0,
         requests_completed: 0,
+        responses: 0,
+        errors: 0,
         operations: 0,
         failures: 0,
         status_5xx: 0,
@@ -95,12 +118,19 @@ export class SummaryAccumulator {
 
   addRequest(record: RequestRecord): void {
     this.httpRequests += 1;
-    if (record.upstream) this.upstreams.set(record.upstream, (this.upstreams.get(record.upstream) ?? 0) + 1);
-    else this.withoutUpstream += 1;
+    if (record.upstream) {
+      this.upstreams.set(record.upstream, (this.upstreams.get(record.upstream) ?? 0) + 1);
+      if (this.isBurst(record.iteration)) this.burstUpstreams.set(record.upstream, (this.burstUpstreams.get(record.upstream) ?? 0) + 1);
+    } else this.withoutUpstream += 1;
     this.second(Math.floor(record.t)).requests_sent += 1;
     const done = this.second(Math.floor(record.t + record.latency_ms / 1000));
     done.requests_completed += 1;
-    if (record.status !== null && record.status >= 500) done.status_5xx += 1;
+    if (record.status !== null) done.responses += 1;
+    if (record.status === null || record.status >= 400) done.errors += 1;
+    if (record.status !== null && record.status >= 500) {
+      done.status_5xx += 1;
+      this.http5xx += 1;
+    }
     if (record.error_class === 'timeout' || record.error_class === 'connect_timeout') done.timeouts += 1;
     if (record.error_class === 'connection_refused' || record.error_class === 'connection_reset' || record.error_class === 'dns') done.connection_errors += 1;
   }
@@ -127,13 +157,8 @@ export class SummaryAccumulator {
     return this.outcomes.length;
   }
 
-  upstreamShare(): { shares: Record<string, UpstreamShare>; without: number } {
-    const total = [...this.upstreams.values()].reduce((sum, count) => sum + count, 0);
-    const shares: Record<string, UpstreamShare> = {};
-    for (const [name, count] of [...this.upstreams.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-      shares[name] = { requests: count, share: total > 0 ? count / total : 0 };
-    }
-    return { shares, without: this.withoutUpstream };
+  upstreamShare(): { shares: Record<string, UpstreamShare>; bursts: Record<string, UpstreamShare>; without: number } {
+    return { shares: sharesOf(this.upstreams), bursts: sharesOf(this.burstUpstreams), without: this.withoutUpstream };
   }
 
   timeline(): TimelineSecond[] {
@@ -144,7 +169,7 @@ export class SummaryAccumulator {
     for (let s = Math.min(0, entries[0].second); s <= last; s += 1) {
       const entry = this.seconds.get(s);
       if (!entry) {
-        out.push({ second: s, requests_sent: 0, requests_completed: 0, operations: 0, failures: 0, status_5xx: 0, timeouts: 0, connection_errors: 0, latency_p95: null });
+        out.push({ second: s, requests_sent: 0, requests_completed: 0, responses: 0, errors: 0, operations: 0, failures: 0, status_5xx: 0, timeouts: 0, connection_errors: 0, latency_p95: null });
         continue;
       }
       const { latencies, ...rest } = entry;
@@ -152,6 +177,21 @@ export class SummaryAccumulator {
     }
     return out;
   }
+}
+
+function sharesOf(counts: Map<string, number>): Record<string, UpstreamShare> {
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const shares: Record<string, UpstreamShare> = {};
+  for (const [name, count] of [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    shares[name] = { requests: count, share: total > 0 ? count / total : 0 };
+  }
+  return shares;
+}
+
+/** Seed-rule percentiles over every operation (failures at the time they failed). */
+export function allOperationPercentiles(outcomes: readonly OperationOutcome[]): { median: number | null; p95: number | null; p99: number | null } {
+  const sorted = outcomes.map((o) => o.latencyMs).sort((a, b) => a - b);
+  return { median: seedPercentile(sorted, 0.5), p95: seedPercentile(sorted, 0.95), p99: seedPercentile(sorted, 0.99) };
 }
 
 export interface SummaryInput {
@@ -172,10 +212,15 @@ export interface SummaryInput {
 
 export function buildSummary(input: SummaryInput): ValidationSummary {
   const seed = summarizeSeedRun({ profile: input.profile, startMs: input.startMs, endMs: input.endMs, outcomes: input.accumulator.outcomes });
-  const { shares, without } = input.accumulator.upstreamShare();
+  const { shares, bursts, without } = input.accumulator.upstreamShare();
+  const all = allOperationPercentiles(input.accumulator.outcomes);
   const load = input.load;
   return {
     ...seed,
+    latency_all_median: all.median,
+    latency_all_p95: all.p95,
+    latency_all_p99: all.p99,
+    http_5xx_responses: input.accumulator.http5xx,
     target: input.target,
     flow: input.scenario.flow,
     http_requests: input.accumulator.httpRequests,
@@ -189,6 +234,7 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     sizing: input.sizing,
     scenario: scenarioAsWritten(input.scenario),
     upstream_share: shares,
+    upstream_share_bursts: bursts,
     requests_without_upstream_header: without,
     iterations: load?.iterations ?? [],
     timeline: input.accumulator.timeline(),

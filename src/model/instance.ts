@@ -2,6 +2,7 @@ import { ProcessorSharing } from '../sim/processor-sharing.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import { TimeWeighted } from '../sim/time-weighted.js';
 import type { InstanceType } from './catalog.js';
+import { InstanceSeries, type InstanceSeriesData } from './instance-series.js';
 
 /** Memory behaviour of an instance, MB. */
 export interface InstanceMemory {
@@ -89,6 +90,8 @@ export class Instance {
   private readonly scheduler: Scheduler;
   private readonly memory: InstanceMemory;
   private readonly workingSetMb: number;
+  /** Second-by-second CPU, iowait and memory, when recorded (recordSeries). */
+  private series: InstanceSeries | null = null;
 
   constructor(options: InstanceOptions) {
     const { scheduler, type } = options;
@@ -104,6 +107,16 @@ export class Instance {
     this.ioWaitStart = scheduler.now;
     const burst = type.burstable;
     this.credits = burst && burst.mode === 'standard' ? burst.maxCredits * options.creditInitialFraction : null;
+  }
+
+  /** Keep every 1-s sample from now on (for the report's per-instance chart). */
+  recordSeries(): void {
+    this.series ??= new InstanceSeries(this.name);
+  }
+
+  /** The recorded samples (null unless recordSeries was called). */
+  seriesData(): InstanceSeriesData | null {
+    return this.series?.data() ?? null;
   }
 
   /** A task starts on this instance. */
@@ -202,6 +215,7 @@ export class Instance {
     const iowait = Math.min(meanBlocked, Math.max(0, vcpus - usedCores)) / vcpus;
     if (util > this.cpuPeak) this.cpuPeak = util;
     if (iowait > this.ioPeak) this.ioPeak = iowait;
+    this.series?.sample(now, util, iowait, this.memoryAvailableMb);
     const burst = this.type.burstable;
     if (this.credits !== null && burst) {
       // 1 credit = one vCPU at 100 % for one minute; earned continuously.

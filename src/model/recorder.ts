@@ -1,3 +1,4 @@
+import { compactDistribution, type CompactDistribution } from '../sim/stats/distribution.js';
 import { FAILURE_CAUSES, type FailureCause } from './exchange.js';
 
 /** One per-second bin of the timeline (like the CloudWatch graph in the report). */
@@ -6,6 +7,18 @@ export interface TimelineBin {
   requests: number;
   responses: number;
   errors: number;
+}
+
+/** A burst from its first iteration's start to when the last burst running finished, seconds from the run start. */
+export interface BurstWindow {
+  startS: number;
+  endS: number;
+}
+
+/** An operation's latency distributions, successful and failed (null when there is none of that kind). */
+export interface OperationDistribution {
+  ok: CompactDistribution | null;
+  failed: CompactDistribution | null;
 }
 
 /**
@@ -26,6 +39,7 @@ export class RunRecorder {
   private readonly responsesPerSecond: number[] = [];
   private readonly errorsPerSecond: number[] = [];
   lastEventTime = 0;
+  private readonly burstWindows: BurstWindow[] = [];
 
   constructor(opNames: string[]) {
     this.opNames = opNames;
@@ -41,6 +55,32 @@ export class RunRecorder {
     this.opLatency.push(endTime - startTime);
     if (!ok && cause) this.failures[cause]++;
     if (endTime > this.lastEventTime) this.lastEventTime = endTime;
+  }
+
+  /** A burst started (true) or the last running one finished (false). */
+  burstChanged(timeMs: number, active: boolean): void {
+    const last = this.burstWindows[this.burstWindows.length - 1];
+    if (active && (!last || !Number.isNaN(last.endS))) this.burstWindows.push({ startS: timeMs / 1000, endS: NaN });
+    else if (!active && last && Number.isNaN(last.endS)) last.endS = timeMs / 1000;
+  }
+
+  /** The bursts so far; one still running ends at the last event. */
+  bursts(): BurstWindow[] {
+    return this.burstWindows.map((b) => ({ startS: b.startS, endS: Number.isNaN(b.endS) ? this.lastEventTime / 1000 : b.endS }));
+  }
+
+  /** Per operation, the compact latency distributions of its successful and its failed operations. */
+  distributions(): Record<string, OperationDistribution> {
+    const out: Record<string, OperationDistribution> = {};
+    this.opNames.forEach((name, index) => {
+      const ok: number[] = [];
+      const failed: number[] = [];
+      for (let i = 0; i < this.opOk.length; i++) {
+        if (this.opIndex[i] === index) (this.opOk[i] ? ok : failed).push(this.opLatency[i]);
+      }
+      out[name] = { ok: compactDistribution(ok), failed: compactDistribution(failed) };
+    });
+    return out;
   }
 
   requestSent(time: number): void {

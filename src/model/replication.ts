@@ -3,7 +3,8 @@ import { percentileOf } from '../sim/stats/percentile.js';
 import type { FailureCause } from './exchange.js';
 import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
-import type { TimelineBin } from './recorder.js';
+import type { InstanceSeriesData } from './instance-series.js';
+import type { BurstWindow, OperationDistribution, TimelineBin } from './recorder.js';
 import type { RequestObserver } from './request-observer.js';
 import { buildStack, type Stack, type StackConfig } from './stack.js';
 
@@ -38,13 +39,21 @@ export interface ReplicationResult {
   workerRestarts: number;
   instances: InstanceMetrics[];
   events: number;
+  /** With `timeline`: the per-second timeline, the bursts and each instance's 1-s samples. */
   timeline?: TimelineBin[];
+  bursts?: BurstWindow[];
+  instanceSeries?: InstanceSeriesData[];
+  /** With `distributions`: per operation, the latency distributions of successful and failed operations. */
+  latencyDistribution?: Record<string, OperationDistribution>;
 }
 
 export interface ReplicationInput {
   config: StackConfig;
   params: ModelParameters;
+  /** Keep the timeline, the bursts and the per-instance series of this run. */
   timeline?: boolean;
+  /** Keep the per-operation latency distributions of this run. */
+  distributions?: boolean;
   /** Sees every request the balancer receives (for writing a simulated access log). */
   observer?: RequestObserver;
 }
@@ -52,9 +61,12 @@ export interface ReplicationInput {
 /** Builds the stack for one replication, runs the scenario on it, and measures. */
 export function runReplication(input: ReplicationInput, streams: RngStreams): ReplicationResult {
   const stack = buildStack(input.config, input.params, streams, input.observer);
+  if (input.timeline) for (const instance of stack.instances) instance.recordSeries();
   stack.workload.start();
   stack.scheduler.run();
-  return summarizeRun(stack, input.timeline === true);
+  const result = summarizeRun(stack, input.timeline === true);
+  if (input.distributions) result.latencyDistribution = stack.recorder.distributions();
+  return result;
 }
 
 function percentiles(values: Float64Array): Percentiles {
@@ -108,7 +120,11 @@ function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
     instances: instances.map((i) => i.metrics()),
     events,
   };
-  if (withTimeline) result.timeline = recorder.timeline();
+  if (withTimeline) {
+    result.timeline = recorder.timeline();
+    result.bursts = recorder.bursts();
+    result.instanceSeries = instances.map((i) => i.seriesData()).filter((s): s is InstanceSeriesData => s !== null);
+  }
   return result;
 }
 
@@ -116,9 +132,10 @@ function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
  * Replication `index` of a prediction under master seed `seed`: the streams
  * `new RngStreams(seed).replication(index)`. `predict`, `plan` and `calibrate`
  * all go through here, so the same sizing, seed and index give the same run.
- * The timeline is kept for replication 0 only.
+ * The timeline (with the bursts and the per-instance series) is kept for
+ * replication 0 only; latency distributions, when asked for, for every one.
  */
 export function replicate(input: ReplicationInput & { seed: number }, index: number): ReplicationResult {
   const streams = new RngStreams(input.seed).replication(index);
-  return runReplication({ config: input.config, params: input.params, timeline: input.timeline === true && index === 0 }, streams);
+  return runReplication({ config: input.config, params: input.params, timeline: input.timeline === true && index === 0, distributions: input.distributions }, streams);
 }

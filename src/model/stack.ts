@@ -163,7 +163,10 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
     spreadMs: u.ms('client.burstSpreadMs'),
     spreadRng: rng.stream('arrivals'),
     listener: {
-      burstChanged: (active) => balancer.setBurstActive(active),
+      burstChanged: (active) => {
+        balancer.setBurstActive(active);
+        recorder.burstChanged(scheduler.now, active);
+      },
       finished: () => {
         balancer.stop();
         ecs.stop();

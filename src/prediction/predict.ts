@@ -4,7 +4,8 @@ import type { Scenario } from '../scenario/types.js';
 import { monthlyCost, type MonthlyCost } from '../cost/monthly-cost.js';
 import type { FailureCause } from '../model/exchange.js';
 import type { ModelParameters } from '../model/parameters.js';
-import type { TimelineBin } from '../model/recorder.js';
+import type { InstanceSeriesData } from '../model/instance-series.js';
+import type { BurstWindow, OperationDistribution, TimelineBin } from '../model/recorder.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
 import type { ResolvedSizing, StackKind } from '../model/sizing.js';
@@ -66,15 +67,20 @@ export interface Prediction {
   costPerMonthUsd: number;
   cost: MonthlyCost | null;
   events: number;
+  /** With `timeline`: replication 0's per-second timeline, its bursts and each instance's 1-s samples. */
   timeline?: TimelineBin[];
+  bursts?: BurstWindow[];
+  instanceSeries?: InstanceSeriesData[];
+  /** With `timeline`: per operation, latency distributions of successful and failed operations, averaged over replications. */
+  latencyDistribution?: Record<string, OperationDistribution>;
 }
 
 /** Predicts a sizing under a scenario: `replications` independent runs, summarized. */
 export function predict(input: PredictInput): Prediction {
   const config = stackConfig(input.sizing, input.scenario, input.params);
   const runs: ReplicationResult[] = [];
-  for (let r = 0; r < input.replications; r++) runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline }, r));
-  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(runs), runs[0]?.timeline);
+  for (let r = 0; r < input.replications; r++) runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline, distributions: input.timeline }, r));
+  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(runs), runs[0]);
 }
 
 /** What a prediction states besides its figures. */
@@ -85,8 +91,11 @@ export interface PredictionContext {
   seed: number;
 }
 
-/** A prediction from aggregated replications (and the first replication's timeline, when kept). */
-export function predictionOf(input: PredictionContext, runs: ReplicationAggregate, timeline?: TimelineBin[]): Prediction {
+/** The first replication's series a prediction shows, when they were kept. */
+export type FirstReplicationSeries = Pick<ReplicationResult, 'timeline' | 'bursts' | 'instanceSeries'>;
+
+/** A prediction from aggregated replications (and the first replication's timeline, bursts and instance series, when kept). */
+export function predictionOf(input: PredictionContext, runs: ReplicationAggregate, first?: FirstReplicationSeries): Prediction {
   const { sizing, scenario, balancer } = input.config;
   const repositoryBytes = scenario.repository.projects * scenario.repository.versionsPerProject * scenario.repository.wheelBytes;
   const cost = sizing.stackKind === 'aws' ? monthlyCost({ instanceType: sizing.instanceType, instances: sizing.placement.instances, repositoryBytes }) : null;
@@ -132,6 +141,11 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
     cost,
     events: runs.events,
   };
-  if (timeline) prediction.timeline = timeline;
+  if (first?.timeline) {
+    prediction.timeline = first.timeline;
+    prediction.bursts = first.bursts ?? [];
+    prediction.instanceSeries = first.instanceSeries ?? [];
+  }
+  if (runs.latencyDistribution) prediction.latencyDistribution = runs.latencyDistribution;
   return prediction;
 }

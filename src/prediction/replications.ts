@@ -1,7 +1,9 @@
 import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
 import { FAILURE_CAUSES, type FailureCause } from '../model/exchange.js';
 import type { InstanceMetrics } from '../model/instance.js';
+import type { OperationDistribution } from '../model/recorder.js';
 import type { ReplicationResult } from '../model/replication.js';
+import { averageDistributions } from '../sim/stats/distribution.js';
 
 /**
  * The one aggregation of replications: `predict`, `plan` and `calibrate`
@@ -57,6 +59,8 @@ export interface ReplicationAggregate {
   instances: InstancePrediction[];
   busiest: BusiestInstance;
   events: number;
+  /** Per operation, the replications' latency distributions averaged quantile by quantile (when they were kept). */
+  latencyDistribution?: Record<string, OperationDistribution>;
 }
 
 /** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
@@ -98,6 +102,16 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
     pageCacheHitRate: mean(runs.map((r) => r.instances[i].pageCacheHitRate)),
     nfsOpsPerRequest: mean(runs.map((r) => r.instances[i].nfsOpsPerRequest)),
   }));
+  const kept = runs.filter((r) => r.latencyDistribution !== undefined);
+  const latencyDistribution: Record<string, OperationDistribution> | undefined =
+    kept.length === runs.length && kept.length > 0
+      ? Object.fromEntries(
+          Object.keys(kept[0].latencyDistribution!).map((name) => [
+            name,
+            { ok: averageDistributions(kept.map((r) => r.latencyDistribution![name].ok)), failed: averageDistributions(kept.map((r) => r.latencyDistribution![name].failed)) },
+          ]),
+        )
+      : undefined;
   const most = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.max(...r.instances.map(f))));
   const least = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.min(...r.instances.map(f))));
   return {
@@ -123,5 +137,6 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
       memAvailableMinMb: least((i) => i.memAvailableMinMb),
     },
     events: runs.reduce((n, r) => n + r.events, 0),
+    ...(latencyDistribution ? { latencyDistribution } : {}),
   };
 }

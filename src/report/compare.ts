@@ -12,8 +12,11 @@
  * (failures at the time they failed), the summary's over successful ones:
  * they agree when errors are rare.
  */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../errors.js';
 import { expectObject, type JsonObject, readJsonFile, shown } from '../input/data-file.js';
+import { matchPredictionToRun, type Mismatch } from './compare-match.js';
 import { formatNumber, renderTable } from './table.js';
 
 export interface ComparedMetric {
@@ -31,6 +34,10 @@ export interface Comparison {
   prediction: { file: string; sizing: string; scenario: string; calibration: string; replications: number };
   run: { file: string; profile: string; sizing: unknown; interrupted: boolean };
   metrics: ComparedMetric[];
+  /** Where the prediction's sizing, scenario or load differ from the run's (empty when they agree). */
+  mismatches: Mismatch[];
+  /** What the run does not state, so could not be checked. */
+  unchecked: string[];
 }
 
 /** The figures the comparison reads, from a prediction (means over replications) or from a measured run. */
@@ -142,15 +149,27 @@ function describeSizing(config: JsonObject): string {
   return `${c.instances} x ${c.instanceType}, ${c.tasks} tasks x ${c.workers} ${c.workerClass} workers, ${c.algorithm}`;
 }
 
-/** Compares a prediction file with a run summary file. */
-export function compareFiles(predictionPath: string, summaryPath: string): Comparison {
+/** A run given as its directory or as its summary.json: the summary file. */
+export function runSummaryPath(run: string): string {
+  return existsSync(run) && statSync(run).isDirectory() ? path.join(run, 'summary.json') : run;
+}
+
+/** Compares a prediction file with a run summary file (or a validate run directory). */
+export function compareFiles(predictionPath: string, runPath: string): Comparison {
+  const summaryPath = runSummaryPath(runPath);
   const predictionRaw = readJsonFile(predictionPath, 'prediction file');
   const summaryRaw = readJsonFile(summaryPath, 'run summary');
+  return compareData(predictionRaw, predictionPath, summaryRaw, summaryPath);
+}
+
+/** Compares a parsed prediction with a parsed run summary. */
+export function compareData(predictionRaw: unknown, predictionPath: string, summaryRaw: unknown, summaryPath: string): Comparison {
   const predicted = predictedFigures(predictionRaw, predictionPath);
   const measured = measuredFigures(summaryRaw, summaryPath);
   const p = predictionRaw as JsonObject;
   const s = summaryRaw as JsonObject;
   const scenario = typeof p.scenario === 'object' && p.scenario !== null ? String((p.scenario as JsonObject).name) : '?';
+  const match = matchPredictionToRun(p, s, summaryPath);
   return {
     prediction: {
       file: predictionPath,
@@ -161,28 +180,48 @@ export function compareFiles(predictionPath: string, summaryPath: string): Compa
     },
     run: { file: summaryPath, profile: String(s.profile ?? '?'), sizing: s.sizing ?? null, interrupted: s.interrupted === true },
     metrics: compareFigures(predicted, measured),
+    mismatches: match.mismatches,
+    unchecked: match.unchecked,
   };
+}
+
+/** The unit a metric's predicted and measured values are shown in. */
+function valueUnit(m: ComparedMetric): string {
+  if (m.metric === 'error rate') return '%';
+  if (m.metric === 'operations') return 'count';
+  if (m.unit === 'ops/s') return 'operations/s';
+  return m.unit;
 }
 
 function shownValue(m: ComparedMetric, value: number | null): string {
   if (value === null) return '-';
-  if (m.metric === 'error rate') return `${(100 * value).toFixed(2)} %`;
+  if (m.metric === 'error rate') return (100 * value).toFixed(2);
   return formatNumber(value, 4);
 }
 
-/** Human table: metric, predicted, measured, relative error, difference. */
+/** The comparison as a table (text and HTML): metric, unit, predicted, measured, relative error, difference with its unit. */
+export function comparisonRows(c: Comparison): { header: string[]; rows: string[][]; numeric: boolean[] } {
+  return {
+    header: ['metric', 'unit', 'predicted', 'measured', 'relative error (%)', 'difference'],
+    rows: c.metrics.map((m) => [
+      m.metric,
+      valueUnit(m),
+      shownValue(m, m.predicted),
+      shownValue(m, m.measured),
+      m.relativeError === null ? '-' : `${m.relativeError >= 0 ? '+' : ''}${(100 * m.relativeError).toFixed(1)}`,
+      m.difference === null ? '-' : `${m.difference >= 0 ? '+' : ''}${formatNumber(m.difference, 3)} ${m.unit === 'points' ? 'points' : valueUnit(m)}`,
+    ]),
+    numeric: [false, false, true, true, true, true],
+  };
+}
+
+/** Human table: metric, unit, predicted, measured, relative error, difference. */
 export function renderComparison(c: Comparison): string {
-  const rows = c.metrics.map((m) => [
-    m.metric,
-    shownValue(m, m.predicted),
-    shownValue(m, m.measured),
-    m.relativeError === null ? '-' : `${m.relativeError >= 0 ? '+' : ''}${(100 * m.relativeError).toFixed(1)} %`,
-    m.difference === null ? '-' : `${m.difference >= 0 ? '+' : ''}${formatNumber(m.difference, 3)}${m.unit ? ` ${m.unit}` : ''}`,
-  ]);
+  const table = comparisonRows(c);
   const head = [
     `prediction: ${c.prediction.sizing}; scenario ${c.prediction.scenario}; calibration ${c.prediction.calibration}; ${c.prediction.replications} replications`,
     `measured:   ${c.run.file}${c.run.interrupted ? ' (INTERRUPTED: a partial run)' : ''}`,
     '',
   ];
-  return `${head.join('\n')}${renderTable(['metric', 'predicted', 'measured', 'relative error', 'difference'], rows, [false, true, true, true, true])}\n`;
+  return `${head.join('\n')}${renderTable(table.header, table.rows, table.numeric)}\n`;
 }

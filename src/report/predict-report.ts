@@ -10,20 +10,49 @@ function row(label: string, i: Interval, f: (x: number) => string): string[] {
   return [label, f(i.mean), `${f(i.ciLow)} .. ${f(i.ciHigh)}`];
 }
 
-/** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
-export function renderPrediction(p: Prediction): string {
+/** Per-instance peaks as a table (the text output and the HTML report show the same columns). */
+export function instanceTable(p: Prediction): { header: string[]; rows: string[][]; numeric: boolean[] } {
+  return {
+    header: ['instance', 'tasks', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
+    rows: p.instances.map((i) => [i.name, String(i.tasks), pct(i.cpuUtilPeak), pct(i.iowaitPeak), `${Math.round(i.memAvailableMinMb)} MB`, `${Math.round(i.swapUsedMaxMb)} MB`, pct(i.pageCacheHitRate), num(i.nfsOpsPerRequest)]),
+    numeric: [false, true, true, true, true, true, true, true],
+  };
+}
+
+/** Failed operations by cause, one line (means over replications). */
+export function failuresLine(p: Prediction): string {
+  const f = p.failures;
+  return (
+    `failures: client timeout ${num(f.clientTimeout.mean)}, connection error ${num(f.connectionError.mean)}, ` +
+    `502 ${num(f.http502.mean)}, 503 ${num(f.http503.mean)}, 504 ${num(f.http504.mean)}, other ${num(f.httpOther.mean)}`
+  );
+}
+
+/** The monthly cost line. */
+export function costLine(p: Prediction): string {
+  return p.cost ? `cost: ${p.cost.totalUsd.toFixed(2)} USD per month (${p.cost.region}, prices of ${p.cost.priceDate})` : 'cost: not priced (local stack)';
+}
+
+/** The two lines that say what was predicted: the sizing, and scenario / calibration / replications / seed. */
+export function predictionHeader(p: Prediction): string[] {
   const c = p.config;
-  const lines: string[] = [];
   const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
-  lines.push(
+  return [
     `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
       `${c.workers} ${c.workerClass} workers per task, ${alg}, ${c.containerMemoryMb} MiB containers`,
-  );
-  const flows = p.scenario.flowMix
-    ? `flow mix: ${p.scenario.flowMix.map((m) => `${m.name}${m.name === m.flow ? '' : ` as ${m.flow}`} ${(m.share * 100).toFixed(1)} %`).join(', ')}`
-    : p.scenario.flow;
-  lines.push(`scenario ${p.scenario.name} (${flows}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`);
-  lines.push('');
+    `scenario ${p.scenario.name} (${flowsOf(p)}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
+  ];
+}
+
+/** The scenario's flow, or its flow mix with each kind's share. */
+function flowsOf(p: Prediction): string {
+  if (!p.scenario.flowMix) return p.scenario.flow;
+  return `flow mix: ${p.scenario.flowMix.map((m) => `${m.name}${m.name === m.flow ? '' : ` as ${m.flow}`} ${(m.share * 100).toFixed(1)} %`).join(', ')}`;
+}
+
+/** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
+export function renderPrediction(p: Prediction): string {
+  const lines: string[] = [...predictionHeader(p), ''];
   lines.push(
     renderTable(
       ['metric', 'mean', '95 % interval'],
@@ -42,20 +71,11 @@ export function renderPrediction(p: Prediction): string {
     ),
   );
   lines.push('');
-  const f = p.failures;
-  lines.push(
-    `failures: client timeout ${num(f.clientTimeout.mean)}, connection error ${num(f.connectionError.mean)}, ` +
-      `502 ${num(f.http502.mean)}, 503 ${num(f.http503.mean)}, 504 ${num(f.http504.mean)}, other ${num(f.httpOther.mean)}`,
-  );
+  lines.push(failuresLine(p));
   lines.push('');
-  lines.push(
-    renderTable(
-      ['instance', 'tasks', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
-      p.instances.map((i) => [i.name, String(i.tasks), pct(i.cpuUtilPeak), pct(i.iowaitPeak), `${Math.round(i.memAvailableMinMb)} MB`, `${Math.round(i.swapUsedMaxMb)} MB`, pct(i.pageCacheHitRate), num(i.nfsOpsPerRequest)]),
-      [false, true, true, true, true, true, true, true],
-    ),
-  );
+  const instances = instanceTable(p);
+  lines.push(renderTable(instances.header, instances.rows, instances.numeric));
   lines.push('');
-  lines.push(p.cost ? `cost: ${p.cost.totalUsd.toFixed(2)} USD per month (${p.cost.region}, prices of ${p.cost.priceDate})` : 'cost: not priced (local stack)');
+  lines.push(costLine(p));
   return lines.join('\n');
 }

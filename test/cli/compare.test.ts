@@ -59,7 +59,7 @@ describe('capsim compare', () => {
     expect(m('throughput').measured).toBeCloseTo(9.8, 10);
     expect(m('root mean').relativeError).toBeCloseTo(0, 10);
     const human = runCli(['compare', prediction, summary]);
-    expect(human.stdout).toMatch(/P95 +\S+ +\S+ +-50\.0 %/);
+    expect(human.stdout).toMatch(/P95 +ms +\S+ +\S+ +-50\.0 /);
   });
 
   it('refuses files that are not a prediction or a run summary, in one line', () => {

@@ -32,15 +32,15 @@ export function missingStackPieces(): MissingPiece[] {
   return missing;
 }
 
-/** The exact commands ensureStackPackages() runs when something is missing (exported so tests can check them). */
-export function installCommands(): { file: string; args: string[] }[] {
+/** The exact commands that install `packages` (default: the stack's; exported so tests can check them). */
+export function installCommands(packages: readonly string[] = STACK_DEBIAN_PACKAGES): { file: string; args: string[] }[] {
   // Wait for a dpkg lock held by another installer instead of failing at once.
   const lock = ['-o', 'DPkg::Lock::Timeout=300'];
   return [
     { file: 'apt-get', args: [...lock, 'update'] },
     {
       file: 'apt-get',
-      args: [...lock, 'install', '-y', '--no-install-recommends', ...STACK_DEBIAN_PACKAGES],
+      args: [...lock, 'install', '-y', '--no-install-recommends', ...packages],
     },
   ];
 }
@@ -53,13 +53,25 @@ export function installCommands(): { file: string; args: string[] }[] {
 export function ensureStackPackages(): void {
   const missing = missingStackPieces();
   if (missing.length === 0) return;
-  const names = missing.map((m) => m.what).join(', ');
-  const cmds = installCommands();
+  installDebianPackages('capsim test stack', missing.map((m) => m.what), STACK_DEBIAN_PACKAGES);
+  const still = missingStackPieces();
+  if (still.length > 0) {
+    throw new Error(`capsim test stack: still missing after install: ${still.map((m) => m.what).join(', ')}`);
+  }
+}
+
+/**
+ * `apt-get update` then `apt-get install -y packages`, as root, saying what is missing and why
+ * (`who` prefixes every message). Throws one clear Error when it cannot (not root, no apt-get, apt failed).
+ */
+export function installDebianPackages(who: string, missing: readonly string[], packages: readonly string[]): void {
+  const names = missing.join(', ');
+  const cmds = installCommands(packages);
   const shown = cmds.map((c) => [c.file, ...c.args].join(' ')).join(' && ');
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error(`capsim test stack: missing ${names}; run as root: ${shown}`);
+    throw new Error(`${who}: missing ${names}; run as root: ${shown}`);
   }
-  console.log(`capsim test stack: missing ${names}; installing Debian packages: ${shown}`);
+  console.log(`${who}: missing ${names}; installing Debian packages: ${shown}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a' };
   for (const c of cmds) {
     try {
@@ -67,11 +79,7 @@ export function ensureStackPackages(): void {
     } catch (err) {
       const e = err as { stderr?: Buffer; message: string };
       const tail = (e.stderr?.toString() ?? e.message).trim().split('\n').slice(-5).join(' | ');
-      throw new Error(`capsim test stack: \`${[c.file, ...c.args].join(' ')}\` failed: ${tail}`);
+      throw new Error(`${who}: \`${[c.file, ...c.args].join(' ')}\` failed: ${tail}`);
     }
-  }
-  const still = missingStackPieces();
-  if (still.length > 0) {
-    throw new Error(`capsim test stack: still missing after install: ${still.map((m) => m.what).join(', ')}`);
   }
 }
