@@ -210,6 +210,8 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
       requests: summary.requests,
       clientAddresses: summary.clients.addresses,
       clients: summary.clients.count,
+      // The busiest clients: a hash of each address (keyed by the inputs' sha256), the address with --keep-addresses.
+      topClients: summary.clients.top.map((c) => ({ client: c.client, requests: c.requests, agents: c.agents })),
       userAgents: summary.userAgents.map((a) => ({ agent: a.agent, family: a.family, requests: a.requests })),
       installs: starts.length,
       flowMix,

@@ -64,6 +64,11 @@ describe('capsim scenario import: windows and the written scenario', () => {
     expect(file.flowMix).toBeUndefined();
     expect(file.provenance.projects.popularity[0]).toMatchObject({ installs: expect.any(Number), share: expect.any(Number) });
     expect(readFileSync(out, 'utf8') + readFileSync(scenario.profile.file, 'utf8')).not.toMatch(/10\.9\.[0-9]+\.[0-9]+/);
+    expect(file.provenance.topClients[0].client).toMatch(/^client-[0-9a-f]{10}$/);
+    // With --keep-addresses the file keeps them.
+    const kept = join(dir, 'out', 'kept.json');
+    await runAlbImport({ paths: [fixture.dir], window: { busiestSeconds: 600 }, keepAddresses: true, repository: {}, out: kept, force: false, command: 'capsim scenario import ...' });
+    expect(JSON.parse(readFileSync(kept, 'utf8')).provenance).toMatchObject({ clientAddresses: 'kept', topClients: expect.arrayContaining([expect.objectContaining({ client: '10.9.1.1' })]) });
     // The same logs give the same files, byte for byte.
     const again = join(dir, 'out', 'again.json');
     await runAlbImport({ paths: [fixture.dir], window: { busiestSeconds: 600 }, keepAddresses: false, repository: { projects: 100, versionsPerProject: 3 }, out: again, name: 'ci-burst', force: false, command: 'capsim scenario import ...' });
