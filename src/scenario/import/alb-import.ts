@@ -299,7 +299,7 @@ export async function importAlbLogs(options: AlbImportOptions): Promise<AlbImpor
       onLines: (chunk, firstLine) => {
         for (let i = 0; i < chunk.length; i++) {
           const line = stripCr(chunk[i]);
-          if (line.trim() === '') continue;
+          if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
           const parsed = parseAlbLogLine(line, fields, reused);
           if (isMalformed(parsed)) {
             stats.malformed++;

@@ -98,17 +98,14 @@ export interface MalformedLine {
   reason: string;
 }
 
-const TYPES = new Set<string>(ALB_ENTRY_TYPES);
-
 /**
  * Where the fields of one line are: field k is line[start[k], end[k]) (quotes
- * excluded); `escaped[k]` marks a quoted field holding `\"`. Reused from line
- * to line, so reading a line cuts out only the fields it keeps.
+ * excluded). Reused from line to line, so reading a line cuts out only the
+ * fields it keeps.
  */
 export class FieldOffsets {
   readonly start = new Int32Array(64);
   readonly end = new Int32Array(64);
-  readonly escaped = new Uint8Array(64);
 }
 
 /**
@@ -120,8 +117,6 @@ export class FieldOffsets {
 export function locateFields(line: string, o: FieldOffsets, limit = 64): number {
   const len = line.length;
   const max = Math.min(limit, 64);
-  // Escaped quotes are rare: one search tells whether any field needs a closer look.
-  const anyEscape = line.indexOf('\\"') >= 0;
   let i = 0;
   let n = 0;
   while (i < len && n < max) {
@@ -134,27 +129,24 @@ export function locateFields(line: string, o: FieldOffsets, limit = 64): number 
         if (len - 1 > i && line.charCodeAt(len - 1) === 34 && line.charCodeAt(len - 2) !== 92) q = len - 1;
         else return -1;
       }
-      const escape = anyEscape ? line.indexOf('\\"', i + 1) : -1;
       o.start[n] = i + 1;
-      o.end[n] = q;
-      o.escaped[n++] = escape >= 0 && escape < q ? 1 : 0;
+      o.end[n++] = q;
       i = q + 2;
     } else {
       let j = line.indexOf(' ', i);
       if (j < 0) j = len;
       o.start[n] = i;
-      o.end[n] = j;
-      o.escaped[n++] = 0;
+      o.end[n++] = j;
       i = j + 1;
     }
   }
   return n;
 }
 
-/** The text of field k. */
+/** The text of field k (`\\"` inside a quoted field read as a quote). */
 export function fieldText(line: string, o: FieldOffsets, k: number): string {
   const raw = line.slice(o.start[k], o.end[k]);
-  return o.escaped[k] ? raw.replace(/\\"/g, '"') : raw;
+  return raw.includes('\\"') ? raw.replace(/\\"/g, '"') : raw;
 }
 
 /** Splits a line into its fields (see locateFields). */
@@ -281,6 +273,20 @@ function statusAt(s: string, from: number, to: number): number {
 
 const scratch = new FieldOffsets();
 
+/** The type at the start of a line (its first field ends at `end`), or null: no slice for the common ones. */
+function entryType(line: string, end: number): AlbEntryType | null {
+  const c = line.charCodeAt(0);
+  if (c === 104) {
+    if (end === 4 && line.startsWith('http')) return 'http';
+    if (end === 5 && line.startsWith('https')) return 'https';
+    if (end === 2 && line.charCodeAt(1) === 50) return 'h2';
+  } else if (c === 119) {
+    if (end === 2 && line.charCodeAt(1) === 115) return 'ws';
+    if (end === 3 && line.startsWith('wss')) return 'wss';
+  } else if (end === 5 && line.startsWith('grpcs')) return 'grpcs';
+  return null;
+}
+
 /**
  * Parses one line (`offsets` is scratch space reused across calls; with
  * `into`, the entry is written there instead of a new object, for a caller
@@ -291,20 +297,19 @@ export function parseAlbLogLine(line: string, offsets: FieldOffsets = scratch, i
   // Fields after request_creation_time are not needed.
   const n = locateFields(line, o, F_CREATION + 1);
   if (n < 0) return { reason: 'a quoted field is not closed' };
-  const type = line.slice(o.start[F_TYPE], o.end[F_TYPE]);
-  if (!TYPES.has(type)) return { reason: `type "${type.slice(0, 20)}" is not one of ${ALB_ENTRY_TYPES.join(', ')}` };
+  const type = entryType(line, o.end[F_TYPE]);
+  if (type === null) return { reason: `type "${line.slice(0, Math.min(o.end[F_TYPE], 20))}" is not one of ${ALB_ENTRY_TYPES.join(', ')}` };
   if (n < MIN_FIELDS) return { reason: `${n} fields (an ALB access log entry has at least ${MIN_FIELDS})` };
-  const field = (k: number) => fieldText(line, o, k);
   const timeMs = timeAt(line, o.start[F_TIME], o.end[F_TIME]);
-  if (Number.isNaN(timeMs)) return { reason: `time "${field(F_TIME).slice(0, 40)}" is not an ISO 8601 UTC time` };
+  if (Number.isNaN(timeMs)) return { reason: `time "${fieldText(line, o, F_TIME).slice(0, 40)}" is not an ISO 8601 UTC time` };
   const cs = o.start[F_CLIENT];
   const ce = o.end[F_CLIENT];
   const colon = line.lastIndexOf(':', ce - 1);
   const port = colon > cs ? decimalAt(line, colon + 1, ce) : NaN;
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) return { reason: `client:port "${field(F_CLIENT).slice(0, 60)}" is not an address` };
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) return { reason: `client:port "${fieldText(line, o, F_CLIENT).slice(0, 60)}" is not an address` };
   const bracketed = line.charCodeAt(cs) === 91 && line.charCodeAt(colon - 1) === 93;
   const client = bracketed ? line.slice(cs + 1, colon - 1) : line.slice(cs, colon);
-  const target = isDash(line, o.start[F_TARGET], o.end[F_TARGET]) ? null : field(F_TARGET);
+  const target = isDash(line, o.start[F_TARGET], o.end[F_TARGET]) ? null : line.slice(o.start[F_TARGET], o.end[F_TARGET]);
   const requestProcessingS = secondsAt(line, o.start[F_REQUEST_PT], o.end[F_REQUEST_PT]);
   const targetProcessingS = secondsAt(line, o.start[F_TARGET_PT], o.end[F_TARGET_PT]);
   const responseProcessingS = secondsAt(line, o.start[F_RESPONSE_PT], o.end[F_RESPONSE_PT]);
@@ -312,34 +317,34 @@ export function parseAlbLogLine(line: string, offsets: FieldOffsets = scratch, i
     return { reason: 'a processing time is not a number of seconds' };
   }
   const elbStatus = statusAt(line, o.start[F_ELB_STATUS], o.end[F_ELB_STATUS]);
-  if (Number.isNaN(elbStatus)) return { reason: `elb_status_code "${field(F_ELB_STATUS).slice(0, 20)}" is not an HTTP status` };
+  if (Number.isNaN(elbStatus)) return { reason: `elb_status_code "${fieldText(line, o, F_ELB_STATUS).slice(0, 20)}" is not an HTTP status` };
   const noTargetStatus = isDash(line, o.start[F_TARGET_STATUS], o.end[F_TARGET_STATUS]);
   const targetStatus = noTargetStatus ? null : statusAt(line, o.start[F_TARGET_STATUS], o.end[F_TARGET_STATUS]);
-  if (targetStatus !== null && Number.isNaN(targetStatus)) return { reason: `target_status_code "${field(F_TARGET_STATUS).slice(0, 20)}" is not an HTTP status or "-"` };
+  if (targetStatus !== null && Number.isNaN(targetStatus)) return { reason: `target_status_code "${fieldText(line, o, F_TARGET_STATUS).slice(0, 20)}" is not an HTTP status or "-"` };
   const receivedBytes = countAt(line, o.start[F_RECEIVED], o.end[F_RECEIVED]);
   const sentBytes = countAt(line, o.start[F_SENT], o.end[F_SENT]);
   if (Number.isNaN(receivedBytes) || Number.isNaN(sentBytes)) return { reason: 'received_bytes or sent_bytes is not a byte count' };
-  const request = o.escaped[F_REQUEST] ? field(F_REQUEST) : null;
-  const rs = request === null ? o.start[F_REQUEST] : 0;
-  const re = request === null ? o.end[F_REQUEST] : request.length;
-  const text = request ?? line;
-  const sp1 = text.indexOf(' ', rs);
-  const sp2 = sp1 < 0 || sp1 >= re ? -1 : text.lastIndexOf(' ', re - 1);
+  // The request line: METHOD URL VERSION, found in place (a URL holds no unescaped quote or space).
+  const rs = o.start[F_REQUEST];
+  const re = o.end[F_REQUEST];
+  const sp1 = line.indexOf(' ', rs);
+  const sp2 = sp1 < 0 || sp1 >= re ? -1 : line.lastIndexOf(' ', re - 1);
   let method = '-';
   let url = '-';
   let httpVersion = '-';
   if (sp1 > rs && sp1 < re && sp2 > sp1) {
-    method = text.slice(rs, sp1);
-    url = text.slice(sp1 + 1, sp2);
-    httpVersion = text.slice(sp2 + 1, re);
+    method = line.slice(rs, sp1);
+    url = line.slice(sp1 + 1, sp2);
+    if (url.includes('\\"')) url = url.replace(/\\"/g, '"');
+    httpVersion = line.slice(sp2 + 1, re);
   } else {
-    const whole = text.slice(rs, re);
+    const whole = line.slice(rs, re);
     if (whole !== '- - -' && whole !== '-') return { reason: `request "${whole.slice(0, 60)}" is not "METHOD URL VERSION"` };
   }
   let creationMs = NaN;
   if (n > F_CREATION && !isDash(line, o.start[F_CREATION], o.end[F_CREATION])) {
     creationMs = timeAt(line, o.start[F_CREATION], o.end[F_CREATION]);
-    if (Number.isNaN(creationMs)) return { reason: `request_creation_time "${field(F_CREATION).slice(0, 40)}" is not an ISO 8601 UTC time` };
+    if (Number.isNaN(creationMs)) return { reason: `request_creation_time "${fieldText(line, o, F_CREATION).slice(0, 40)}" is not an ISO 8601 UTC time` };
   }
   if (Number.isNaN(creationMs)) {
     // Older entries: the response time less the processing the load balancer reports.
