@@ -9,7 +9,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../../errors.js';
@@ -90,7 +90,8 @@ export async function readLogLines(file: string, options: ReadOptions): Promise<
   const hash = options.hash;
   if (hash && gzip) raw.on('data', (chunk) => hash.update(chunk as Buffer));
   // Room for a few chunks: the gunzip (on the thread pool) runs ahead while this thread parses.
-  const source = gzip ? raw.pipe(createGunzip({ chunkSize: chunk })).pipe(new PassThrough({ highWaterMark: 4 * chunk })) : raw;
+  // pipeline: an error of the file or of the gunzip ends the iteration below with it.
+  const source = gzip ? pipeline(raw, createGunzip({ chunkSize: chunk }), new PassThrough({ highWaterMark: 4 * chunk }), () => undefined) : raw;
   // Decodes UTF-8 across chunk boundaries (a character split between two chunks stays whole).
   const decoder = new StringDecoder('utf8');
   let carry = '';
