@@ -9,6 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { closestNames } from '../input/closest-names.js';
+import { repositoryFiles } from '../scenario/repository.js';
 import { isParameterName, type ModelParameters, PARAMETER_NAMES, type ParameterName, withOverrides } from '../model/parameters.js';
 import type { StackKind } from '../model/sizing.js';
 import { loadCalibration } from './calibration-file.js';
@@ -73,7 +74,7 @@ export interface CalibrationReport {
   replications: number;
   seed: number;
   weights: Weights;
-  runs: Array<RunFit & { file: string; kind: ObservedRun['kind']; sizing: ObservedRun['sizing']; scenario: { name: string; flow: string; source: string | null }; operations: number; provenance: ObservedRun['provenance'] }>;
+  runs: Array<RunFit & { file: string; kind: ObservedRun['kind']; sizing: ObservedRun['sizing']; scenario: { name: string; flow: string; source: string | null; repository: ObservedRun['scenario']['repository']; files: number }; operations: number; provenance: ObservedRun['provenance'] }>;
   identifiability: ParameterSensitivity[];
   leaveOneOut: LeaveOneOut | null;
   warnings: string[];
@@ -182,7 +183,7 @@ export function runCalibration(prepared: PreparedCalibration, onProgress?: (prog
         file: run.file,
         kind: run.kind,
         sizing: run.sizing,
-        scenario: { name: run.scenario.name, flow: run.scenario.flow, source: run.scenario.source ?? null },
+        scenario: { name: run.scenario.name, flow: run.scenario.flow, source: run.scenario.source ?? null, repository: run.scenario.repository, files: repositoryFiles(run.scenario.repository) },
         operations: run.operations,
         provenance: run.provenance,
       };

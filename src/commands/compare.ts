@@ -50,7 +50,9 @@ export default class Compare extends Command {
     if (run.kind !== 'run') throw new UserError(`${args.run}: not a run summary (no "error_rate" and "total_requests" fields; give validate's summary.json or its directory)`);
     const comparison = compareData(prediction.data, args.prediction, run.summary, run.file);
     if (comparison.mismatches.length > 0) {
-      if (!flags.force) throw new UserError(`the prediction does not describe this run (predict for the run's sizing and load, or pass --force): ${describeMismatches(comparison.mismatches)}`);
+      // validate records the index it read: a prediction of the run's index is `predict --repository-from RUN/summary.json`.
+      const index = comparison.mismatches.some((m) => m.field.startsWith('repository.')) ? ` (the run read its index: predict with --repository-from ${run.file})` : '';
+      if (!flags.force) throw new UserError(`the prediction does not describe this run (predict for the run's sizing and load, or pass --force): ${describeMismatches(comparison.mismatches)}${index}`);
       process.stderr.write(`capsim: comparing anyway (--force): ${describeMismatches(comparison.mismatches)}\n`);
     }
     const gate = evaluateCompareGate(comparison.metrics, { maxRelativeError: flags['max-relative-error'], maxErrorPoints: flags['max-error-points'] });

@@ -1,7 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { jsonFlag, replicationsFlag, seedFlag } from '../cli/flags.js';
+import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
@@ -18,7 +18,8 @@ import { predictionCsv } from '../report/csv/csv-tables.js';
 import { renderPrediction } from '../report/predict-report.js';
 import { predictionFigures, predictionTimeline } from '../report/sources/prediction-view.js';
 import { renderTimelineText } from '../report/timeline-text.js';
-import { applyOverrides, loadScenario } from '../scenario/load.js';
+import { applyOverrides, loadScenario, MAX_REQUIREMENTS } from '../scenario/load.js';
+import { repositoryFromRun } from '../scenario/repository-from.js';
 import type { FlowName } from '../scenario/types.js';
 
 export default class Predict extends Command {
@@ -37,6 +38,8 @@ export default class Predict extends Command {
     ...sizingFlags,
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
+    requirements: Flags.custom<number>({ description: 'projects one install fetches one after another (pip install -r), default the scenario\'s (1)', parse: async (raw) => parseWholeNumber('requirements', raw, 1, MAX_REQUIREMENTS) })(),
+    'repository-from': Flags.string({ description: 'model the index a validate run read: RUN/summary.json (its projects, file count, files per page, sizes) instead of the scenario\'s repository' }),
     routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target (nginx on the local stack routes every request)', options: ['per-request', 'per-connection'] }),
     calibration: Flags.string({ description: `calibration name (calibration/NAME.json) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
     force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
@@ -53,13 +56,15 @@ export default class Predict extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Predict);
     const thresholds = parseThresholds(flags.threshold);
-    const scenario = applyOverrides(loadScenario(flags.scenario), {
+    const loaded = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
       burstSize: flags['burst-size'],
       baseline: flags.baseline,
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
+      requirements: flags.requirements,
     });
+    const scenario = flags['repository-from'] ? { ...loaded, repository: repositoryFromRun(flags['repository-from']) } : loaded;
     const sizing = resolveSizing({
       instance: flags.instance,
       vcpus: flags.vcpus,

@@ -9,7 +9,9 @@ import { LocalDiagnostics } from '../live/diagnostics/local.js';
 import type { DiagnosticsCollector } from '../live/diagnostics/types.js';
 import { renderPlan } from '../live/plan.js';
 import { dryRunPlan, runValidation } from '../live/run-validation.js';
-import { declaredSizing } from '../live/sizing.js';
+import { completeSizing, declaredSizing } from '../live/sizing.js';
+import type { AwsRunOptions } from '../live/run-validation.js';
+import { parseProjectPick, parseProjectsFlag, parseRequirementsFlag } from '../live/project-selection.js';
 import { writeReport } from '../report/build-report.js';
 import { writeCsvFiles } from '../report/csv/csv.js';
 import { runCsv } from '../report/csv/csv-tables.js';
@@ -34,7 +36,8 @@ function defaultOutDir(): string {
 export default class Validate extends Command {
   static override summary = 'Send a real pip burst to a deployed stack and record what it does';
   static override description =
-    'Runs a scenario (the same files as predict) against --url with the exact requests and headers of the chosen flow, ' +
+    'Reads the index\'s own projects first (GET /simple/, PEP 691 JSON or PEP 503 HTML, and each project\'s page), then ' +
+    'runs a scenario (the same files as predict) against --url with the exact requests and headers of the chosen flow, ' +
     'streams every HTTP request to DIR/requests.ndjson, and writes DIR/summary.json (the seed tool\'s keys plus ' +
     'sizing, per-upstream share, timeline, diagnostics) and DIR/summary.md. Diagnostics (vmstat, free, mpstat, ' +
     'docker stats) are collected during each burst through SSM (--asg-name) or on this machine (--diagnostics local). ' +
@@ -57,6 +60,9 @@ export default class Validate extends Command {
     'timeout-s': Flags.string({ description: 'override the client timeout, seconds' }),
     username: Flags.string({ description: 'user for HTTP basic auth (also taken from the URL)' }),
     password: Flags.string({ description: 'password for HTTP basic auth (prefer the CAPSIM_PASSWORD variable)', env: 'CAPSIM_PASSWORD' }),
+    projects: Flags.string({ description: 'projects to install: a,b,c or @FILE (one name a line, # comments); default: every project the index lists on /simple/' }),
+    requirements: Flags.string({ description: 'projects one install fetches one after another, like pip install -r: a number N (N different projects each install, picked like single ones) or a requirements file (its projects, in order)' }),
+    'project-pick': Flags.string({ description: 'how each install picks a project: uniform, or weighted by its file count', options: ['uniform', 'weighted'] }),
     out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
     'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
     threshold: thresholdFlag,
@@ -68,6 +74,9 @@ export default class Validate extends Command {
     'dry-run': Flags.boolean({ description: 'print the request plan and totals, send nothing', default: false }),
     diagnostics: Flags.string({ description: 'collect diagnostics during bursts: local (this machine), ssm (needs --asg-name) or none', options: ['local', 'ssm', 'none'] }),
     'asg-name': Flags.string({ description: 'Auto Scaling group whose instances run the diagnostics through SSM' }),
+    'target-group-arn': Flags.string({ description: 'ALB target group: per burst, the health of every target and the group\'s attributes (Elastic Load Balancing v2)' }),
+    cluster: Flags.string({ description: 'ECS cluster of --service' }),
+    service: Flags.string({ description: 'ECS service: per burst, desired / running / pending tasks and each task\'s instance; before the run, the sizing it runs at (instance type and count, tasks, GUNICORN_WORKERS, container memory and CPU, algorithm, stickiness)' }),
     region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
     'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
     seed: seedFlag(),
@@ -79,13 +88,14 @@ export default class Validate extends Command {
     tasks: Flags.string({ description: 'declared: number of ECS tasks' }),
     workers: Flags.string({ description: 'declared: gunicorn workers per task (a number or auto)' }),
     'worker-class': Flags.string({ description: 'declared: gunicorn worker class (sync or gevent)' }),
+    'container-memory': Flags.string({ description: 'declared: container memory of a task, MiB' }),
     algorithm: Flags.string({ description: 'declared: routing algorithm (round_robin, least_outstanding_requests, or least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)' }),
     json: jsonFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
-    const sizing = declaredSizing({
+    const declared = declaredSizing({
       instance: flags.instance,
       instances: flags.instances,
       tasks: flags.tasks,
@@ -95,25 +105,39 @@ export default class Validate extends Command {
       vcpus: flags.vcpus,
       memoryGiB: flags['memory-gb'],
       lorFeedbackMs: flags['lor-feedback-ms'],
+      containerMemoryMb: flags['container-memory'],
     });
+    const requirements = flags.requirements !== undefined ? parseRequirementsFlag(flags.requirements) : undefined;
+    if (requirements && 'names' in requirements && flags.projects !== undefined) throw new UserError('--projects and a --requirements file both name the projects: give one of them');
     const scenario = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
+      requirements: requirements ? ('count' in requirements ? requirements.count : requirements.names.length) : undefined,
       burstSize: flags['burst-size'] !== undefined ? parseWholeNumber('burst-size', flags['burst-size'], 0) : undefined,
       baseline: flags.baseline !== undefined ? parseWholeNumber('baseline', flags.baseline, 0) : undefined,
       durationSeconds: flags.duration !== undefined ? parseDecimal('duration', flags.duration, 0) : undefined,
       timeoutSeconds: flags['timeout-s'] !== undefined ? parseDecimal('timeout-s', flags['timeout-s'], 0) : undefined,
     });
     const maxErrorRate = flags['max-error-rate'] !== undefined ? parseRate(flags['max-error-rate']) : undefined;
+    const projects = requirements && 'names' in requirements ? requirements.names : flags.projects !== undefined ? parseProjectsFlag(flags.projects) : undefined;
+    const requirementsInOrder = requirements !== undefined && 'names' in requirements;
+    const projectPick = parseProjectPick(flags['project-pick']);
     const thresholds = parseThresholds(flags.threshold);
     if (flags['abort-on-fail'] && thresholds.length === 0) throw new UserError('--abort-on-fail needs at least one --threshold');
-    const common = { url: flags.url, username: flags.username, password: flags.password, scenario };
+    const common = { url: flags.url, username: flags.username, password: flags.password, scenario, projects };
 
     if (flags['dry-run']) {
       const plan = dryRunPlan(common);
-      this.log(flags.json ? JSON.stringify({ dry_run: true, sizing, plan }, null, 2) : renderPlan(plan));
+      this.log(flags.json ? JSON.stringify({ dry_run: true, sizing: declared, plan }, null, 2) : renderPlan(plan));
       return;
     }
 
+    const aws = await awsRunOptions(flags);
+    const sizing = aws?.sizingFound ? completeSizing(declared, aws.sizingFound, aws.sizingSources) : declared;
+    if (aws?.sizingFound) {
+      const found = Object.entries(aws.sizingFound).map(([key, value]) => `${key} ${value}`).join(', ');
+      process.stderr.write(`capsim: the ECS service ${flags.service} (cluster ${flags.cluster}) runs at: ${found || 'nothing readable'}\n`);
+    }
+    for (const error of aws?.sizingErrors ?? []) process.stderr.write(`capsim: AWS diagnostics: ${error}; the run goes on without it\n`);
     const diagnostics = await this.diagnostics(flags);
     const controller = new AbortController();
     let signals = 0;
@@ -135,7 +159,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, outDir: flags.out ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { ...common, projectPick, requirementsInOrder, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
         { signal: controller.signal },
       );
       const s = result.summary;
@@ -151,6 +175,8 @@ export default class Validate extends Command {
         this.log(
           `${s.total_requests} operations (${s.http_requests} HTTP requests), ${s.failed_requests} failed: error rate ${(100 * s.error_rate).toFixed(2)} %, P95 ${p95}, ${s.error_5xx_count} 5xx`,
         );
+        const d = s.discovery;
+        if (d) this.log(`index: ${d.listed_projects} projects listed (${d.format}), ${d.files}${d.files_estimated ? ' (estimated)' : ''} files, mean ${d.mean_file_bytes === null ? '-' : Math.round(d.mean_file_bytes)} bytes; installs picked ${d.pick} from ${d.candidates} project${d.candidates === 1 ? '' : 's'}`);
         const shares = Object.entries(s.upstream_share).map(([name, share]) => `${name} ${(100 * share.share).toFixed(1)} %`);
         if (shares.length > 0) this.log(`per upstream: ${shares.join(', ')}`);
         this.log(`results: ${result.files.summary}, ${result.files.markdown}, ${result.files.requests}`);
@@ -196,4 +222,22 @@ export default class Validate extends Command {
     const { SsmDiagnostics } = await import('../live/diagnostics/ssm.js');
     return new SsmDiagnostics({ asgName, region, sampleSeconds });
   }
+}
+
+/** The AWS side of validate (--target-group-arn, --cluster/--service): the collector and the sizing read before the run. */
+async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string }): Promise<AwsRunOptions | null> {
+  const { cluster, service } = flags;
+  const targetGroupArn = flags['target-group-arn'];
+  if ((cluster === undefined) !== (service === undefined)) throw new UserError('--cluster and --service go together (the ECS service and its cluster)');
+  if (targetGroupArn === undefined && service === undefined) return null;
+  if (targetGroupArn !== undefined && !/^arn:aws[\w-]*:elasticloadbalancing:[\w-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/.test(targetGroupArn)) {
+    throw new UserError(`--target-group-arn: expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID, got "${targetGroupArn}"`);
+  }
+  const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new UserError('--target-group-arn and --cluster/--service need --region (or AWS_REGION)');
+  // The AWS SDK is loaded only when AWS diagnostics are asked for (it is slow to import).
+  const { AwsStateCollector } = await import('../live/diagnostics/aws-state.js');
+  const collector = new AwsStateCollector({ region, targetGroupArn, cluster, service });
+  const read = collector.hasService ? await collector.sizing() : { found: null, sources: {}, errors: [] };
+  return { collector, region, cluster, service, sizingFound: read.found, sizingSources: read.sources, sizingErrors: read.errors };
 }

@@ -35,13 +35,20 @@ export const PIP_INDEX_ACCEPT =
 
 export const PYTHON_REQUESTS_USER_AGENT = 'python-requests/2.32.3';
 
+/** What Debian's poetry 1.3.2 sends (its requests session's defaults: it sets no user agent of its own). */
+export const POETRY_USER_AGENT = 'python-requests/2.28.1';
+
 export interface ClientHeaders {
   index: Record<string, string>;
   file: Record<string, string>;
 }
 
 /** Headers (lower-case names) of each request kind for a client family. */
-export function clientHeaders(client: 'pip' | 'python-requests'): ClientHeaders {
+export function clientHeaders(client: 'pip' | 'poetry' | 'python-requests'): ClientHeaders {
+  if (client === 'poetry') {
+    const base = { 'user-agent': POETRY_USER_AGENT, 'accept-encoding': 'gzip, deflate, br', accept: '*/*', connection: 'keep-alive' };
+    return { index: { ...base }, file: { ...base } };
+  }
   if (client === 'pip') {
     const base = {
       'user-agent': pipUserAgent(),

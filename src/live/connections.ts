@@ -17,6 +17,8 @@ export class ConnectionCounter {
 }
 
 const connectors = new Map<number, buildConnector.connector>();
+/** How much later than the client's timeout undici's own timeouts fire. */
+const BACKSTOP_MS = 1000;
 
 /** One connector per timeout, shared by every Client (building one per Client costs a burst ~25 % of its dispatch time). */
 function connectorFor(timeoutMs: number): buildConnector.connector {
@@ -38,14 +40,21 @@ export class InstallConnections {
     private readonly timeoutMs: number,
   ) {}
 
-  /** The client for an origin, created on first use. */
-  clientFor(origin: string): { client: Client; connectionId: () => string | null } {
-    let entry = this.byOrigin.get(origin);
+  /**
+   * The client for an origin, created on first use. `slot` > 0 gives another connection to the same origin,
+   * for a client that sends requests in parallel through one session (poetry): slot k is reused by the
+   * session's k-th parallel request of every phase.
+   */
+  clientFor(origin: string, slot = 0): { client: Client; connectionId: () => string | null } {
+    const key = slot === 0 ? origin : `${origin}#${slot}`;
+    let entry = this.byOrigin.get(key);
     if (!entry) {
+      // sendAttempt enforces pip's timeout to the millisecond; undici's own timeouts are a backstop only: they
+      // run on a coarse clock that can fire up to half a second early (a 1.2 s headersTimeout fired at 1.1 s).
       const client = new Client(origin, {
-        connect: connectorFor(this.timeoutMs),
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        connect: connectorFor(this.timeoutMs + BACKSTOP_MS),
+        headersTimeout: this.timeoutMs + BACKSTOP_MS,
+        bodyTimeout: this.timeoutMs + BACKSTOP_MS,
         pipelining: 1,
         // pip keeps its connection for the whole install; undici's default 4 s
         // idle close would only matter across long backoffs.
@@ -59,7 +68,7 @@ export class InstallConnections {
       client.on('disconnect', () => {
         created.current = null;
       });
-      this.byOrigin.set(origin, (entry = created));
+      this.byOrigin.set(key, (entry = created));
     }
     const found = entry;
     return { client: found.client, connectionId: () => found.current };
@@ -70,10 +79,11 @@ export class InstallConnections {
    * requests does with a connection it timed out on). An attempt that timed out while connecting is
    * still queued on its client, where it would hold up, or fail, the retry.
    */
-  discard(origin: string): void {
-    const entry = this.byOrigin.get(origin);
+  discard(origin: string, slot = 0): void {
+    const key = slot === 0 ? origin : `${origin}#${slot}`;
+    const entry = this.byOrigin.get(key);
     if (!entry) return;
-    this.byOrigin.delete(origin);
+    this.byOrigin.delete(key);
     entry.client.destroy().catch(() => undefined);
   }
 

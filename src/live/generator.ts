@@ -6,14 +6,12 @@
  * scheduling; hardSignal aborts in-flight requests.
  */
 import { performance } from 'node:perf_hooks';
-import seedrandom from 'seedrandom';
 import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { ConnectionCounter } from './connections.js';
 import { installKinds, kindPicker } from '../scenario/flow-mix.js';
 import { FLOWS } from '../scenario/flows.js';
-import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type RequestRecord } from './install.js';
-import { projectName, projectVersions } from './package-names.js';
+import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 
@@ -23,8 +21,10 @@ export interface LoadOptions {
   scenario: Scenario;
   username?: string;
   password?: string;
-  /** Seed of the package picks. */
-  seed: number;
+  /** What the next install fetches, in order (the discovered index's projects, seeded). */
+  pickInstall: () => ProjectFetch[];
+  /** With a flow mix: draws for the kind of installs their replay line does not name (seeded; src/scenario/flow-mix.ts). */
+  kindDraws?: () => number;
   stopSignal: AbortSignal;
   hardSignal: AbortSignal;
   runStartPerf: number;
@@ -93,19 +93,12 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     onRequest: options.onRequest,
     onOperation: options.onOperation,
   }));
-  const pick = kindPicker(scenario, seedrandom(`${options.seed}/flows`));
+  const pick = kindPicker(scenario, options.kindDraws ?? (() => 0));
   let installNumber = 0;
   /** Runs the next install of the run with its kind's flow and client. */
   const start = (spec: InstallSpec) => runInstall(contexts[pick(installNumber++)], spec);
-  const rng = seedrandom(`${options.seed}/packages`);
-  const versions = projectVersions(scenario.repository.versionsPerProject);
   let nextInstallId = 0;
-  const newSpec = (iteration: number | null): InstallSpec => {
-    const project = projectName(Math.floor(rng() * scenario.repository.projects));
-    const uniform = scenario.repository.versionPick === 'uniform';
-    const version = uniform ? versions[Math.floor(rng() * versions.length)] : versions[versions.length - 1];
-    return { id: nextInstallId++, iteration, project, version, pick: uniform ? 'exact' : 'latest' };
-  };
+  const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, projects: options.pickInstall() });
 
   const settle = (install: InstallResult) => {
     result.connectionsOpened = counter.opened;

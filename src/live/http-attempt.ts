@@ -180,10 +180,20 @@ export function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
         fail(timedOut);
       }
     };
+    // Node starts a timer from the event loop's cached clock, which lags when the loop is busy (a burst is
+    // dispatched in one synchronous loop) or the process is descheduled: such a timer fires early. The deadline
+    // is kept on the performance clock, and a timer that fires before it is set again for what is left.
+    let deadline = 0;
+    const expire = () => {
+      const left = deadline - performance.now();
+      if (left > 0.5) timer = setTimeout(expire, left);
+      else onTimeout();
+    };
     const armTimeout = () => {
       if (request.timeoutMs === undefined || settled) return;
+      deadline = performance.now() + request.timeoutMs;
       if (timer) timer.refresh();
-      else timer = setTimeout(onTimeout, request.timeoutMs);
+      else timer = setTimeout(expire, request.timeoutMs);
     };
     const finish = (result: AttemptResult) => {
       if (settled) return;

@@ -67,14 +67,22 @@ export interface OperationRecord {
   httpRequests: number;
 }
 
-export interface InstallSpec {
-  id: number;
-  iteration: number | null;
+/** One project an install fetches. */
+export interface ProjectFetch {
   project: string;
   /** Version to fetch: the constructed wheel's version (seed tool) or the one pip picks from the page. */
   version: string;
   /** 'latest': pip's choice (highest version on the page); 'exact': the file of `version`. */
   pick: 'latest' | 'exact';
+  /** The picked file's absolute URL, as discovered (the seed tool requests it without reading the page). */
+  fileUrl: string;
+}
+
+export interface InstallSpec {
+  id: number;
+  iteration: number | null;
+  /** The projects fetched one after another (one; or the scenario's `requirements`, like pip install -r). */
+  projects: ProjectFetch[];
 }
 
 export interface InstallResult {
@@ -111,7 +119,7 @@ export interface InstallContext {
 
 
 
-function pickLink(links: FileLink[], spec: InstallSpec): FileLink | null {
+function pickLink(links: FileLink[], spec: ProjectFetch): FileLink | null {
   const wheels = links.filter((link) => link.fileName.endsWith('.whl') && link.version !== null);
   const candidates = wheels.length > 0 ? wheels : links.filter((link) => link.version !== null);
   if (candidates.length === 0) return null;
@@ -133,6 +141,7 @@ async function runOperation(
   connections: InstallConnections,
   keepBody: boolean,
   onFirstDispatch: (perf: number) => void,
+  slot = 0,
 ): Promise<OperationRun | null> {
   const opId = ctx.nextOperationId();
   const baseHeaders = step.resource === 'index' ? ctx.headers.index : ctx.headers.file;
@@ -147,7 +156,7 @@ async function runOperation(
     if (ctx.signal.aborted || ctx.stopped()) return null;
     const sameOrigin = url.origin === ctx.base.origin;
     const headers = ctx.authorization && sameOrigin ? { ...baseHeaders, authorization: ctx.authorization } : baseHeaders;
-    const { client, connectionId } = connections.clientFor(url.origin);
+    const { client, connectionId } = connections.clientFor(url.origin, slot);
     const result = await sendAttempt({ client, connectionId, path: url.pathname + url.search, headers, keepBody, signal: ctx.signal, timeoutMs: ctx.client.timeoutSeconds * 1000 });
     // Stopped by us: not a measurement (the operation's earlier requests are already on record).
     if (result.errorClass === 'aborted' || (ctx.signal.aborted && result.status === undefined)) return null;
@@ -156,7 +165,7 @@ async function runOperation(
       onFirstDispatch(startPerf);
     }
     httpRequests += 1;
-    if (result.errorClass === 'connect_timeout') connections.discard(url.origin);
+    if (result.errorClass === 'connect_timeout') connections.discard(url.origin, slot);
     const retry = attempt < ctx.client.retries && isRetryable(result, ctx.client.retryStatuses);
     const redirect =
       !retry && result.status !== undefined && REDIRECT_STATUSES.has(result.status) && result.location !== undefined && hop < MAX_REDIRECTS;
@@ -218,9 +227,71 @@ async function runOperation(
   }
 }
 
+/** requests' HTTPAdapter keeps at most this many connections per host: poetry's parallel requests share them. */
+const SESSION_POOL_SIZE = 10;
+
+/**
+ * poetry's install: every project's page (in parallel through one session), then, once all are read, every
+ * picked file (in parallel through the same session's connections). A page that fails fails the install
+ * before any download, as resolution does.
+ */
+async function runPhasedInstall(ctx: InstallContext, spec: InstallSpec, flow: Flow): Promise<InstallResult> {
+  const timeoutMs = ctx.client.timeoutSeconds * 1000;
+  const connections = new InstallConnections(ctx.counter, timeoutMs);
+  let firstDispatchPerf: number | null = null;
+  const markFirst = (perf: number) => {
+    if (firstDispatchPerf === null) firstDispatchPerf = perf;
+  };
+  const [pageStep, fileStep] = flow.steps;
+  let operations = 0;
+  let stopped = false;
+  /** Runs `work` for every project on at most SESSION_POOL_SIZE connections (slot = the worker). */
+  const inParallel = async <T>(work: (fetch: ProjectFetch, slot: number) => Promise<T>): Promise<T[]> => {
+    const out: T[] = new Array(spec.projects.length);
+    let next = 0;
+    const worker = async (slot: number) => {
+      for (let i = next++; i < spec.projects.length; i = next++) out[i] = await work(spec.projects[i], slot);
+    };
+    await Promise.all(Array.from({ length: Math.min(SESSION_POOL_SIZE, spec.projects.length) }, (_, slot) => worker(slot)));
+    return out;
+  };
+  try {
+    const pages = await inParallel(async (fetch, slot) => {
+      const run = await runOperation(ctx, spec, pageStep, new URL(stepPath(pageStep, fetch.project), ctx.base), connections, true, markFirst, slot);
+      if (!run) {
+        stopped = true;
+        return null;
+      }
+      operations += 1;
+      return run.record.ok ? parseIndexPage(run.lastAttempt.body ?? '', run.lastAttempt.contentType, run.finalUrl.href) : null;
+    });
+    if (stopped) return { id: spec.id, ok: false, problem: 'stopped', operations, firstDispatchPerf };
+    const failed = pages.findIndex((links) => links === null);
+    if (failed >= 0) return { id: spec.id, ok: false, problem: `${pageStep.operation} failed`, operations, firstDispatchPerf };
+    const links = spec.projects.map((fetch, i) => pickLink(pages[i]!, fetch));
+    const missing = links.findIndex((link) => link === null);
+    if (missing >= 0) {
+      const fetch = spec.projects[missing];
+      return { id: spec.id, ok: false, problem: `no ${fetch.pick === 'exact' ? fetch.version : 'installable'} file for ${fetch.project} on its index page`, operations, firstDispatchPerf };
+    }
+    const downloads = await inParallel(async (fetch, slot) => {
+      const run = await runOperation(ctx, spec, fileStep, new URL(links[spec.projects.indexOf(fetch)]!.url), connections, false, markFirst, slot);
+      if (!run) stopped = true;
+      else operations += 1;
+      return run?.record.ok ?? false;
+    });
+    if (stopped) return { id: spec.id, ok: false, problem: 'stopped', operations, firstDispatchPerf };
+    const ok = downloads.every(Boolean);
+    return { id: spec.id, ok, ...(ok ? {} : { problem: `${fileStep.operation} failed` }), operations, firstDispatchPerf };
+  } finally {
+    void connections.close();
+  }
+}
+
 /** Runs one install to its end (or until the context's signal aborts it). Never throws on HTTP failures. */
 export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promise<InstallResult> {
   const flow: Flow = FLOWS[ctx.flow];
+  if (flow.requirementsOrder === 'pages-then-files') return runPhasedInstall(ctx, spec, flow);
   const timeoutMs = ctx.client.timeoutSeconds * 1000;
   let connections = new InstallConnections(ctx.counter, timeoutMs);
   let firstDispatchPerf: number | null = null;
@@ -231,21 +302,25 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
   let ok = true;
   let problem: string | undefined;
   let page: { links: FileLink[] } | null = null;
+  // Every project's steps in turn, on the install's connection (pip install -r: one process, one session).
+  const steps = spec.projects.flatMap((fetch) => flow.steps.map((step) => ({ step, fetch })));
   try {
-    for (let i = 0; i < flow.steps.length; i += 1) {
-      const step = flow.steps[i];
-      const next = flow.steps[i + 1];
+    for (let i = 0; i < steps.length; i += 1) {
+      const { step, fetch } = steps[i];
+      const next = steps[i + 1]?.step;
       let url: URL;
       if (step.source === 'link-from-page') {
-        const link = page ? pickLink(page.links, spec) : null;
+        const link = page ? pickLink(page.links, fetch) : null;
         if (!link) {
           ok = false;
-          problem = `no ${spec.pick === 'exact' ? spec.version : 'installable'} file for ${spec.project} on its index page`;
+          problem = `no ${fetch.pick === 'exact' ? fetch.version : 'installable'} file for ${fetch.project} on its index page`;
           break;
         }
         url = new URL(link.url);
+      } else if (step.source === 'constructed-wheel') {
+        url = new URL(fetch.fileUrl);
       } else {
-        url = new URL(stepPath(step, spec.project, spec.version), ctx.base);
+        url = new URL(stepPath(step, fetch.project), ctx.base);
       }
       const keepBody = next?.source === 'link-from-page';
       const run = await runOperation(ctx, spec, step, url, connections, keepBody, markFirst);
@@ -263,7 +338,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
         problem = `${step.operation} failed`;
         break;
       }
-      if (!ctx.client.keepAlive && i < flow.steps.length - 1) {
+      if (!ctx.client.keepAlive && i < steps.length - 1) {
         // Without keep-alive each operation opens its own connection (requests.get).
         void connections.close();
         connections = new InstallConnections(ctx.counter, timeoutMs);

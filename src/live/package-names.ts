@@ -1,28 +1,7 @@
 /**
- * How the test repository names its projects and wheels (the seed's layout:
- * pkg-000 .. pkg-099, three versions each, the newest 2.0.0), and how a
- * version is read back from a wheel file name.
+ * Versions read from distribution file names (wheels and sdists), and how two
+ * versions compare, for picking the newest file of a project page like pip.
  */
-
-/** Versions of each project, oldest first; the newest is always 2.0.0 (the seed downloads it). */
-export function projectVersions(versionsPerProject: number): string[] {
-  const count = Math.max(1, Math.floor(versionsPerProject));
-  // 1 -> [2.0.0]; 3 -> [1.0.0, 1.1.0, 2.0.0]; n -> 1.0.0 .. 1.(n-2).0, 2.0.0
-  const versions: string[] = [];
-  for (let i = 0; i < count - 1; i += 1) versions.push(`1.${i}.0`);
-  versions.push('2.0.0');
-  return versions;
-}
-
-/** "pkg-007" for index 7. */
-export function projectName(index: number): string {
-  return `pkg-${String(index).padStart(3, '0')}`;
-}
-
-/** Wheel file name of a project version (PEP 427: the distribution name with "-" as "_"). */
-export function wheelFileName(project: string, version: string): string {
-  return `${project.replace(/[-.]+/g, '_')}-${version}-py3-none-any.whl`;
-}
 
 /** The version part of a wheel or sdist file name, or null. */
 export function versionOfFile(fileName: string): string | null {

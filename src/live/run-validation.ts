@@ -11,15 +11,25 @@ import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import seedrandom from 'seedrandom';
 import { evaluateThresholds, type ThresholdResult } from '../gate/evaluate.js';
 import type { Threshold } from '../gate/threshold.js';
 import { formatValue } from '../report/figures.js';
 import { runFigures } from '../report/sources/run-view.js';
 import type { Scenario } from '../scenario/types.js';
+import { basicAuthorization, clientHeaders } from './client-headers.js';
+import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
+import { expectedServerOpsPerRequest } from '../model/nfs-per-request.js';
+import { buildAwsSection } from './aws-summary.js';
+import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
+import { discoverRepository, discoveredRepository, discoveryRecord, type DiscoveryRecord } from './discovery.js';
+import { FLOWS } from '../scenario/flows.js';
 import { planValidation, type RequestPlan } from './plan.js';
+import { ProjectPicker } from './project-picker.js';
+import type { ProjectPick } from './project-selection.js';
 import { isBurstIteration } from '../scenario/schedule.js';
 import { ProgressLine } from './progress.js';
 import { RequestRecorder } from './recorder.js';
@@ -51,6 +61,14 @@ export interface ValidationOptions {
   yes?: boolean;
   sizing?: DeclaredSizing;
   diagnostics?: DiagnosticsCollector | null;
+  /** AWS state per burst (target health, target group, service, tasks) and the sizing read before the run. */
+  aws?: AwsRunOptions | null;
+  /** Projects to install (`--projects`, normalized); default: every project the index lists. */
+  projects?: string[];
+  /** How installs pick among the projects (default uniform). */
+  projectPick?: ProjectPick;
+  /** Every install fetches all of `projects`, in their order (a requirements file), instead of picking. */
+  requirementsInOrder?: boolean;
   /** Seed of the package picks (default 1). */
   seed?: number;
   /** After a stop signal, how long in-flight requests may finish, ms (default 2000). */
@@ -62,6 +80,16 @@ export interface ValidationOptions {
   log?: (line: string) => void;
   /** Test hook: called with every completed operation (an exception here is a crash). */
   onOperation?: (record: OperationRecord) => void;
+}
+
+export interface AwsRunOptions {
+  collector: Pick<AwsStateCollector, 'collect' | 'targetGroupArnInUse'>;
+  region: string;
+  cluster?: string;
+  service?: string;
+  sizingFound: FoundSizing | null;
+  sizingSources: Record<string, string>;
+  sizingErrors: string[];
 }
 
 export interface ValidationResult {
@@ -93,9 +121,9 @@ export function prepareTarget(options: Pick<ValidationOptions, 'url' | 'username
 }
 
 /** The --dry-run plan. */
-export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' | 'password' | 'scenario'>): RequestPlan {
+export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' | 'password' | 'scenario' | 'projects'>): RequestPlan {
   const target = prepareTarget(options);
-  return planValidation(options.scenario, target.display, target.password !== undefined && target.username !== undefined);
+  return planValidation(options.scenario, target.display, target.password !== undefined && target.username !== undefined, options.projects?.[0]);
 }
 
 export async function runValidation(options: ValidationOptions, control: { signal?: AbortSignal } = {}): Promise<ValidationResult> {
@@ -104,6 +132,26 @@ export async function runValidation(options: ValidationOptions, control: { signa
   const log = (line: string) => (options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(redactor.redact(line));
   guardTarget(target.url, options.yes ?? false);
   await probeTarget(target.url, options.probeTimeoutMs ?? 5000);
+
+  // What the index really holds, before any load (a missing project or an empty index stops here).
+  const headers = clientHeaders(FLOWS[options.scenario.flow].client);
+  const authorization = target.username !== undefined && target.password !== undefined ? basicAuthorization(target.username, target.password) : undefined;
+  const discovery = await discoverRepository({
+    base: target.url,
+    indexHeaders: clientHeaders('pip').index,
+    fileHeaders: headers.file,
+    authorization,
+    timeoutMs: options.scenario.client.timeoutSeconds * 1000,
+    named: options.projects,
+  });
+  for (const notice of discovery.notices) log(notice);
+  const projectPick = options.projectPick ?? 'uniform';
+  const scenario: Scenario = { ...options.scenario, repository: discoveredRepository(discovery, projectPick, options.scenario.repository) };
+  const requirements = options.requirementsInOrder ? discovery.candidates.length : (scenario.requirements ?? 1);
+  if (requirements > discovery.candidates.length) {
+    throw new UserError(`--requirements ${requirements}: an install fetches that many different projects, and the index offers ${discovery.candidates.length}`);
+  }
+  const picker = new ProjectPicker(discovery.candidates, projectPick, scenario.repository.versionPick, seedrandom(`${options.seed ?? 1}/packages`));
 
   const outDir = path.resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
@@ -179,11 +227,45 @@ export async function runValidation(options: ValidationOptions, control: { signa
     pendingDiagnostics.push(job);
   };
 
+  // AWS's own view of each burst, beside the host figures; each problem is said once and never stops the run.
+  const awsStates: AwsBurstState[] = [];
+  const said = new Set<string>(options.aws?.sizingErrors ?? []);
+  const startAws = (trigger: DiagnosticsTrigger) => {
+    const aws = options.aws;
+    if (!aws) return;
+    const job = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => aws.collector.collect(trigger))
+      .catch((error: unknown): AwsBurstState => {
+        const at = new Date().toISOString();
+        return { trigger, startedAt: at, finishedAt: at, targetHealth: null, targetGroup: null, service: null, tasks: null, errors: [`crashed: ${redactor.redact((error as Error)?.message ?? String(error))}`] };
+      })
+      .then((state) => {
+        awsStates.push(state);
+        for (const error of state.errors) {
+          if (said.has(error)) continue;
+          said.add(error);
+          (progress ? progress.message.bind(progress) : log)(`AWS diagnostics: ${error}; the run goes on without it`);
+        }
+      });
+    pendingDiagnostics.push(job);
+  };
+
   const onRequest = (record: RequestRecord) => {
     recorder.write(record);
     accumulator.addRequest(record);
   };
   // The summary the run would write now, for thresholds checked during the run.
+  // The model's NFS operations per request for this flow and index, beside what the hosts' counters measured
+  // (worked out once, when the first host reports NFS counters).
+  const storage = options.sizing?.storage ?? (options.sizing?.instance === 'custom' ? 'local' : 'efs');
+  const calibrationName = storage === 'local' ? LOCAL_CALIBRATION : DEFAULT_CALIBRATION;
+  let nfsPrediction: { perRequest: number; calibration: string } | null = null;
+  const nfsPredictionNow = () => {
+    if (nfsPrediction === null && diagnostics.some((c) => c.hosts.some((h) => (h.parsed.nfs ?? []).length > 0))) {
+      nfsPrediction = { perRequest: expectedServerOpsPerRequest(scenario.flow, scenario.repository, storage, loadCalibration(calibrationName).params), calibration: calibrationName };
+    }
+    return nfsPrediction;
+  };
   const summaryNow = (load: Parameters<typeof buildSummary>[0]['load'], endMs: number, abortedInFlight: number): ValidationSummary =>
     buildSummary({
       profile: options.scenario.name,
@@ -193,8 +275,23 @@ export async function runValidation(options: ValidationOptions, control: { signa
       accumulator,
       load,
       sizing: options.sizing ?? {},
-      scenario: options.scenario,
+      scenario,
+      discovery: discoveryRecord(discovery, projectPick),
       diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
+      nfsPrediction: nfsPredictionNow(),
+      aws: options.aws
+        ? buildAwsSection({
+            region: options.aws.region,
+            targetGroupArn: options.aws.collector.targetGroupArnInUse,
+            cluster: options.aws.cluster,
+            service: options.aws.service,
+            sizingFound: options.aws.sizingFound,
+            sizingSources: options.aws.sizingSources,
+            sizingErrors: options.aws.sizingErrors,
+            states: awsStates,
+            diagnostics,
+          })
+        : null,
       maxErrorRate,
       interruptReason,
       interruptDetail,
@@ -235,17 +332,21 @@ export async function runValidation(options: ValidationOptions, control: { signa
     await runLoad(
       {
         base: target.url,
-        scenario: options.scenario,
+        scenario,
         username: target.username,
         password: target.password,
-        seed: options.seed ?? 1,
+        pickInstall: () => picker.install(requirements, options.requirementsInOrder),
+        kindDraws: seedrandom(`${options.seed ?? 1}/flows`),
         stopSignal: stop.signal,
         hardSignal: hard.signal,
         runStartPerf,
         wallOffsetMs,
         onRequest,
         onOperation,
-        onBurst: startDiagnostics,
+        onBurst: (trigger) => {
+          startDiagnostics(trigger);
+          startAws(trigger);
+        },
       },
       load,
     );

@@ -21,6 +21,11 @@ export interface DeclaredSizing {
   memoryGiB?: number;
   /** 'local' for the local test stack's disk (implied by instance "custom"), 'efs' for AWS. */
   storage?: 'efs' | 'local';
+  /** Container memory (MiB) and CPU units of a task, when declared or read from the task definition. */
+  containerMemoryMb?: number;
+  containerCpu?: number;
+  /** Target-group stickiness, when read from AWS. */
+  stickiness?: 'off' | 'lb_cookie' | 'app_cookie';
 }
 
 export interface RawSizingFlags {
@@ -33,6 +38,7 @@ export interface RawSizingFlags {
   lorFeedbackMs?: string | number;
   vcpus?: string | number;
   memoryGiB?: string | number;
+  containerMemoryMb?: string | number;
 }
 
 function positiveNumber(flag: string, value: string | number | undefined, min: number): number | undefined {
@@ -90,10 +96,40 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
       throw new UserError(`--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "${flags.algorithm}"`);
     }
   }
+  const containerMemoryMb = positiveInteger('container-memory', flags.containerMemoryMb);
+  if (containerMemoryMb !== undefined) sizing.containerMemoryMb = containerMemoryMb;
   const feedback = positiveNumber('lor-feedback-ms', flags.lorFeedbackMs, 0);
   if (feedback !== undefined) {
     if (sizing.algorithm !== 'least_outstanding_requests') throw new UserError('--lor-feedback-ms needs --algorithm least_outstanding_requests');
     sizing.lorFeedbackMs = feedback;
   }
   return sizing;
+}
+
+/** The flag that declares each field (for messages). */
+const FLAG_OF: Partial<Record<keyof DeclaredSizing, string>> = {
+  instance: '--instance',
+  instances: '--instances',
+  tasks: '--tasks',
+  workers: '--workers',
+  algorithm: '--algorithm',
+  containerMemoryMb: '--container-memory',
+};
+
+/**
+ * The declared sizing completed by what the deployed stack says of itself (`found`, with where each field
+ * came from): a found field fills a field not declared; a declared field that contradicts it is an error
+ * naming both values.
+ */
+export function completeSizing(declared: DeclaredSizing, found: Partial<DeclaredSizing>, sources: Record<string, string>): DeclaredSizing {
+  const out: DeclaredSizing = { ...declared };
+  for (const [key, value] of Object.entries(found) as Array<[keyof DeclaredSizing, DeclaredSizing[keyof DeclaredSizing]]>) {
+    if (value === undefined) continue;
+    const given = declared[key];
+    if (given !== undefined && given !== value) {
+      throw new UserError(`${FLAG_OF[key] ?? key} ${String(given)} contradicts the deployed stack: ${sources[key] ?? 'AWS'} says ${String(value)}`);
+    }
+    (out as Record<string, unknown>)[key] = value;
+  }
+  return out;
 }

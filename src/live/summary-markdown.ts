@@ -1,5 +1,6 @@
 /** summary.md: the run for people (the same figures as summary.json). */
 import { formatValue } from '../report/figures.js';
+import type { AwsSection } from './aws-summary.js';
 import type { ValidationSummary } from './summary.js';
 
 const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value).toLocaleString('en-US')} ms`);
@@ -35,6 +36,20 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
   lines.push('');
   lines.push('Latencies are over successful operations (P95 = sorted[int(0.95 n)]), as the seed tool computes them.');
   lines.push('');
+  if (summary.discovery) {
+    const d = summary.discovery;
+    const r = summary.repository;
+    lines.push('## The index');
+    lines.push('');
+    lines.push(`Read from ${d.index} (${d.format}) before the load: ${d.listed_projects} projects listed, ${d.pages_read} pages read, ${r.files}${d.files_estimated ? ' (estimated)' : ''} files, ${d.sized_files} sized (${d.size_source}). Installs picked ${d.pick} from ${d.candidates} ${d.named_projects ? 'named ' : ''}projects, version rule ${r.versionPick}.`);
+    lines.push('');
+    lines.push('| projects | files | files per page of an installed project | mean file bytes |');
+    lines.push('|---|---|---|---|');
+    lines.push(`| ${r.projects} | ${r.files ?? '-'} | ${r.versionsPerProject.toFixed(2)} | ${Math.round(r.wheelBytes)} |`);
+    lines.push('');
+    for (const notice of d.notices) lines.push(`- ${notice}`);
+    if (d.notices.length > 0) lines.push('');
+  }
   lines.push('## Per operation');
   lines.push('');
   lines.push('| operation | count | failed | error rate | P50 | P95 |');
@@ -84,6 +99,20 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
     }
     lines.push('');
   }
+  if (summary.nfs) {
+    const nfs = summary.nfs;
+    lines.push('## NFS client operations per burst (/proc/self/mountstats)');
+    lines.push('');
+    lines.push('| when | hosts | LOOKUP | GETATTR | READDIR | ACCESS | READ | HTTP requests | per request | model (no memory pressure) |');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const b of nfs.bursts) {
+      lines.push(`| ${b.burst} | ${b.hosts} | ${b.ops.LOOKUP} | ${b.ops.GETATTR} | ${b.ops.READDIR} | ${b.ops.ACCESS} | ${b.ops.READ} | ${b.httpRequests} | ${num(b.perRequest, 2)} | ${num(nfs.predictedPerRequest, 2)} |`);
+    }
+    lines.push('');
+    lines.push(`Round trips (ms, mean): ${nfs.bursts.map((b) => `${b.burst}: ${Object.entries(b.meanRttMs).map(([op, ms]) => `${op} ${num(ms, 2)}`).join(', ')}`).join('; ')}. The model's figure uses calibration ${nfs.calibration}; health checks and other clients of the mount count in the measured one.`);
+    lines.push('');
+  }
+  if (summary.aws) lines.push(...awsMarkdown(summary.aws));
   if (summary.error_samples.length > 0) {
     lines.push('## Error samples');
     lines.push('');
@@ -91,4 +120,61 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function awsMarkdown(aws: AwsSection): string[] {
+  const lines: string[] = [];
+  const group = aws.bursts.find((b) => b.targetGroup)?.targetGroup;
+  if (group) {
+    const hc = group.healthCheck;
+    lines.push('## AWS: target group');
+    lines.push('');
+    lines.push(
+      `${group.arn}: algorithm ${group.algorithm ?? '-'}, stickiness ${group.stickinessEnabled === null ? '-' : group.stickinessEnabled ? `${group.stickinessType} (${group.stickinessDurationSeconds ?? '-'} s)` : 'off'}, deregistration delay ${group.deregistrationDelaySeconds ?? '-'} s, slow start ${group.slowStartSeconds ?? '-'} s` +
+        (hc ? `; health check ${hc.protocol ?? ''} ${hc.path ?? '-'} every ${hc.intervalSeconds ?? '-'} s, timeout ${hc.timeoutSeconds ?? '-'} s, healthy after ${hc.healthyThreshold ?? '-'}, unhealthy after ${hc.unhealthyThreshold ?? '-'}, success ${hc.matcher ?? '-'}` : ''),
+    );
+    lines.push('');
+  }
+  if (aws.bursts.some((b) => b.targetHealth)) {
+    lines.push('## AWS: target health per burst');
+    lines.push('');
+    lines.push('| when | healthy | unhealthy | draining | other | not healthy |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const burst of aws.bursts) {
+      const targets = burst.targetHealth;
+      if (!targets) {
+        lines.push(`| ${burst.trigger.label} | - | - | - | - | not read |`);
+        continue;
+      }
+      const count = (state: string) => targets.filter((t) => t.state === state).length;
+      const other = targets.length - count('healthy') - count('unhealthy') - count('draining');
+      const bad = targets.filter((t) => t.state !== 'healthy').map((t) => `${t.id}${t.port === null ? '' : `:${t.port}`} ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
+      lines.push(`| ${burst.trigger.label} | ${count('healthy')} | ${count('unhealthy')} | ${count('draining')} | ${other} | ${bad.join(', ') || '-'} |`);
+    }
+    lines.push('');
+  }
+  if (aws.bursts.some((b) => b.service || b.tasks)) {
+    lines.push('## AWS: service and tasks per burst');
+    lines.push('');
+    lines.push('| when | desired | running | pending | tasks per instance | task CPU (docker stats) |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const burst of aws.bursts) {
+      const perInstance = new Map<string, number>();
+      for (const task of burst.tasks ?? []) {
+        const key = task.instanceId ? `${task.instanceId}${task.instanceType ? ` (${task.instanceType})` : ''}` : 'unplaced';
+        perInstance.set(key, (perInstance.get(key) ?? 0) + 1);
+      }
+      const cpu = (burst.tasks ?? []).filter((t) => t.cpuPercent !== null).map((t) => `${t.task.slice(0, 8)} ${t.cpuPercent} %`);
+      const s = burst.service;
+      lines.push(`| ${burst.trigger.label} | ${s?.desired ?? '-'} | ${s?.running ?? '-'} | ${s?.pending ?? '-'} | ${[...perInstance].map(([k, n]) => `${k} ${n}`).join(', ') || '-'} | ${cpu.join(', ') || '-'} |`);
+    }
+    lines.push('');
+  }
+  if (aws.errors.length > 0) {
+    lines.push('AWS problems (the run went on without what they hid):');
+    lines.push('');
+    for (const error of aws.errors) lines.push(`- ${error}`);
+    lines.push('');
+  }
+  return lines;
 }

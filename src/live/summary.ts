@@ -6,7 +6,10 @@
  */
 import type { ThresholdResult } from '../gate/evaluate.js';
 import { scenarioAsWritten } from '../scenario/load.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Repository, Scenario } from '../scenario/types.js';
+import type { AwsSection } from './aws-summary.js';
+import type { DiscoveryRecord } from './discovery.js';
+import { nfsSummary, type NfsSummary } from './nfs-summary.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
 import type { IterationRecord, LoadResult } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
@@ -56,8 +59,12 @@ export interface ValidationSummary extends SeedSummary {
   installs: { started: number; ok: number; failed: number; problems: Record<string, number> };
   connections_opened: number;
   sizing: DeclaredSizing;
-  /** The scenario sent, as a scenario file states it. */
+  /** The scenario sent, as a scenario file states it: its repository is the index's own (see `repository`). */
   scenario: ReturnType<typeof scenarioAsWritten>;
+  /** The index's repository in the scenario's shape, for calibrate and `predict --repository-from`. */
+  repository: Repository;
+  /** How the repository was learnt: format, counts, sizes, the projects installs picked from. */
+  discovery: DiscoveryRecord | null;
   upstream_share: Record<string, UpstreamShare>;
   /** The same over the requests of burst iterations only (empty for a load without bursts). */
   upstream_share_bursts: Record<string, UpstreamShare>;
@@ -65,6 +72,10 @@ export interface ValidationSummary extends SeedSummary {
   iterations: IterationRecord[];
   timeline: TimelineSecond[];
   diagnostics: DiagnosticsCollection[];
+  /** AWS's view of each burst (with --target-group-arn or --cluster/--service), null without. */
+  aws: AwsSection | null;
+  /** NFS operations per request during bursts beside the model's, null when no host reported NFS counters. */
+  nfs: NfsSummary | null;
   max_error_rate: number | null;
   interrupted: boolean;
   interrupt_reason: InterruptReason | null;
@@ -203,7 +214,11 @@ export interface SummaryInput {
   load: LoadResult | null;
   sizing: DeclaredSizing;
   scenario: Scenario;
+  discovery: DiscoveryRecord | null;
   diagnostics: DiagnosticsCollection[];
+  aws: AwsSection | null;
+  /** The model's NFS operations per request for this run, and the calibration it comes from. */
+  nfsPrediction: { perRequest: number; calibration: string } | null;
   maxErrorRate: number | null;
   interruptReason: InterruptReason | null;
   interruptDetail: string | null;
@@ -214,6 +229,7 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
   const seed = summarizeSeedRun({ profile: input.profile, startMs: input.startMs, endMs: input.endMs, outcomes: input.accumulator.outcomes });
   const { shares, bursts, without } = input.accumulator.upstreamShare();
   const all = allOperationPercentiles(input.accumulator.outcomes);
+  const timeline = input.accumulator.timeline();
   const load = input.load;
   return {
     ...seed,
@@ -233,12 +249,16 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     connections_opened: load?.connectionsOpened ?? 0,
     sizing: input.sizing,
     scenario: scenarioAsWritten(input.scenario),
+    repository: input.scenario.repository,
+    discovery: input.discovery,
     upstream_share: shares,
     upstream_share_bursts: bursts,
     requests_without_upstream_header: without,
     iterations: load?.iterations ?? [],
-    timeline: input.accumulator.timeline(),
+    timeline,
     diagnostics: input.diagnostics,
+    aws: input.aws,
+    nfs: nfsSummary(input.diagnostics, timeline, input.startMs, input.nfsPrediction?.perRequest ?? null, input.nfsPrediction?.calibration ?? '-'),
     max_error_rate: input.maxErrorRate,
     interrupted: input.interruptReason !== null,
     interrupt_reason: input.interruptReason,

@@ -41,8 +41,13 @@ export class RunRecorder {
   lastEventTime = 0;
   private readonly burstWindows: BurstWindow[] = [];
 
-  constructor(opNames: string[]) {
-    this.opNames = opNames;
+  /** The flow's operation index -> index in opNames (an install of several requirements repeats the names). */
+  private readonly nameIndex: number[];
+
+  /** `flowOperations`: the names of the flow's operations in order, repeats allowed; opNames lists each once. */
+  constructor(flowOperations: string[]) {
+    this.opNames = [...new Set(flowOperations)];
+    this.nameIndex = flowOperations.map((name) => this.opNames.indexOf(name));
   }
 
   get operations(): number {
@@ -50,7 +55,7 @@ export class RunRecorder {
   }
 
   operation(index: number, startTime: number, endTime: number, ok: boolean, cause: FailureCause | null): void {
-    this.opIndex.push(index);
+    this.opIndex.push(this.nameIndex[index] ?? index);
     this.opOk.push(ok);
     this.opLatency.push(endTime - startTime);
     if (!ok && cause) this.failures[cause]++;

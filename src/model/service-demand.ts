@@ -1,5 +1,6 @@
 import { LogNormal } from '../sim/distributions.js';
 import { FLOW_REQUEST_KINDS } from '../scenario/flows.js';
+import { repositoryFiles } from '../scenario/repository.js';
 import type { Repository } from '../scenario/types.js';
 
 /** The requests a task serves: a flow's, and the balancer's health check. */
@@ -37,7 +38,7 @@ export interface ServiceCosts {
  * download reads and sends the wheel. The health check does no walk.
  */
 export function serviceDemand(kind: RequestKind, repo: Repository, c: ServiceCosts): ServiceDemand {
-  const files = repo.projects * repo.versionsPerProject;
+  const files = repositoryFiles(repo);
   const walk = (walks: number) => ({
     cpu: walks * files * c.walkCpuPerFileMs,
     stats: walks * files,
@@ -97,6 +98,6 @@ export function requestDemands(repo: Repository, costs: ServiceCosts, extraCpuMs
 
 /** Memory the repository needs in the page cache to be served without misses, MB. */
 export function repositoryWorkingSetMb(repo: Repository, metadataMbPerFile: number): number {
-  const files = repo.projects * repo.versionsPerProject;
+  const files = repositoryFiles(repo);
   return files * metadataMbPerFile + (files * repo.wheelBytes) / 1e6;
 }

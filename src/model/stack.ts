@@ -1,7 +1,7 @@
 import type { RngStreams } from '../sim/rng.js';
 import { Scheduler } from '../sim/scheduler.js';
 import { installKinds, kindPicker, longestClientTimeoutSeconds } from '../scenario/flow-mix.js';
-import { FLOWS, type OperationName } from '../scenario/flows.js';
+import { FLOWS, flowForRequirements, type OperationName } from '../scenario/flows.js';
 import type { Scenario } from '../scenario/types.js';
 import { balancerConfig, type BalancerConfig } from './balancer/config.js';
 import { LoadBalancer } from './balancer/load-balancer.js';
@@ -40,7 +40,8 @@ export interface Stack {
   workload: Workload;
 }
 
-function serviceCosts(u: ModelUnits): ServiceCosts {
+/** pypiserver's per-request work, in the model's units. */
+export function serviceCosts(u: ModelUnits): ServiceCosts {
   return {
     requestCpuMs: u.ms('service.requestCpuMs'),
     walkCpuPerFileMs: u.ms('service.walkCpuPerFileMs'),
@@ -53,7 +54,8 @@ function serviceCosts(u: ModelUnits): ServiceCosts {
   };
 }
 
-function storageOptions(kind: StorageKind, u: ModelUnits): StorageOptions {
+/** The file server of a storage kind, in the model's units. */
+export function storageOptions(kind: StorageKind, u: ModelUnits): StorageOptions {
   const local = kind === 'local';
   return {
     kind,
@@ -77,11 +79,11 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
   const { sizing, scenario } = config;
   const u = new ModelUnits(params);
   const scheduler = new Scheduler();
-  // The kinds of install (one, or a flow mix); the recorder measures each operation name once, in the
-  // order the kinds' flows first name them.
-  const kinds = installKinds(scenario);
+  // The kinds of install (one, or a flow mix), each flow once per requirement; the recorder measures each
+  // operation name once, in the order the kinds' flows first name them.
+  const kinds = installKinds(scenario).map((kind) => ({ kind, flow: flowForRequirements(FLOWS[kind.flow], scenario.requirements) }));
   const operationNames: OperationName[] = [];
-  for (const kind of kinds) for (const step of FLOWS[kind.flow].steps) if (!operationNames.includes(step.operation)) operationNames.push(step.operation);
+  for (const { flow } of kinds) for (const step of flow.steps) if (!operationNames.includes(step.operation)) operationNames.push(step.operation);
   const recorder = new RunRecorder(operationNames);
   const balancer = new LoadBalancer({
     scheduler,
@@ -94,7 +96,7 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
   const clients = new ClientPopulation({
     scheduler,
     balancer,
-    kinds: kinds.map((kind) => ({ flow: FLOWS[kind.flow], behaviour: kind.client, operations: FLOWS[kind.flow].steps.map((step) => operationNames.indexOf(step.operation)) })),
+    kinds: kinds.map(({ kind, flow }) => ({ flow, behaviour: kind.client, operations: flow.steps.map((step) => operationNames.indexOf(step.operation)) })),
     pick: kindPicker(scenario, rng.stream('flows')),
     recorder,
     rttMs: u.ms('client.rttMs'),

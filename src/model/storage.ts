@@ -47,6 +47,14 @@ export class Storage {
     this.kind = o.kind;
   }
 
+  /** Mean operations one request sends to the file server (NFS round trips or disk reads): requestIo's expectation. */
+  expectedServerOps(demand: ServiceDemand, pageCacheFraction: number): number {
+    const memMiss = 1 - Math.max(0, Math.min(1, pageCacheFraction));
+    const attrMiss = this.o.attrCacheMissRate;
+    const dirMiss = this.o.readdirMissRate;
+    return demand.fileStats * (attrMiss + (1 - attrMiss) * memMiss) + demand.directoryReads * (dirMiss + (1 - dirMiss) * memMiss) + (demand.bytesRead > 0 ? memMiss : 0);
+  }
+
   /** Blocking I/O of one request, given the fraction of the working set the page cache holds. */
   requestIo(demand: ServiceDemand, pageCacheFraction: number, rng: Uniform): IoOutcome {
     const o = this.o;

@@ -7,6 +7,7 @@ import type { ReplicationResult } from '../model/replication.js';
 import { resolveSizing } from '../model/sizing.js';
 import { stackConfig } from '../model/stack.js';
 import { describeScaling, scaleLoad } from '../scenario/scale.js';
+import { repositoryBytes } from '../scenario/repository.js';
 import type { Scenario } from '../scenario/types.js';
 import { shippedCostTable } from '../cost/cost-table.js';
 import { buildGrid, type Candidate, type GridRequest } from './grid.js';
@@ -179,8 +180,7 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   validatePlanNumbers(input);
   const slo = validateSlo(input.slo);
   const started = performance.now();
-  const repo = input.scenario.repository;
-  const grid = buildGrid({ ...input.grid, repositoryBytes: repo.projects * repo.versionsPerProject * repo.wheelBytes });
+  const grid = buildGrid({ ...input.grid, repositoryBytes: repositoryBytes(input.scenario.repository) });
   if (grid.candidates.length === 0) {
     throw new UserError(`no candidate: no task fits on any instance type given (${grid.excluded.map((e) => e.reason).join('; ')})`);
   }

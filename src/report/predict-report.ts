@@ -1,3 +1,4 @@
+import { repositoryFiles } from '../scenario/repository.js';
 import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
 import { renderTable } from './table.js';
@@ -52,7 +53,9 @@ function flowsOf(p: Prediction): string {
 
 /** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
 export function renderPrediction(p: Prediction): string {
-  const lines: string[] = [...predictionHeader(p), ''];
+  const repo = p.scenario.repository;
+  const repository = `repository: ${repo.projects} projects, ${repositoryFiles(repo)} files, ${repo.versionsPerProject.toFixed(repo.versionsPerProject % 1 === 0 ? 0 : 2)} files per project page, mean ${Math.round(repo.wheelBytes)} bytes a file`;
+  const lines: string[] = [...predictionHeader(p), repository, ''];
   lines.push(
     renderTable(
       ['metric', 'mean', '95 % interval'],

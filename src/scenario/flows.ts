@@ -6,15 +6,22 @@
  *   then the wheel link read from that page = operation "download".
  * - pip-simple-index: real pip with .../simple/ as --index-url: "simple", then "download".
  * - seed-tool: the seed's stress tool: "root" (redirect followed), "simple",
- *   then "download" of the constructed /packages/<name>-<version>-py3-none-any.whl;
+ *   then "download" of the wheel it constructs the name of (/packages/<name>-<version>-py3-none-any.whl
+ *   on the seed's index; on a real index the picked file's own URL, learnt before the run);
  *   the three operations run whatever the previous ones returned.
+ * - poetry: real poetry (1.3, recorded in test/stack/fixtures/poetry-requests.json) with .../simple/ as its
+ *   source: "simple", then "download", with poetry's headers. An install of several requirements reads
+ *   every page first (live: in parallel through one session), then downloads every file (in parallel);
+ *   the model runs them one after another.
  * - download-only: a download with no index page before it (poetry installing
  *   from its lock file, a client with the index pages cached): "download" of
  *   the constructed wheel path. An ALB-log import finds these among the
  *   requests that fit no install (docs/traffic-import.md).
+ * An install of several requirements (`pip install -r`) runs the steps once per project: pip project after
+ * project on its one connection, poetry every page and then every file (`requirementsOrder`).
  */
 
-export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'download-only'] as const;
+export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'poetry', 'download-only'] as const;
 export type FlowName = (typeof FLOW_NAMES)[number];
 
 /** Operation names as they appear in results (model and `capsim validate` alike). */
@@ -52,8 +59,10 @@ export interface Flow {
   steps: readonly FlowStep[];
   /** Whether a failed step ends the install (pip) or the next step runs anyway (seed tool). */
   stopOnFailure: boolean;
-  /** Headers family: what real pip sends, or what Python requests sends. */
-  client: 'pip' | 'python-requests';
+  /** Headers family: what real pip sends, what real poetry sends, or what Python requests sends. */
+  client: 'pip' | 'poetry' | 'python-requests';
+  /** Several requirements: project after project (pip), or every page then every file (poetry). */
+  requirementsOrder: 'per-project' | 'pages-then-files';
 }
 
 function step(operation: OperationName, resource: FlowStep['resource'], source: PathSource): FlowStep {
@@ -66,28 +75,50 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     steps: [step('root', 'index', 'project-root'), step('download', 'file', 'link-from-page')],
     stopOnFailure: true,
     client: 'pip',
+    requirementsOrder: 'per-project',
   },
   'pip-simple-index': {
     name: 'pip-simple-index',
     steps: [step('simple', 'index', 'project-simple'), step('download', 'file', 'link-from-page')],
     stopOnFailure: true,
     client: 'pip',
+    requirementsOrder: 'per-project',
   },
   'seed-tool': {
     name: 'seed-tool',
     steps: [step('root', 'index', 'project-root'), step('simple', 'index', 'project-simple'), step('download', 'file', 'constructed-wheel')],
     stopOnFailure: false,
     client: 'python-requests',
+    requirementsOrder: 'per-project',
+  },
+  poetry: {
+    name: 'poetry',
+    steps: [step('simple', 'index', 'project-simple'), step('download', 'file', 'link-from-page')],
+    stopOnFailure: true,
+    client: 'poetry',
+    requirementsOrder: 'pages-then-files',
   },
   'download-only': {
     name: 'download-only',
     steps: [step('download', 'file', 'constructed-wheel')],
     stopOnFailure: true,
     client: 'python-requests',
+    requirementsOrder: 'per-project',
   },
 };
 
-/** HTTP requests one install makes when nothing fails (redirect hops included, retries not). */
+/**
+ * The flow of an install that fetches `requirements` projects: the steps once per project, in the flow's
+ * requirements order (the model runs them one after another on the install's connection).
+ */
+export function flowForRequirements(flow: Flow, requirements = 1): Flow {
+  if (requirements <= 1) return flow;
+  const repeat = (steps: readonly FlowStep[]) => Array.from({ length: requirements }, () => steps).flat();
+  if (flow.requirementsOrder === 'pages-then-files') return { ...flow, steps: flow.steps.flatMap((s) => repeat([s])) };
+  return { ...flow, steps: repeat(flow.steps) };
+}
+
+/** HTTP requests one install makes when nothing fails (redirect hops included, retries not), per project. */
 export function nominalRequestsPerInstall(flow: FlowName): number {
   return FLOWS[flow].steps.reduce((sum, s) => sum + s.requests.length, 0);
 }

@@ -47,7 +47,7 @@ export function loadScenario(nameOrPath: string): Scenario {
 /** Validates a parsed scenario object; `file` names it in messages. */
 export function validateScenario(raw: unknown, file: string): Scenario {
   const root = expectObject(raw, `${file}`);
-  rejectUnknownKeys(root, ['name', 'description', 'flow', 'flowMix', 'profile', 'client', 'repository', 'provenance', '$comment'], file);
+  rejectUnknownKeys(root, ['name', 'description', 'flow', 'flowMix', 'requirements', 'profile', 'client', 'repository', 'provenance', '$comment'], file);
   const name = requireString(root, 'name', file);
   const description = typeof root.description === 'string' ? root.description : '';
   const flow = requireOneOf(root, 'flow', file, FLOW_NAMES);
@@ -55,9 +55,10 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   const flowMix = root.flowMix === undefined ? undefined : validateFlowMix(root, flow, client, file);
   const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file, flowMix);
   const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
+  const requirements = root.requirements === undefined ? undefined : requireNumber(root, 'requirements', file, { integer: true, min: 1, max: MAX_REQUIREMENTS });
   // Where an imported scenario came from: read by people, not by the model.
   if (root.provenance !== undefined) expectObject(root.provenance, `${file}: field "provenance"`);
-  return { name, description, flow, ...(flowMix ? { flowMix } : {}), profile, client, repository, source: file };
+  return { name, description, flow, ...(flowMix ? { flowMix } : {}), ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file };
 }
 
 /** A flow mix: entries with a flow, a share (the shares sum to 1), an optional name and client; `flow` is one of them. */
@@ -160,14 +161,27 @@ function validateClient(c: JsonObject, where: string): ClientBehaviour {
   };
 }
 
-function validateRepository(r: JsonObject, where: string): Repository {
-  rejectUnknownKeys(r, ['projects', 'versionsPerProject', 'wheelBytes', 'versionPick'], where);
+/** Validates a repository object (a scenario's, or the one validate records from a real index). */
+export function validateRepository(r: JsonObject, where: string): Repository {
+  rejectUnknownKeys(r, ['projects', 'versionsPerProject', 'wheelBytes', 'versionPick', 'files'], where);
   return {
     projects: requireNumber(r, 'projects', where, { integer: true, min: 1, max: 1_000_000 }),
-    versionsPerProject: requireNumber(r, 'versionsPerProject', where, { integer: true, min: 1, max: 10000 }),
+    versionsPerProject: requireNumber(r, 'versionsPerProject', where, { min: 1, max: 10000 }),
     wheelBytes: requireNumber(r, 'wheelBytes', where, { above: 0, max: 1e10 }),
     versionPick: requireOneOf(r, 'versionPick', where, VERSION_PICKS),
+    ...(r.files !== undefined ? { files: requireNumber(r, 'files', where, { integer: true, min: 1, max: 1e9 }) } : {}),
   };
+}
+
+/** At most this many projects one install fetches (`requirements`). */
+export const MAX_REQUIREMENTS = 1000;
+
+/** Checks a number of projects per install (`--requirements N`); one line naming the bounds otherwise. */
+export function checkRequirements(value: number, where = '--requirements'): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_REQUIREMENTS) {
+    throw new UserError(`${where} must be a whole number of projects per install from 1 to ${MAX_REQUIREMENTS}, got ${value}`);
+  }
+  return value;
 }
 
 /** A profile as a scenario file states it (a replay's offsets, and the entries they name, stay in their file). */
@@ -185,6 +199,8 @@ export function scenarioAsWritten(scenario: Scenario): Omit<Scenario, 'profile'>
 /** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s`). */
 export interface ScenarioOverrides {
   flow?: FlowName;
+  /** Projects per install. */
+  requirements?: number;
   burstSize?: number;
   baseline?: number;
   durationSeconds?: number;
@@ -201,6 +217,7 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     delete next.flowMix;
     if (next.profile.executor === 'replay') delete next.profile.offsetsMix;
   }
+  if (o.requirements !== undefined) next.requirements = checkRequirements(o.requirements);
   if (o.timeoutSeconds !== undefined) {
     if (!(o.timeoutSeconds > 0)) throw new UserError(`--timeout-s must be > 0, got ${o.timeoutSeconds}`);
     next.client.timeoutSeconds = o.timeoutSeconds;

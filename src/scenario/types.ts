@@ -92,12 +92,14 @@ export interface ClientBehaviour {
 export interface Repository {
   /** Number of projects in the index (seed: 100). */
   projects: number;
-  /** Versions (wheel files) per project (seed: 3). */
+  /** Files on a project's page (seed: 3 versions, one wheel each); a mean over projects may be fractional. */
   versionsPerProject: number;
   /** Mean size of a wheel file, bytes. */
   wheelBytes: number;
   /** Version each install downloads: "latest" (seed: 2.0.0) or "uniform". */
   versionPick: (typeof VERSION_PICKS)[number];
+  /** Files in the whole index, when known (an index read by validate); else projects x versionsPerProject. */
+  files?: number;
 }
 
 /** One kind of install in a mix: a flow, its share of the installs, and the behaviour of its client. */
@@ -118,6 +120,11 @@ export interface Scenario {
   flow: FlowName;
   /** Installs of several kinds (src/scenario/flow-mix.ts): each install runs one entry's flow and client. */
   flowMix?: FlowMixEntry[];
+  /**
+   * Projects one install fetches one after another, the way a CI job's `pip install -r requirements.txt` does
+   * (index page then file, per project, on one connection); default 1.
+   */
+  requirements?: number;
   profile: LoadProfile;
   client: ClientBehaviour;
   repository: Repository;

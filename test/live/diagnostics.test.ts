@@ -17,6 +17,9 @@ const scriptStdout = [
   fixture('free-m.txt'),
   '@@capsim-section mpstat rc=0',
   fixture('mpstat-1-2.txt'),
+  '@@capsim-section nfs rc=0',
+  `${fixture('mountstats-before.txt')}@@capsim-mountstats-after`,
+  fixture('mountstats-after.txt'),
   '@@capsim-section docker rc=0',
   fixture('docker-stats-json.txt'),
 ].join('\n');
@@ -31,7 +34,8 @@ describe('diagnostics script', () => {
     expect(script).toContain('timeout 20 free -m');
     expect(script).toContain("docker stats --no-stream --format '{{json .}}'");
     const sections = splitSections(scriptStdout, 5);
-    expect(Object.keys(sections)).toEqual(['vmstat', 'free', 'mpstat', 'docker']);
+    expect(Object.keys(sections)).toEqual(['vmstat', 'free', 'mpstat', 'nfs', 'docker']);
+    expect(script).toContain('/proc/self/mountstats; sleep 5; echo @@capsim-mountstats-after;');
     expect(sections.free?.raw).toBe(fixture('free-m.txt'));
     expect(sections.vmstat?.exitCode).toBe(0);
   });
@@ -50,6 +54,8 @@ describe('LocalDiagnostics (runs the real commands on this machine)', () => {
     expect(host.parsed.memory!.availableMb).toBeGreaterThan(0);
     expect(host.parsed.swap).not.toBeNull();
     expect(host.raw.vmstat?.raw).toMatch(/swpd/);
+    // This machine has no NFS mount: the NFS counters are an empty list, not an error.
+    expect(host.parsed.nfs).toEqual([]);
     // docker is either parsed or recorded as an error, never thrown
     if (host.parsed.containers === null) expect(host.errors.some((e) => e.startsWith('docker:'))).toBe(true);
   });
@@ -129,6 +135,8 @@ describe('SsmDiagnostics (aws-sdk-client-mock)', () => {
       expect(host.parsed.cpu).toMatchObject({ user: 1.25, system: 3.76, iowait: 1.25, idle: 93.23, source: 'mpstat' });
       expect(host.parsed.memory).toMatchObject({ availableMb: 23702, swapUsedMb: 0 });
       expect(host.parsed.containers?.[0]).toMatchObject({ name: 'nginx', cpuPercent: 0.03 });
+      expect(host.parsed.nfs?.[0]).toMatchObject({ mountPoint: '/mnt/efs', fstype: 'nfs4', seconds: 5 });
+      expect(host.parsed.nfs?.[0].ops.LOOKUP.ops).toBe(2847);
       expect(host.raw.free?.raw).toBe(fixture('free-m.txt'));
     }
     expect(polls).toBeGreaterThanOrEqual(6);

@@ -1,7 +1,7 @@
-// validate against the real local stack (test/stack: nginx over gunicorn serving pypiserver-like pages):
-// request counts, the per-install sequence and headers compared with what real pip sent
-// (test/stack/fixtures/pip-requests.json) through nginx's access log, per-upstream shares, local diagnostics,
-// and SIGINT through the CLI.
+// validate against the real local stack (test/stack: nginx over gunicorn serving the real pypiserver, projects
+// named test-package-NNN): discovery of the index's projects, request counts, the per-install sequence and
+// headers compared with what real pip sent (test/stack/fixtures/pip-requests.json) through nginx's access log,
+// per-upstream shares, local diagnostics, and SIGINT through the CLI.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runValidation } from '../../src/live/run-validation.js';
 import type { RequestRecord } from '../../src/live/install.js';
 import type { ValidationSummary } from '../../src/live/summary.js';
+import { vendoredPypiserverTarball } from '../stack/pypiserver-source.js';
 import { parseAccessLog, startStack, type AccessLogEntry, type RunningStack } from '../stack/stack.js';
 import { oneBurst } from './helpers/scenario.js';
 
@@ -25,11 +26,12 @@ interface FixtureRequest {
 }
 interface Fixture {
   pip: string;
-  flows: Record<'pip-root-index' | 'pip-simple-index', { requests: FixtureRequest[]; clientConnections: number }>;
+  flows: Record<'pip-root-index' | 'pip-simple-index' | 'pip-requirements', { requests: FixtureRequest[]; clientConnections: number }>;
 }
 const fixture = JSON.parse(readFileSync(path.join(root, 'test/stack/fixtures/pip-requests.json'), 'utf8')) as Fixture;
-/** The fixture was recorded with pip downloading pkg-003. */
-const FIXTURE_PROJECT = 'pkg-003';
+/** The fixture was recorded with pip downloading test-package-003. */
+const FIXTURE_PROJECT = 'test-package-003';
+const PROJECTS = 30;
 
 interface Captured {
   method: string;
@@ -50,6 +52,15 @@ function tempDir(): string {
 function logSince(offset: number): AccessLogEntry[] {
   return parseAccessLog(readFileSync(stack.nginxAccessLog, 'utf8')).slice(offset);
 }
+
+/** The load's part of what nginx logged since `offset`: discovery's requests (the list, pages, HEADs) come first. */
+function loadLogSince(offset: number, summary: ValidationSummary): AccessLogEntry[] {
+  const log = logSince(offset);
+  const discovery = log.slice(0, summary.discovery!.requests);
+  expect(discovery[0].uri).toBe('/simple/');
+  expect(discovery.filter((e) => e.method === 'HEAD')).toHaveLength(summary.discovery!.sized_files);
+  return log.slice(summary.discovery!.requests);
+}
 const logLength = () => parseAccessLog(readFileSync(stack.nginxAccessLog, 'utf8')).length;
 const captured = (): Captured[] =>
   readFileSync(stack.captureFile!, 'utf8')
@@ -63,9 +74,9 @@ const readRequests = (dir: string) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as RequestRecord);
 
-/** A fixture path rewritten for another project (pkg-003 -> pkg-042, pkg_003 -> pkg_042). */
+/** A fixture path rewritten for another project (test-package-003 -> test-package-042, and the wheel's test_package_003). */
 function forProject(fixturePath: string, project: string): string {
-  return fixturePath.replaceAll(FIXTURE_PROJECT, project).replaceAll(FIXTURE_PROJECT.replace('-', '_'), project.replace('-', '_'));
+  return fixturePath.replaceAll(FIXTURE_PROJECT, project).replaceAll(FIXTURE_PROJECT.replaceAll('-', '_'), project.replaceAll('-', '_'));
 }
 
 /** Headers as the client sent them: what the app received, with Connection and Host from nginx's log. */
@@ -92,7 +103,7 @@ function expectSameAsRealPip(flow: 'pip-root-index' | 'pip-simple-index', log: A
   for (const cap of caps) capsByPath.set(cap.path, [...(capsByPath.get(cap.path) ?? []), cap]);
   for (const entries of byConnection.values()) {
     entries.sort((a, b) => a.connectionRequests - b.connectionRequests);
-    const project = /^\/(?:simple\/)?(pkg-\d{3})\/$/.exec(entries[0].uri)![1];
+    const project = /^\/(?:simple\/)?(test-package-\d{3})\/$/.exec(entries[0].uri)![1];
     expect(entries.map((e) => ({ method: e.method, path: e.uri, status: e.status, connectionRequest: e.connectionRequests }))).toEqual(
       expected.requests.map((r) => ({ method: r.method, path: forProject(r.path, project), status: r.status, connectionRequest: r.connectionRequest })),
     );
@@ -109,7 +120,8 @@ function expectSameAsRealPip(flow: 'pip-root-index' | 'pip-simple-index', log: A
 }
 
 beforeAll(async () => {
-  stack = await startStack({ servers: 2, workers: 2, workerClass: 'gevent', balancing: 'round_robin', captureHeaders: true });
+  stack = await startStack({ servers: 2, workers: 2, workerClass: 'gevent', balancing: 'round_robin', captureHeaders: true, projects: PROJECTS });
+  expect(stack.server).toBe(vendoredPypiserverTarball() ? 'pypiserver' : 'lookalike');
   port = Number(new URL(stack.url).port);
 }, 120_000);
 
@@ -151,10 +163,16 @@ describe('validate against the local stack', () => {
     expect(summary.iterations).toHaveLength(1);
     console.log(`60-install burst: dispatch spread ${summary.iterations[0].dispatch_spread_ms} ms, P95 ${summary.latency_p95?.toFixed(1)} ms`);
 
+    // Discovery read the index's own projects: every listed page, a HEAD per file for the sizes.
+    expect(summary.discovery).toMatchObject({ format: 'pep503-html', listed_projects: PROJECTS, candidates: PROJECTS, pages_read: PROJECTS, files: stack.files.length, files_estimated: false, sized_files: stack.files.length, size_source: 'head-content-length' });
+    expect(summary.repository).toEqual({ projects: PROJECTS, versionsPerProject: 3, wheelBytes: stack.files.reduce((s, f) => s + f.bytes, 0) / stack.files.length, versionPick: 'latest', files: stack.files.length });
+    expect(summary.scenario.repository).toEqual(summary.repository);
+    for (const r of requests) expect(r.path).toMatch(/^\/(simple\/|packages\/)?test[-_]package[-_]\d{3}/);
+
     // Compared with real pip through nginx's access log and the headers the app received.
-    const log = logSince(logOffset);
+    const log = loadLogSince(logOffset, summary);
     expect(log).toHaveLength(180);
-    expectSameAsRealPip('pip-root-index', log, captured().slice(capOffset), 60);
+    expectSameAsRealPip('pip-root-index', log, captured().slice(capOffset + summary.discovery!.requests), 60);
 
     // Per-upstream shares: both gunicorn servers, as nginx's X-Upstream reports them.
     expect(Object.keys(summary.upstream_share).sort()).toEqual([...stack.upstreams].sort());
@@ -185,7 +203,67 @@ describe('validate against the local stack', () => {
     const result = await runValidation({ url: stack.url, scenario: oneBurst('pip-simple-index', 20), outDir: tempDir(), progress: false, log: () => undefined });
     expect(result.summary.http_requests).toBe(40);
     expect(result.summary.failed_requests).toBe(0);
-    expectSameAsRealPip('pip-simple-index', logSince(logOffset), captured().slice(capOffset), 20);
+    expectSameAsRealPip('pip-simple-index', loadLogSince(logOffset, result.summary), captured().slice(capOffset + result.summary.discovery!.requests), 20);
+  });
+
+  it('a requirements file: every install sends what real pip install -r sends for it, on one connection', async () => {
+    const logOffset = logLength();
+    const capOffset = captured().length;
+    const names = ['test-package-003', 'test-package-007', 'test-package-001'];
+    const result = await runValidation({
+      url: stack.url, scenario: { ...oneBurst('pip-root-index', 10), requirements: 3 }, projects: names, requirementsInOrder: true, outDir: tempDir(), progress: false, log: () => undefined,
+    });
+    expect(result.summary).toMatchObject({ total_requests: 60, http_requests: 90, failed_requests: 0 });
+    expect(result.summary.scenario.requirements).toBe(3);
+    const log = loadLogSince(logOffset, result.summary);
+    const caps = captured().slice(capOffset + result.summary.discovery!.requests);
+    const expected = fixture.flows['pip-requirements'];
+    const byConnection = new Map<number, AccessLogEntry[]>();
+    for (const e of log) byConnection.set(e.connection, [...(byConnection.get(e.connection) ?? []), e]);
+    expect(byConnection.size).toBe(10);
+    for (const entries of byConnection.values()) {
+      entries.sort((a, b) => a.connectionRequests - b.connectionRequests);
+      expect(entries.map((e) => ({ method: e.method, path: e.uri, status: e.status, connectionRequest: e.connectionRequests }))).toEqual(
+        expected.requests.map((r) => ({ method: r.method, path: r.path, status: r.status, connectionRequest: r.connectionRequest })),
+      );
+    }
+    for (const [i, cap] of caps.entries()) {
+      const want = expected.requests.find((r) => r.path === cap.path)!.headers;
+      const got = clientHeaders(cap, log.find((e) => e.uri === cap.path)!);
+      expect({ ...got, 'user-agent': undefined }, `request ${i}`).toEqual({ ...want, 'user-agent': undefined });
+    }
+  });
+
+  it('poetry installs of two requirements: every page, then every wheel, with the headers real poetry sent', async () => {
+    const poetryFixture = JSON.parse(readFileSync(path.join(root, 'test/stack/fixtures/poetry-requests.json'), 'utf8')) as {
+      dependencies: string[];
+      commands: { install: Array<{ method: string; path: string; status: number; headers: Record<string, string> }> };
+    };
+    const logOffset = logLength();
+    const capOffset = captured().length;
+    const result = await runValidation({
+      url: stack.url, scenario: { ...oneBurst('poetry', 8), requirements: 2 }, projects: poetryFixture.dependencies, requirementsInOrder: true, outDir: tempDir(), progress: false, log: () => undefined,
+    });
+    expect(result.summary).toMatchObject({ total_requests: 32, http_requests: 32, failed_requests: 0 });
+    const log = loadLogSince(logOffset, result.summary);
+    const caps = captured().slice(capOffset + result.summary.discovery!.requests);
+    const requests = readRequests(result.outDir).sort((a, b) => a.t - b.t);
+    const expected = poetryFixture.commands.install;
+    for (let install = 0; install < 8; install++) {
+      const mine = requests.filter((r) => r.install === install);
+      // Pages first (both dispatched before any wheel), then the wheels.
+      expect(mine.slice(0, 2).map((r) => r.path).sort()).toEqual(expected.filter((r) => r.path.startsWith('/simple/')).map((r) => r.path).sort());
+      expect(mine.slice(2).map((r) => r.path).sort()).toEqual(expected.filter((r) => r.path.startsWith('/packages/')).map((r) => r.path).sort());
+      const lastPage = Math.max(...mine.slice(0, 2).map((r) => r.t * 1000 + r.latency_ms));
+      for (const wheel of mine.slice(2)) expect(wheel.t * 1000).toBeGreaterThanOrEqual(lastPage - 1);
+    }
+    expect(log).toHaveLength(32);
+    for (const cap of caps) {
+      const entry = log.find((e) => e.uri === cap.path)!;
+      const want = expected.find((r) => r.path === cap.path)!;
+      expect(entry.status).toBe(want.status);
+      expect(clientHeaders(cap, entry)).toEqual(want.headers);
+    }
   });
 
   it('seed-tool installs: GET /<project>/ (303 followed), GET /simple/<project>/, GET the 2.0.0 wheel', async () => {
@@ -194,17 +272,17 @@ describe('validate against the local stack', () => {
     expect(result.summary.total_requests).toBe(60);
     expect(result.summary.http_requests).toBe(80);
     expect(result.summary.error_rate).toBe(0);
-    const log = logSince(logOffset);
+    const log = loadLogSince(logOffset, result.summary);
     const byConnection = new Map<number, AccessLogEntry[]>();
     for (const e of log) byConnection.set(e.connection, [...(byConnection.get(e.connection) ?? []), e]);
     expect(byConnection.size).toBe(20);
     for (const entries of byConnection.values()) {
-      const project = /^\/(pkg-\d{3})\/$/.exec(entries[0].uri)![1];
+      const project = /^\/(test-package-\d{3})\/$/.exec(entries[0].uri)![1];
       expect(entries.map((e) => `${e.uri} ${e.status}`)).toEqual([
         `/${project}/ 303`,
         `/simple/${project}/ 200`,
         `/simple/${project}/ 200`,
-        `/packages/${project.replace('-', '_')}-2.0.0-py3-none-any.whl 200`,
+        `/packages/${project.replaceAll('-', '_')}-2.0.0-py3-none-any.whl 200`,
       ]);
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/live/http-attempt.js';
 import { parseIndexPage } from '../../src/live/index-page.js';
-import { compareVersions, projectVersions, versionOfFile, wheelFileName } from '../../src/live/package-names.js';
+import { compareVersions, versionOfFile } from '../../src/live/package-names.js';
 import { planValidation } from '../../src/live/plan.js';
 import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from '../../src/live/retry.js';
 import { oneBurst } from './helpers/scenario.js';
@@ -52,11 +52,9 @@ describe('index pages, as pip reads them', () => {
   });
 });
 
-describe('package names (the stack and the seed: pkg-000.., versions ending at 2.0.0)', () => {
-  it('names wheels like the wheel spec and the stack', () => {
-    expect(wheelFileName('pkg-003', '2.0.0')).toBe('pkg_003-2.0.0-py3-none-any.whl');
-    expect(projectVersions(3)).toEqual(['1.0.0', '1.1.0', '2.0.0']);
-    expect(projectVersions(1)).toEqual(['2.0.0']);
+describe('versions in file names', () => {
+  it('reads a wheel\'s and an sdist\'s version and compares versions numerically', () => {
+    expect(versionOfFile('my_project-0.4.1.tar.gz')).toBe('0.4.1');
     expect(versionOfFile('pkg_003-1.10.0-py3-none-any.whl')).toBe('1.10.0');
     expect(compareVersions('1.10.0', '1.9.0')).toBeGreaterThan(0);
   });

@@ -55,7 +55,7 @@ describe('runValidation against a loopback index', () => {
     for (const r of requests) byInstall.set(r.install, [...(byInstall.get(r.install) ?? []), r]);
     for (const list of byInstall.values()) {
       list.sort((a, b) => a.t - b.t);
-      const project = /^\/(pkg-\d{3})\/$/.exec(list[0].path)![1];
+      const project = /^\/(demo-\d{3})\/$/.exec(list[0].path)![1];
       expect(list.map((r) => [r.operation, r.hop, r.path, r.status])).toEqual([
         ['root', 0, `/${project}/`, 303],
         ['root', 1, `/simple/${project}/`, 200],
@@ -79,12 +79,29 @@ describe('runValidation against a loopback index', () => {
     expect(s.iterations[0]).toMatchObject({ index: 0, burst: true, installs: 8, installs_ok: 8 });
     expect(s.interrupted).toBe(false);
     // pip's headers reached the server
-    const page = server.seen.find((r) => r.path.startsWith('/simple/'))!;
+    const page = server.load().find((r) => r.path.startsWith('/simple/'))!;
     expect(page.headers.accept).toBe('application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01');
     expect(page.headers['user-agent']).toMatch(/^pip\/\d+\.\d+ \{/);
-    const wheel = server.seen.find((r) => r.path.startsWith('/packages/'))!;
+    const wheel = server.load().find((r) => r.path.startsWith('/packages/'))!;
     expect(wheel.headers['accept-encoding']).toBe('identity');
     expect(readFileSync(options.outDir + '/summary.md', 'utf8')).toContain('| root | 8 | 0 |');
+  });
+
+  it('an install of 3 requirements fetches 3 different projects one after another on its one connection', async () => {
+    const server = await index();
+    const options = base(server, { scenario: { ...oneBurst('pip-root-index', 6), requirements: 3 } });
+    const result = await runValidation(options);
+    expect(result.summary).toMatchObject({ total_requests: 36, http_requests: 54, failed_requests: 0 });
+    expect(result.summary.installs).toMatchObject({ started: 6, ok: 6 });
+    const byInstall = new Map<number, RequestRecord[]>();
+    for (const r of readRequests(options.outDir)) byInstall.set(r.install, [...(byInstall.get(r.install) ?? []), r]);
+    for (const list of byInstall.values()) {
+      list.sort((a, b) => a.t - b.t || a.hop - b.hop);
+      expect(new Set(list.map((r) => r.connection)).size).toBe(1);
+      const projects = list.filter((r) => r.hop === 0 && r.operation === 'root').map((r) => /^\/(demo-\d{3})\/$/.exec(r.path)![1]);
+      expect(new Set(projects).size).toBe(3);
+      expect(list.map((r) => r.path)).toEqual(projects.flatMap((p) => [`/${p}/`, `/simple/${p}/`, `/packages/${p.replace('-', '_')}-2.0.0-py3-none-any.whl`]));
+    }
   });
 
   it('runs the seed tool flow: 3 operations, 4 requests, all run even when one fails', async () => {
@@ -205,7 +222,7 @@ describe('runValidation against a loopback index', () => {
     });
     const result = await runValidation(options);
     const token = Buffer.from(`ci:${password}`).toString('base64');
-    expect(server.seen[0].headers.authorization).toBe(`Basic ${token}`);
+    expect(server.seen.every((r) => r.headers.authorization === `Basic ${token}`)).toBe(true);
     const texts = [JSON.stringify(result), lines.join('\n')];
     for (const file of readdirSync(options.outDir)) texts.push(readFileSync(path.join(options.outDir, file), 'utf8'));
     for (const text of texts) {

@@ -100,11 +100,53 @@ describe('capsim validate (CLI)', () => {
       ['--algorithm', 'random', '--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "random"'],
       ['--instance', 'custom', '--instance custom needs --vcpus N and --memory-gb M'],
     ];
+    const awsCases = [
+      [['--cluster', 'pypi'], '--cluster and --service go together (the ECS service and its cluster)'],
+      [['--target-group-arn', 'pypiserver'], '--target-group-arn: expected arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID, got "pypiserver"'],
+      [['--cluster', 'pypi', '--service', 'pypiserver'], '--target-group-arn and --cluster/--service need --region (or AWS_REGION)'],
+    ] as const;
+    const noRegion = { AWS_REGION: '', AWS_DEFAULT_REGION: '' };
+    const awsRuns = await Promise.all(awsCases.map(([args]) => capsim(['validate', '--url', 'http://127.0.0.1:9/', ...args], { env: noRegion })));
+    awsRuns.forEach((run, i) => {
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim()).toBe(`capsim: ${awsCases[i][1]}`);
+    });
     const runs = await Promise.all(cases.map(([flag, value]) => capsim(['validate', '--url', 'http://127.0.0.1:9/', flag, value])));
     runs.forEach((run, i) => {
       expect(run.code).toBe(2);
       expect(run.stderr.trim()).toBe(`capsim: ${cases[i][2]}`);
     });
+  });
+
+  it('bad project input stops before any load, in one line with exit 2 (--projects, --requirements, the index\'s list)', async () => {
+    const server = await index();
+    const text = await index({ listing: 'text' });
+    const empty = await index({ listing: 'empty' });
+    const dir = tempDir();
+    const scenario = scenarioFile(dir, oneBurst('pip-root-index', 5));
+    const [missingFile, missingProject, notAnIndex, nothingListed, zero, million, tooMany] = await Promise.all([
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', '@missing-file', '--out', path.join(dir, 'a')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--projects', 'demo-001,no-such-project', '--out', path.join(dir, 'b')]),
+      capsim(['validate', '--url', text.url, '--scenario', scenario, '--out', path.join(dir, 'c')]),
+      capsim(['validate', '--url', empty.url, '--scenario', scenario, '--out', path.join(dir, 'd')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '0', '--out', path.join(dir, 'e')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '1000000', '--out', path.join(dir, 'f')]),
+      capsim(['validate', '--url', server.url, '--scenario', scenario, '--requirements', '11', '--out', path.join(dir, 'g')]),
+    ]);
+    expect(missingFile.stderr.trim()).toBe('capsim: --projects @missing-file: file missing-file does not exist');
+    expect(missingProject.stderr.trim()).toBe('capsim: --projects: "no-such-project" is not on the index: GET /simple/no-such-project/ answered 303 to https://pypi.org/simple/no-such-project/ (another host)');
+    expect(notAnIndex.stderr.trim()).toBe(`capsim: GET ${text.url}simple/ answered Content-Type "text/plain": neither a PEP 691 JSON nor a PEP 503 HTML index page`);
+    expect(nothingListed.stderr.trim()).toBe(`capsim: the index at ${empty.url} lists no projects on ${empty.url}simple/: nothing to install`);
+    expect(zero.stderr.trim()).toBe('capsim: --requirements must be a whole number of projects per install from 1 to 1000, got 0');
+    expect(million.stderr.trim()).toBe('capsim: --requirements must be a whole number of projects per install from 1 to 1000, got 1000000');
+    expect(tooMany.stderr.trim()).toBe('capsim: --requirements 11: an install fetches that many different projects, and the index offers 10');
+    for (const run of [missingFile, missingProject, notAnIndex, nothingListed, zero, million, tooMany]) {
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+    }
+    // Nothing of the load was sent: no install's request reached an index, and no run directory was written.
+    for (const s of [server, text, empty]) expect(s.seen.filter((r) => /^\/demo-\d+\/$/.test(r.path) || (r.method === 'GET' && r.path.startsWith('/packages/')))).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['scenario.json']);
   });
 
   it('--dry-run prints the plan and totals and sends nothing', async () => {
@@ -129,6 +171,7 @@ describe('capsim validate (CLI)', () => {
     );
     expect(run.code).toBe(0);
     const token = Buffer.from(`ci:${password}`).toString('base64');
+    expect(server.seen.length).toBeGreaterThan(0);
     expect(server.seen.every((r) => r.headers.authorization === `Basic ${token}`)).toBe(true);
     const texts = [run.stdout, run.stderr, ...readdirSync(out).map((f) => readFileSync(path.join(out, f), 'utf8'))];
     for (const text of texts) {

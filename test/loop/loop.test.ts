@@ -34,6 +34,11 @@ describe('calibrate on one live run, predict another sizing (local stack)', () =
 
     const prediction = await predictAt(heldOut, load, machine, calibration, join(dir, 'b-prediction.json'), 5);
     const row = averageRows(heldOutSummaries.map((measured) => accuracyRow(heldOut, 'held-out', compareFiles(prediction, measured))));
+    console.log(
+      `loop: fitted ${JSON.stringify(Object.fromEntries(Object.entries(file.parameters).filter(([k]) => file.fitted.includes(k))))}; ` +
+        `held-out ${row.sizing}: predicted P95 ${row.predicted.p95?.toFixed(0)} ms, measured ${row.measuredP95Runs.map((v) => v.toFixed(0)).join(' / ')} ms ` +
+        `(mean ${row.measured.p95?.toFixed(0)}), P95 error ${(100 * (row.relativeError.p95 as number)).toFixed(1)} %, error rate ${(100 * row.predicted.errorRate).toFixed(2)} % predicted vs ${(100 * row.measured.errorRate).toFixed(2)} % measured`,
+    );
     expect(row.measuredP95Runs).toHaveLength(2);
     expect(row.measured.p95).toBeGreaterThan(0);
     expect(Math.abs(row.relativeError.p95 as number)).toBeLessThan(0.35);

@@ -41,7 +41,7 @@ const readCsv = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'capsim-report-'));
-  [stack, browser] = await Promise.all([startStack({ servers: 2, workers: 2, workerClass: 'sync', balancing: 'round_robin' }), launchBrowser()]);
+  [stack, browser] = await Promise.all([startStack({ servers: 2, workers: 2, workerClass: 'sync', balancing: 'round_robin', projects: 30 }), launchBrowser()]);
 }, 180_000);
 
 afterAll(async () => {
@@ -134,7 +134,7 @@ describe('gates and reports on the local stack', () => {
     const local = path.join(dir, 'local.json');
     const [p1, p2] = await Promise.all([
       runCliAsync(['predict', '--instance', 'c6a.xlarge', '--tasks', '12', '--workers', '4', '--replications', '2', '--json']),
-      runCliAsync(['predict', ...sizing, '--scenario', twoBursts, '--replications', '3', '--timeline', '--json']),
+      runCliAsync(['predict', ...sizing, '--scenario', twoBursts, '--repository-from', path.join(out, 'summary.json'), '--replications', '3', '--timeline', '--json']),
     ]);
     writeFileSync(other, p1.stdout);
     writeFileSync(local, p2.stdout);
@@ -150,7 +150,7 @@ describe('gates and reports on the local stack', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr.trim()).toMatch(
-      /^capsim: the prediction does not describe this run \(predict for the run's sizing and load, or pass --force\): instance c6a\.xlarge vs custom, tasks 12 vs 2, workers 4 vs 2, workerClass gevent vs sync, storage efs vs local, scenario production-incident vs two-bursts, flow seed-tool vs pip-root-index, load\.baselineInstalls 3 vs 2, load\.burstEvery 6 vs 2, load\.burstInstalls 510 vs 40, and \d+ more \(prediction vs run\)$/,
+      /^capsim: the prediction does not describe this run \(predict for the run's sizing and load, or pass --force\): instance c6a\.xlarge vs custom, tasks 12 vs 2, workers 4 vs 2, workerClass gevent vs sync, storage efs vs local, scenario production-incident vs two-bursts, flow seed-tool vs pip-root-index, load\.baselineInstalls 3 vs 2, load\.burstEvery 6 vs 2, load\.burstInstalls 510 vs 40, and \d+ more \(prediction vs run\) \(the run read its index: predict with --repository-from \S+\)$/,
     );
     expect(forced.code).toBe(0);
     expect(forced.stderr).toMatch(/^capsim: comparing anyway \(--force\): instance c6a\.xlarge vs custom/);

@@ -27,7 +27,7 @@ async function sequentialWithFrozenServer(s: RunningStack, count: number, patien
   killGroup(frozen, 'SIGSTOP');
   try {
     for (let i = 0; i < count; i++) {
-      const req = http.get(`${s.url}simple/pkg-001/`, { agent: false });
+      const req = http.get(`${s.url}simple/test-package-001/`, { agent: false });
       const upstream = await new Promise<string | undefined>((resolve) => {
         const timer = setTimeout(() => resolve(undefined), patienceMs);
         req.on('response', (res) => {
@@ -52,7 +52,7 @@ describe('nginx load balancing over gunicorn servers', () => {
     stack = await startStack(base);
     const seen: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const r = await httpGet(`${stack.url}simple/pkg-001/`);
+      const r = await httpGet(`${stack.url}simple/test-package-001/`);
       expect(r.status).toBe(200);
       seen.push(String(r.headers['x-upstream']));
     }
@@ -76,10 +76,10 @@ describe('nginx load balancing over gunicorn servers', () => {
     expect(answeredBy).toEqual(Array(5).fill(stack.upstreams[1]));
   });
 
-  it('keeps connections to gunicorn alive when asked (HTTP/1.1, one nginx-side port), closes them otherwise', async () => {
+  it('keeps connections to gunicorn alive when asked (one nginx-side port), closes them otherwise (HTTP/1.1 either way, like the ALB)', async () => {
     const peers = async (keepaliveToUpstreams: boolean) => {
       stack = await startStack({ ...base, servers: 1, workerClass: 'gevent', keepaliveToUpstreams, captureHeaders: true, gunicornKeepAliveSeconds: 5 });
-      for (let i = 0; i < 5; i++) expect((await httpGet(`${stack.url}simple/pkg-001/`)).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await httpGet(`${stack.url}simple/test-package-001/`)).status).toBe(200);
       const lines = readFileSync(stack.captureFile!, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
       await stack.stop();
       stack = undefined;
@@ -90,7 +90,7 @@ describe('nginx load balancing over gunicorn servers', () => {
     expect(kept.every((l) => l.protocol === 'HTTP/1.1' && l.headers.connection === undefined)).toBe(true);
     expect(new Set(kept.map((l) => l.remote_port)).size).toBe(1);
     const closed = await peers(false);
-    expect(closed.every((l) => l.protocol === 'HTTP/1.0' && l.headers.connection === 'close')).toBe(true);
+    expect(closed.every((l) => l.protocol === 'HTTP/1.1' && l.headers.connection === 'close')).toBe(true);
     expect(new Set(closed.map((l) => l.remote_port)).size).toBe(5);
   });
 });

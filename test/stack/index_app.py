@@ -1,4 +1,5 @@
-"""A minimal PEP 503 package index that behaves like pypiserver 2.x with `--backend simple-dir`.
+"""A minimal PEP 503 package index that behaves like pypiserver 2.x with `--backend simple-dir`: the
+lookalike the local stack falls back to where the vendored real pypiserver is absent.
 
 WSGI app for /usr/bin/python3 (standard library only), served by gunicorn:
     CAPSIM_STACK_PACKAGES=/path/to/wheels gunicorn --preload index_app:app
@@ -10,12 +11,13 @@ project's files to print `#sha256=` links.
 
 Routes (pypiserver's, in pypiserver's order):
     GET /                    welcome page with the package count (walks everything)
-    GET /simple              303 -> /simple/
+    GET /simple              301 -> /simple/
     GET /simple/             project list (walks everything)
     GET /simple/<project>/   301 to the PEP 503 normalized name when not normalized; else links
                              /packages/<file>#sha256=<hex> (walks everything, hashes the project's files);
-                             404 when the project has no file (pypiserver with --disable-fallback)
-    GET /packages            303 -> /packages/
+                             303 to the public index (pypiserver's default fallback) when the project
+                             has no file
+    GET /packages            301 -> /packages/
     GET /packages/           all files (walks everything)
     GET /packages/<file>     the file bytes (walks until the file is found)
     GET /health              "Ok" (cheap, no walk; pypiserver's --health-endpoint default)
@@ -28,16 +30,17 @@ Environment:
                                   is md5; --hash-algo sha256 gives what we serve)
     CAPSIM_STACK_CAPTURE_HEADERS  when set, a file to which one JSON line per request is appended with the
                                   method, path, query, protocol, peer port and all request headers the
-                                  app received
+                                  app received (stack_capture.py)
 """
 
 import hashlib
 import html
-import json
 import os
 import re
 import time
 from urllib.parse import quote, urljoin
+
+from stack_capture import capture_middleware
 
 try:  # pypiserver sorts a project's files by parsed version; use the same parser when we can.
     from packaging.version import parse as _parse_version
@@ -48,8 +51,8 @@ except ImportError:  # pragma: no cover - depends on the Debian packages present
         _parse_version = None
 
 PACKAGES_DIR = os.environ.get("CAPSIM_STACK_PACKAGES", "")
+FALLBACK_URL = "https://pypi.org/simple/"  # pypiserver's default --fallback-url
 HASH_ALGO = os.environ.get("CAPSIM_STACK_HASH_ALGO", "sha256")
-CAPTURE_FILE = os.environ.get("CAPSIM_STACK_CAPTURE_HEADERS", "")
 
 if not PACKAGES_DIR or not os.path.isdir(PACKAGES_DIR):
     raise SystemExit(
@@ -245,8 +248,8 @@ def simple(environ, start_response, project):
     if project != normalized:
         return _redirect(environ, start_response, "/simple/%s/" % quote(normalized), 301)
     packages = sorted(find_project_packages(project), key=PkgFile.sort_key)
-    if not packages:
-        return _not_found(start_response, normalized)
+    if not packages:  # pypiserver's default fallback: the public index
+        return _redirect(environ, start_response, "%s/%s/" % (FALLBACK_URL.rstrip("/"), quote(project)))
     current_uri = "/simple/%s/" % quote(project)
     rows = "".join(
         '         <a href="%s">%s</a><br>\n'
@@ -315,46 +318,17 @@ _SEGMENT = r"([^/]+)"
 ROUTES = [
     (re.compile(r"^/health$"), healthcheck),
     (re.compile(r"^/$"), root),
-    (re.compile(r"^/simple$"), lambda e, s: _redirect(e, s, "/simple/")),
+    (re.compile(r"^/simple$"), lambda e, s: _redirect(e, s, "/simple/", 301)),
     (re.compile(r"^/simple/$"), simpleindex),
     (re.compile(r"^/simple/%s/$" % _SEGMENT), simple),
-    (re.compile(r"^/packages$"), lambda e, s: _redirect(e, s, "/packages/")),
+    (re.compile(r"^/packages$"), lambda e, s: _redirect(e, s, "/packages/", 301)),
     (re.compile(r"^/packages/$"), list_packages),
     (re.compile(r"^/packages/(.+)$"), server_static),
     (re.compile(r"^/%s/?$" % _SEGMENT), bad_url),
 ]
 
 
-def _capture(environ):
-    headers = {}
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            headers[key[5:].replace("_", "-").lower()] = value
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            headers[key.replace("_", "-").lower()] = value
-    line = json.dumps(
-        {
-            "time": time.time(),
-            "pid": os.getpid(),
-            "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
-            "query": environ.get("QUERY_STRING", ""),
-            "protocol": environ.get("SERVER_PROTOCOL"),
-            "remote_port": environ.get("REMOTE_PORT"),
-            "headers": headers,
-        },
-        sort_keys=True,
-    )
-    fd = os.open(CAPTURE_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, (line + "\n").encode("utf-8"))
-    finally:
-        os.close(fd)
-
-
-def app(environ, start_response):
-    if CAPTURE_FILE:
-        _capture(environ)
+def _app(environ, start_response):
     method = environ.get("REQUEST_METHOD", "GET")
     path = environ.get("PATH_INFO", "/") or "/"
     # PEP 3333 gives PATH_INFO as latin-1 decoded bytes; undo that to get the UTF-8 path.
@@ -369,3 +343,6 @@ def app(environ, start_response):
         result = handler(environ, start_response, *m.groups())  # PATH_INFO is already unquoted
         return [b""] if method == "HEAD" and isinstance(result, list) else result
     return _not_found(start_response, path)
+
+
+app = capture_middleware(_app)

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { httpGet } from './http-get.js';
 import { nginxConfig } from './nginx-config.js';
 import { installCommands, missingStackPieces, NGINX, STACK_DEBIAN_PACKAGES } from './packages.js';
+import { vendoredPypiserverTarball } from './pypiserver-source.js';
 import { liveGroupMembers } from './process-groups.js';
 import { startStack, type RunningStack } from './stack.js';
 
@@ -47,7 +48,10 @@ describe('stack lifecycle', () => {
     expect(cmds[0]).toMatch(/^apt-get .*update$/);
     expect(cmds[1]).toMatch(/^apt-get .*install -y /);
     for (const p of STACK_DEBIAN_PACKAGES) expect(cmds[1].split(' ')).toContain(p);
-    expect([...STACK_DEBIAN_PACKAGES].sort()).toEqual(['gunicorn', 'nginx-light', 'python3-gevent', 'python3-pip', 'sysstat']);
+    expect([...STACK_DEBIAN_PACKAGES].sort()).toEqual([
+      'gunicorn', 'nginx-light', 'python3-defusedxml', 'python3-gevent', 'python3-packaging', 'python3-passlib', 'python3-pip',
+      'python3-poetry', 'python3-watchdog', 'sysstat',
+    ]);
   });
 
   it('writes nginx configurations that nginx itself accepts (nginx -t), for every balancing and keep-alive choice', () => {
@@ -76,7 +80,7 @@ describe('stack lifecycle', () => {
   it('stop() kills every process of every group, frees the ports, removes the temp dir, and is idempotent', async () => {
     const s = await startStack({ servers: 2, workers: 2, workerClass: 'gevent', balancing: 'round_robin', projects: 3 });
     expect(s.startMs).toBeGreaterThan(0);
-    expect((await httpGet(`${s.url}simple/pkg-001/`)).status).toBe(200);
+    expect((await httpGet(`${s.url}simple/test-package-001/`)).status).toBe(200);
     // 2 gunicorn masters + 4 workers, nginx master + 1 worker.
     expect(allMembers(s)).toHaveLength(8);
     expect(existsSync(s.tmpDir)).toBe(true);
@@ -131,14 +135,17 @@ describe('stack lifecycle', () => {
       const tsc = join(HERE, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
       execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', HERE, '--module', 'nodenext', '--moduleResolution', 'nodenext',
         '--target', 'es2022', '--strict', '--skipLibCheck', join(HERE, 'stack.ts')], { stdio: 'pipe' });
-      for (const py of ['index_app.py', 'make_wheels.py', 'reaper.py']) copyFileSync(join(HERE, py), join(out, py));
+      for (const py of ['index_app.py', 'pypiserver_app.py', 'stack_capture.py', 'make_wheels.py', 'reaper.py']) copyFileSync(join(HERE, py), join(out, py));
       const script = join(out, 'child.mjs');
       writeFileSync(script, `import { startStack } from './stack.js';
 const s = await startStack({ servers: 1, workers: 2, workerClass: 'gevent', balancing: 'round_robin', projects: 2 });
 console.log(JSON.stringify({ pids: s.pids, tmpDir: s.tmpDir, url: s.url }));
 setInterval(() => {}, 1000);
 `);
-      const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // The copy lives outside the repository: tell it where the vendored pypiserver is (when there is one).
+      const tarball = vendoredPypiserverTarball();
+      const env = { ...process.env, ...(tarball ? { CAPSIM_PYPISERVER_TARBALL: tarball } : {}) };
+      const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'], env });
       const info = await new Promise<{ pids: RunningStack['pids']; tmpDir: string; url: string }>((resolve, reject) => {
         let buf = '';
         let errBuf = '';

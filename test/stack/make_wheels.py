@@ -1,13 +1,16 @@
 """Generate a deterministic repository of small, valid wheels for the local stack.
 
     /usr/bin/python3 make_wheels.py --out DIR [--projects 100] [--versions 3] [--payload-bytes 2048]
+                                    [--prefix test-package-]
 
-Projects are named pkg-000, pkg-001, ... (PEP 503 normalized names). Each has V versions that end at
-2.0.0: V=3 gives 1.0.0, 1.1.0, 2.0.0 (in general 1.0.0 .. 1.(V-2).0 then 2.0.0; V=1 gives 2.0.0).
-A wheel's file name escapes the project name as the wheel spec requires: pkg-003 version 2.0.0 is
-`pkg_003-2.0.0-py3-none-any.whl`, with `pkg_003-2.0.0.dist-info/{METADATA,WHEEL,RECORD}` inside, a module
-`pkg_003/__init__.py` and `pkg_003/data.bin` of --payload-bytes deterministic pseudo-random bytes (so
-the cost of hashing a wheel can be set). Entries are stored (no compression) with a fixed timestamp,
+Projects are named PREFIX000, PREFIX001, ... (PEP 503 normalized names; the default prefix gives
+test-package-000, names unlike capsim's own so that nothing can work by assuming them). Each has V
+versions that end at 2.0.0: V=3 gives 1.0.0, 1.1.0, 2.0.0 (in general 1.0.0 .. 1.(V-2).0 then 2.0.0;
+V=1 gives 2.0.0). A wheel's file name escapes the project name as the wheel spec requires:
+test-package-003 version 2.0.0 is `test_package_003-2.0.0-py3-none-any.whl`, with
+`test_package_003-2.0.0.dist-info/{METADATA,WHEEL,RECORD}` inside, a module `test_package_003/__init__.py`
+and `test_package_003/data.bin` of --payload-bytes deterministic pseudo-random bytes (so the cost of
+hashing a wheel can be set). Entries are stored (no compression) with a fixed timestamp,
 and file mtimes are fixed too, so the bytes are identical on every machine and every run.
 
 Prints a JSON manifest on stdout: [{"project", "version", "file", "bytes", "sha256"}...].
@@ -18,6 +21,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import sys
 import zipfile
 
@@ -25,8 +29,8 @@ FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 FIXED_MTIME = 1577836800  # 2020-01-01T00:00:00Z
 
 
-def project_name(i):
-    return "pkg-%03d" % i
+def project_name(prefix, i):
+    return "%s%03d" % (prefix, i)
 
 
 def versions(count):
@@ -37,8 +41,6 @@ def versions(count):
 
 def wheel_name_part(project):
     # Wheel file names escape runs of -_. as a single underscore.
-    import re
-
     return re.sub(r"[-_.]+", "_", project)
 
 
@@ -97,15 +99,18 @@ def main(argv):
     ap.add_argument("--projects", type=int, default=100)
     ap.add_argument("--versions", type=int, default=3)
     ap.add_argument("--payload-bytes", type=int, default=2048)
+    ap.add_argument("--prefix", default="test-package-")
     args = ap.parse_args(argv)
     if args.projects < 1 or args.projects > 1000:
         ap.error("--projects must be between 1 and 1000")
+    if not re.match(r"^[a-z][a-z0-9-]*$", args.prefix):
+        ap.error("--prefix must be a PEP 503 normalized name start (lower-case letters, digits, -)")
     if args.payload_bytes < 0:
         ap.error("--payload-bytes must be >= 0")
     os.makedirs(args.out, exist_ok=True)
     manifest = []
     for i in range(args.projects):
-        project = project_name(i)
+        project = project_name(args.prefix, i)
         for version in versions(args.versions):
             fname, files = build_wheel(project, version, args.payload_bytes)
             path = os.path.join(args.out, fname)

@@ -6,29 +6,53 @@ export const SYSTEM_PYTHON = '/usr/bin/python3';
 export const GUNICORN = '/usr/bin/gunicorn';
 export const NGINX = '/usr/sbin/nginx';
 export const MPSTAT = '/usr/bin/mpstat';
+export const POETRY = '/usr/bin/poetry';
 
-/** Debian package names installed by ensureStackPackages(). */
-export const STACK_DEBIAN_PACKAGES = ['gunicorn', 'python3-gevent', 'nginx-light', 'python3-pip', 'sysstat'] as const;
+/**
+ * Debian package names installed by ensureStackPackages(): the servers (gunicorn, gevent, nginx), the real
+ * pypiserver's imports (packaging, defusedxml; watchdog for cached-dir, passlib for htpasswd), the clients
+ * whose requests the tests record (pip, poetry) and sysstat for the diagnostics.
+ */
+export const STACK_DEBIAN_PACKAGES = [
+  'gunicorn', 'python3-gevent', 'nginx-light', 'python3-pip', 'sysstat',
+  'python3-packaging', 'python3-defusedxml', 'python3-watchdog', 'python3-passlib', 'python3-poetry',
+] as const;
 
 export interface MissingPiece {
   what: string;
   debianPackage: (typeof STACK_DEBIAN_PACKAGES)[number];
 }
 
-function pythonCanImport(module: string): boolean {
-  if (!existsSync(SYSTEM_PYTHON)) return false;
-  const r = spawnSync(SYSTEM_PYTHON, ['-c', `import ${module}`], { stdio: 'ignore', timeout: 30_000 });
-  return r.status === 0;
+/** Python modules of /usr/bin/python3 and the Debian package of each. */
+const PYTHON_MODULES: Array<[string, MissingPiece['debianPackage']]> = [
+  ['gevent', 'python3-gevent'],
+  ['pip', 'python3-pip'],
+  ['packaging', 'python3-packaging'],
+  ['defusedxml', 'python3-defusedxml'],
+  ['watchdog', 'python3-watchdog'],
+  ['passlib', 'python3-passlib'],
+];
+
+/** The modules of `modules` that /usr/bin/python3 cannot import (one interpreter start for all). */
+function unimportable(modules: string[]): Set<string> {
+  if (!existsSync(SYSTEM_PYTHON)) return new Set(modules);
+  const script = `import importlib\nfor m in ${JSON.stringify(modules)}:\n    try:\n        importlib.import_module(m)\n    except Exception:\n        print(m)\n`;
+  const r = spawnSync(SYSTEM_PYTHON, ['-c', script], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) return new Set(modules);
+  return new Set(r.stdout.split('\n').filter(Boolean));
 }
 
-/** What is missing on this machine (empty when the stack can run). Fast: a few stats and two python imports. */
+/** What is missing on this machine (empty when the stack can run). Fast: a few stats and one python start. */
 export function missingStackPieces(): MissingPiece[] {
   const missing: MissingPiece[] = [];
   if (!existsSync(GUNICORN)) missing.push({ what: GUNICORN, debianPackage: 'gunicorn' });
-  if (!pythonCanImport('gevent')) missing.push({ what: `gevent for ${SYSTEM_PYTHON}`, debianPackage: 'python3-gevent' });
   if (!existsSync(NGINX)) missing.push({ what: NGINX, debianPackage: 'nginx-light' });
-  if (!pythonCanImport('pip')) missing.push({ what: `pip for ${SYSTEM_PYTHON}`, debianPackage: 'python3-pip' });
   if (!existsSync(MPSTAT)) missing.push({ what: MPSTAT, debianPackage: 'sysstat' });
+  if (!existsSync(POETRY)) missing.push({ what: POETRY, debianPackage: 'python3-poetry' });
+  const absent = unimportable(PYTHON_MODULES.map(([m]) => m));
+  for (const [module, debianPackage] of PYTHON_MODULES) {
+    if (absent.has(module)) missing.push({ what: `${module} for ${SYSTEM_PYTHON}`, debianPackage });
+  }
   return missing;
 }
 

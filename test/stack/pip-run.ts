@@ -14,8 +14,9 @@ export function pipEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function pipDownloadArgs(indexUrl: string, project: string, destDir: string): string[] {
-  return ['-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '--disable-pip-version-check', '-d', destDir, '--index-url', indexUrl, project];
+/** `pip download` of one project, or with `-r FILE` (pass ['-r', FILE]) of a requirements file's projects. */
+export function pipDownloadArgs(indexUrl: string, project: string | string[], destDir: string): string[] {
+  return ['-m', 'pip', 'download', '--no-deps', '--no-cache-dir', '--disable-pip-version-check', '-d', destDir, '--index-url', indexUrl, ...(Array.isArray(project) ? project : [project])];
 }
 
 export function pipVersion(): Promise<string> {
@@ -26,7 +27,7 @@ export function pipVersion(): Promise<string> {
   });
 }
 
-export function pipDownload(indexUrl: string, project: string, destDir: string): Promise<{ stdout: string; stderr: string }> {
+export function pipDownload(indexUrl: string, project: string | string[], destDir: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(SYSTEM_PYTHON, pipDownloadArgs(indexUrl, project, destDir), { env: pipEnv(), timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`pip download ${project} from ${indexUrl} failed: ${err.message}\n${stdout}\n${stderr}`));

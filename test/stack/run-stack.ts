@@ -13,7 +13,7 @@ import { tailOf } from './process-groups.js';
 const USAGE = `usage: stack.sh start|serve|status|stop [--name NAME] [--servers N] [--workers N]
   [--worker-class sync|gevent] [--balancing round_robin|least_conn] [--projects N] [--versions N]
   [--cpu-set LIST] [--keepalive-to-upstreams] [--timeout SECONDS] [--backlog N] [--worker-connections N]
-  [--capture-headers]`;
+  [--capture-headers] [--server pypiserver|lookalike] [--backend simple-dir|cached-dir]`;
 
 interface State {
   name: string;
@@ -57,6 +57,8 @@ function parse(argv: string[]) {
       backlog: { type: 'string' },
       'worker-connections': { type: 'string' },
       'capture-headers': { type: 'boolean', default: false },
+      server: { type: 'string' },
+      backend: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -67,7 +69,13 @@ function parse(argv: string[]) {
   if (wc !== 'sync' && wc !== 'gevent') throw new UsageError(`--worker-class must be sync or gevent (got "${wc}")`);
   const bal = values.balancing;
   if (bal !== 'round_robin' && bal !== 'least_conn') throw new UsageError(`--balancing must be round_robin or least_conn (got "${bal}")`);
+  const server = values.server;
+  if (server !== undefined && server !== 'pypiserver' && server !== 'lookalike') throw new UsageError(`--server must be pypiserver or lookalike (got "${server}")`);
+  const backend = values.backend;
+  if (backend !== undefined && backend !== 'simple-dir' && backend !== 'cached-dir') throw new UsageError(`--backend must be simple-dir or cached-dir (got "${backend}")`);
   const options: StackOptions = {
+    server,
+    backend,
     servers: intFlag(values.servers, 'servers')!,
     workers: intFlag(values.workers, 'workers')!,
     workerClass: wc,

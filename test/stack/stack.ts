@@ -1,33 +1,43 @@
 // The real local stack that capsim's live tests run against: nginx (standing in for the ALB) load-balancing
-// over S gunicorn servers (standing in for ECS tasks), each serving index_app.py (pypiserver simple-dir
-// behaviour) from one package directory of generated wheels. Loopback only. See test/stack/README.md.
+// over S gunicorn servers (standing in for ECS tasks), each serving the real pypiserver (the vendored source,
+// pypiserver_app.py) from one package directory of generated wheels; where the vendored copy is absent, the
+// lookalike index_app.py. Loopback only. See test/stack/README.md.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpGet } from './http-get.js';
-import { nginxConfig } from './nginx-config.js';
+import { nginxConfig, waitForAccessLog } from './nginx-config.js';
 import { ensureStackPackages, GUNICORN, NGINX, SYSTEM_PYTHON } from './packages.js';
 import { killGroup, liveGroupMembers, spawnGroup, tailOf, waitGroupGone, type GroupChild } from './process-groups.js';
-import { makeWheels, stackSourceDir, type WheelFile } from './wheels.js';
+import { pypiserverVersion, unpackedPypiserver, vendoredPypiserverTarball } from './pypiserver-source.js';
+import { DEFAULT_PROJECT_PREFIX, makeWheels, stackSourceDir, type WheelFile } from './wheels.js';
 
 export { ensureStackPackages } from './packages.js';
 export { parseAccessLog, waitForAccessLog, ACCESS_LOG_FORMAT, type AccessLogEntry } from './nginx-config.js';
-export { projectName, wheelFileName, type WheelFile } from './wheels.js';
+export { projectName, wheelFileName, DEFAULT_PROJECT_PREFIX, type WheelFile } from './wheels.js';
+
+/** The index each gunicorn serves: the real pypiserver (vendored) or the lookalike (index_app.py). */
+export type IndexServer = 'pypiserver' | 'lookalike';
 
 export interface StackOptions {
   servers: number; // gunicorn processes (= "tasks"), each on its own loopback port
   workers: number; // gunicorn workers per server
   workerClass: 'sync' | 'gevent';
   balancing: 'round_robin' | 'least_conn';
-  projects?: number; // default 100 (pkg-000 ...)
+  projects?: number; // default 100 (test-package-000 ...)
   versionsPerProject?: number; // default 3 (1.0.0, 1.1.0, 2.0.0)
   cpuSet?: string; // optional taskset CPU list for the gunicorn processes, e.g. "0"
-  keepaliveToUpstreams?: boolean; // default false (nginx speaks HTTP/1.0 + close to gunicorn)
+  keepaliveToUpstreams?: boolean; // default false (nginx speaks HTTP/1.1 with Connection: close to gunicorn)
   gunicornTimeoutSeconds?: number; // default 30 (gunicorn's default)
   backlog?: number; // gunicorn --backlog, default 2048 (gunicorn's default; the kernel caps it at somaxconn)
   workerConnections?: number; // gunicorn --worker-connections, default 1000 (gunicorn's default)
   // --- additions ---
+  server?: IndexServer; // default: pypiserver when the vendored copy is there, else the lookalike (said in one line)
+  backend?: 'simple-dir' | 'cached-dir'; // pypiserver's backend, default simple-dir (the deployed stack's)
+  auth?: { username: string; password: string }; // htpasswd (passlib) on every action; pypiserver only
+  projectPrefix?: string; // project names, default "test-package-" (test-package-000, ...)
   packagesDir?: string; // serve this existing directory instead of generating wheels (not removed by stop)
   wheelPayloadBytes?: number; // bytes of pseudo-random payload per generated wheel, default 2048 (~2.7 kB wheels)
   hashAlgo?: string; // link fragment hash, default sha256
@@ -50,6 +60,9 @@ export interface RunningStack {
   packagesDir: string;
   stop(): Promise<void>; // kills everything, removes temp dirs; idempotent
   // --- additions ---
+  server: IndexServer;
+  serverVersion: string; // pypiserver's version, or "lookalike"
+  backend: 'simple-dir' | 'cached-dir';
   tmpDir: string;
   nginxErrorLog: string;
   nginxConfigFile: string;
@@ -79,10 +92,43 @@ const DEFAULTS = {
   nginxWorkerConnections: 4096,
   nginxBacklog: 4096,
   startTimeoutMs: 30_000,
+  backend: 'simple-dir' as const,
+  projectPrefix: DEFAULT_PROJECT_PREFIX,
 };
 
-type Resolved = Required<Omit<StackOptions, 'cpuSet' | 'nginxCpuSet' | 'packagesDir'>> &
-  Pick<StackOptions, 'cpuSet' | 'nginxCpuSet' | 'packagesDir'>;
+type Optional = 'cpuSet' | 'nginxCpuSet' | 'packagesDir' | 'server' | 'auth';
+type Resolved = Required<Omit<StackOptions, Optional>> & Pick<StackOptions, Optional>;
+
+const LOOKALIKE_NOTICE =
+  'capsim test stack: the vendored pypiserver (shared/vendor/pypiserver-*.tar.gz) is absent: serving the lookalike test/stack/index_app.py instead';
+/** Set once the notice was printed (inherited by the test workers, so a test run says it once). */
+const NOTICE_SHOWN = 'CAPSIM_STACK_LOOKALIKE_NOTICE_SHOWN';
+
+/** Prints the one-line notice when the stack will fall back to the lookalike (once per process tree). */
+export function announceIndexServer(): void {
+  if (vendoredPypiserverTarball() === null && process.env[NOTICE_SHOWN] !== '1') {
+    process.env[NOTICE_SHOWN] = '1';
+    console.warn(LOOKALIKE_NOTICE);
+  }
+}
+
+/** Which index to run, and from where: the vendored pypiserver when it is there, else the lookalike. */
+function chooseServer(asked: IndexServer | undefined): { server: IndexServer; pythonPath?: string; version: string } {
+  const tarball = vendoredPypiserverTarball();
+  if (asked === 'lookalike' || (asked === undefined && tarball === null)) {
+    if (asked === undefined) announceIndexServer();
+    return { server: 'lookalike', version: 'lookalike' };
+  }
+  if (tarball === null) throw new Error('capsim test stack: server "pypiserver" needs the vendored shared/vendor/pypiserver-*.tar.gz (or CAPSIM_PYPISERVER_TARBALL)');
+  const dir = unpackedPypiserver(tarball);
+  return { server: 'pypiserver', pythonPath: dir, version: pypiserverVersion(dir) };
+}
+
+/** An htpasswd file made by passlib (what pypiserver checks with); the password travels in the environment, not argv. */
+function writeHtpasswd(file: string, username: string, password: string): void {
+  const script = 'import os\nfrom passlib.apache import HtpasswdFile\nh = HtpasswdFile(os.environ["HTPASSWD_FILE"], new=True)\nh.set_password(os.environ["HTPASSWD_USER"], os.environ["HTPASSWD_PASSWORD"])\nh.save()\n';
+  execFileSync(SYSTEM_PYTHON, ['-c', script], { env: { ...childEnv({}), HTPASSWD_FILE: file, HTPASSWD_USER: username, HTPASSWD_PASSWORD: password }, stdio: ['ignore', 'ignore', 'pipe'] });
+}
 
 function resolveOptions(o: StackOptions): Resolved {
   const r = { ...DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as Resolved;
@@ -107,6 +153,15 @@ function resolveOptions(o: StackOptions): Resolved {
     if (v !== undefined && !/^[0-9]+([-,][0-9]+)*$/.test(v)) {
       throw new Error(`startStack: ${k} must be a taskset CPU list like "0" or "0-1" or "0,1" (got ${JSON.stringify(v)})`);
     }
+  }
+  if (r.backend !== 'simple-dir' && r.backend !== 'cached-dir') {
+    throw new Error(`startStack: backend must be "simple-dir" or "cached-dir" (got ${JSON.stringify(r.backend)})`);
+  }
+  if (r.server !== undefined && r.server !== 'pypiserver' && r.server !== 'lookalike') {
+    throw new Error(`startStack: server must be "pypiserver" or "lookalike" (got ${JSON.stringify(r.server)})`);
+  }
+  if (r.auth !== undefined && (!r.auth.username || !r.auth.password || r.auth.username.includes(':'))) {
+    throw new Error('startStack: auth needs a username (without ":") and a password');
   }
   if (r.packagesDir !== undefined && !existsSync(r.packagesDir)) {
     throw new Error(`startStack: packagesDir ${r.packagesDir} does not exist`);
@@ -216,11 +271,12 @@ async function waitWorkersBooted(g: GroupChild, workers: number, deadline: numbe
   }
 }
 
+/** This process's environment without its Python paths (the stack's Python is Debian's), plus `extra`. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
   delete env.PYTHONPATH;
   delete env.PYTHONHOME;
-  return env;
+  return { ...env, ...extra };
 }
 
 function withTaskset(cpuSet: string | undefined, file: string, args: string[]): [string, string[]] {
@@ -236,6 +292,10 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     }
   }
   const srcDir = stackSourceDir();
+  const index = chooseServer(o.server);
+  if (index.server === 'lookalike' && (o.backend !== 'simple-dir' || o.auth !== undefined)) {
+    throw new Error('capsim test stack: the lookalike serves only simple-dir without authentication; the cached-dir backend and auth need the vendored pypiserver');
+  }
   const tmp = mkdtempSync(join(tmpdir(), 'capsim-stack-'));
   const owned: Owned = { groups: [], tmpDir: tmp };
   installExitHook();
@@ -271,7 +331,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     } else {
       packagesDir = join(tmp, 'packages');
       mkdirSync(packagesDir);
-      files = makeWheels(packagesDir, o.projects, o.versionsPerProject, o.wheelPayloadBytes);
+      files = makeWheels(packagesDir, o.projects, o.versionsPerProject, o.wheelPayloadBytes, o.projectPrefix);
     }
     const projects = [...new Set(files.map((f) => f.project))].sort();
     const captureFile = o.captureHeaders ? join(tmp, 'captured-requests.jsonl') : undefined;
@@ -289,11 +349,19 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       ...(o.preload ? ['--preload'] : []),
       '--pythonpath', srcDir,
       '--worker-tmp-dir', tmp,
-      'index_app:app',
+      index.server === 'pypiserver' ? 'pypiserver_app:app' : 'index_app:app',
     ];
+    let htpasswd: string | undefined;
+    if (o.auth) {
+      htpasswd = join(tmp, 'htpasswd');
+      writeHtpasswd(htpasswd, o.auth.username, o.auth.password);
+    }
     const env = childEnv({
       CAPSIM_STACK_PACKAGES: packagesDir,
       CAPSIM_STACK_HASH_ALGO: o.hashAlgo,
+      CAPSIM_STACK_BACKEND: o.backend,
+      ...(index.pythonPath ? { PYTHONPATH: index.pythonPath } : {}),
+      ...(htpasswd ? { CAPSIM_STACK_HTPASSWD: htpasswd } : {}),
       ...(captureFile ? { CAPSIM_STACK_CAPTURE_HEADERS: captureFile } : {}),
     });
     const gunicorns: GroupChild[] = [];
@@ -346,7 +414,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         await g.exited; // lost the port race to another process: try another port
       }
     }
-    // The health probes above are not part of any measurement: start every log empty.
+    // The health probes above are not part of any measurement: start every log empty (after nginx has written
+    // the probe's line, which it does just after the response went out).
+    await waitForAccessLog(accessLog, 1, 5000);
     writeFileSync(accessLog, '');
     if (captureFile) writeFileSync(captureFile, '');
 
@@ -356,6 +426,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       upstreams,
       packagesDir,
       stop,
+      server: index.server,
+      serverVersion: index.version,
+      backend: o.backend,
       tmpDir: tmp,
       nginxErrorLog: errorLog,
       nginxConfigFile: confFile,

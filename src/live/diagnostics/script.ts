@@ -1,11 +1,13 @@
 /**
  * The shell script both collectors run (locally with bash, remotely through
- * SSM's AWS-RunShellScript): vmstat, free -m, mpstat and docker stats in
- * parallel, each bounded by `timeout`, printed as marked sections; plus the
- * splitter and the parser of its output.
+ * SSM's AWS-RunShellScript): vmstat, free -m, mpstat, docker stats and the NFS
+ * client counters (/proc/self/mountstats at the start and at the end of the
+ * window) in parallel, each bounded by `timeout`, printed as marked sections;
+ * plus the splitter and the parser of its output.
  */
 import { parseDockerStats } from '../parsers/docker-stats.js';
 import { parseFree } from '../parsers/free.js';
+import { mountstatsDelta, type NfsMountDelta } from '../parsers/mountstats.js';
 import { parseMpstat } from '../parsers/mpstat.js';
 import { parseVmstat } from '../parsers/vmstat.js';
 import {
@@ -17,6 +19,18 @@ import {
 } from './types.js';
 
 const SECTION = '@@capsim-section';
+/** Separates the two mountstats snapshots of the nfs section. */
+const MOUNTSTATS_AFTER = '@@capsim-mountstats-after';
+
+/** The NFS mounts' sections of /proc/self/mountstats (other mounts print one line each; left out). */
+const NFS_MOUNTSTATS = 'awk "/^device /{k=/ with fstype nfs/} k" /proc/self/mountstats';
+
+/** The nfs section: per NFS mount, the counters' change over the window. */
+export function parseNfsSection(text: string): NfsMountDelta[] {
+  const at = text.indexOf(MOUNTSTATS_AFTER);
+  if (at < 0) throw new Error('the second /proc/self/mountstats snapshot is missing');
+  return mountstatsDelta(text.slice(0, at), text.slice(at + MOUNTSTATS_AFTER.length));
+}
 
 /** The command line of each diagnostic for a sampling window of `sampleSeconds` (>= 1). */
 export function diagnosticCommandLines(sampleSeconds: number): Record<DiagnosticCommand, string> {
@@ -27,6 +41,7 @@ export function diagnosticCommandLines(sampleSeconds: number): Record<Diagnostic
     free: 'free -m',
     mpstat: `mpstat 1 ${n}`,
     docker: "docker stats --no-stream --format '{{json .}}'",
+    nfs: `sh -c '${NFS_MOUNTSTATS}; sleep ${n}; echo ${MOUNTSTATS_AFTER}; ${NFS_MOUNTSTATS}'`,
   };
 }
 
@@ -45,6 +60,7 @@ export function diagnosticsScript(sampleSeconds: number): string {
     job('free', lines.free, half),
     job('mpstat', lines.mpstat),
     job('docker', lines.docker),
+    job('nfs', lines.nfs),
     'wait',
     `for c in ${DIAGNOSTIC_COMMANDS.join(' ')}; do echo "${SECTION} $c rc=$(cat "$d/$c.rc" 2>/dev/null)"; cat "$d/$c" 2>/dev/null; done`,
     'rm -rf "$d"',
@@ -89,7 +105,7 @@ export function parseHostSections(
   finishedAt: string,
   errors: string[] = [],
 ): HostDiagnostics {
-  const parsed: ParsedHostFigures = { cpu: null, memory: null, swap: null, containers: null, detail: {} };
+  const parsed: ParsedHostFigures = { cpu: null, memory: null, swap: null, containers: null, nfs: null, detail: {} };
   const attempt = <T>(name: DiagnosticCommand, parse: (text: string) => T): T | undefined => {
     const output = raw[name];
     const exitProblem = describeExit(name, output);
@@ -108,6 +124,8 @@ export function parseHostSections(
   const free = attempt('free', parseFree);
   const mpstat = attempt('mpstat', parseMpstat);
   const containers = attempt('docker', parseDockerStats);
+  const nfs = attempt('nfs', parseNfsSection);
+  if (nfs) parsed.nfs = nfs;
   if (vmstat) {
     parsed.detail.vmstat = vmstat;
     parsed.swap = {
@@ -153,7 +171,7 @@ export function failedHost(host: string, startedAt: string, finishedAt: string, 
     startedAt,
     finishedAt,
     raw: {},
-    parsed: { cpu: null, memory: null, swap: null, containers: null, detail: {} },
+    parsed: { cpu: null, memory: null, swap: null, containers: null, nfs: null, detail: {} },
     errors: [error],
   };
 }

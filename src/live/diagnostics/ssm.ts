@@ -8,6 +8,7 @@
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { errorText, sendWithTimeout } from './aws-call.js';
 import { diagnosticsScript, failedHost, parseHostSections, splitSections } from './script.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger, HostDiagnostics } from './types.js';
 
@@ -31,32 +32,6 @@ const FINAL_STATUSES = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut', 'U
 const MAX_TARGETS_PER_COMMAND = 50;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Sends an AWS command with an abort signal and a hard deadline (a hung call never blocks a collection). */
-async function sendWithTimeout<T>(send: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      const error = new Error(`no answer within ${timeoutMs} ms`);
-      error.name = 'TimeoutError';
-      reject(error);
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([send(controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function errorText(error: unknown): string {
-  const err = error as { name?: string; message?: string };
-  if (err?.name === 'AbortError' || err?.name === 'TimeoutError') return `AWS call timed out${err.message ? ` (${err.message})` : ''}`;
-  const name = err?.name && err.name !== 'Error' ? `${err.name}: ` : '';
-  return `${name}${err?.message ?? String(error)}`.split('\n')[0].slice(0, 300);
-}
 
 /** The in-service instance ids of an Auto Scaling group (throws a one-line Error when the group is missing). */
 export async function listAsgInstances(client: AutoScalingClient, asgName: string, callTimeoutMs = 10_000): Promise<string[]> {

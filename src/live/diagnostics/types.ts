@@ -1,10 +1,11 @@
 /** What one diagnostics collection holds: raw command output and the numbers parsed from it. */
 import type { ContainerStats } from '../parsers/docker-stats.js';
 import type { FreeParsed } from '../parsers/free.js';
+import type { NfsMountDelta } from '../parsers/mountstats.js';
 import type { MpstatParsed } from '../parsers/mpstat.js';
 import type { VmstatParsed } from '../parsers/vmstat.js';
 
-export const DIAGNOSTIC_COMMANDS = ['vmstat', 'free', 'mpstat', 'docker'] as const;
+export const DIAGNOSTIC_COMMANDS = ['vmstat', 'free', 'mpstat', 'docker', 'nfs'] as const;
 export type DiagnosticCommand = (typeof DIAGNOSTIC_COMMANDS)[number];
 
 export interface CommandOutput {
@@ -33,6 +34,8 @@ export interface ParsedHostFigures {
   swap: { inKiBPerSecond: number; outKiBPerSecond: number; inKiBPerSecondMax: number; outKiBPerSecondMax: number } | null;
   /** From docker stats. */
   containers: ContainerStats[] | null;
+  /** NFS client counters per mount over the sampling window (/proc/self/mountstats before and after); [] without NFS mounts. */
+  nfs: NfsMountDelta[] | null;
   /** The full parser results, for whoever needs more. */
   detail: { vmstat?: VmstatParsed; free?: FreeParsed; mpstat?: MpstatParsed };
 }

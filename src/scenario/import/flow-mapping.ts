@@ -4,7 +4,6 @@
  * of the shipped scenarios (scenarios/pip-burst.json: 15 s timeout, 5 retries;
  * scenarios/production-incident.json: 30 s, none); poetry's is below.
  */
-import { FLOW_NAMES } from '../flows.js';
 import { loadScenario } from '../load.js';
 import type { ClientBehaviour, FlowName } from '../types.js';
 import type { InstallPattern, TrafficCategory } from './installs.js';
@@ -16,10 +15,8 @@ export function modelFlowOf(category: TrafficCategory, pattern: InstallPattern):
     case 'pip-root-index':
     case 'pip-simple-index':
     case 'seed-tool':
-      return category;
     case 'poetry':
-      // Poetry reads /simple/<project>/ and downloads the file it picked: pip's simple-index requests.
-      return (FLOW_NAMES as readonly string[]).includes('poetry') ? ('poetry' as FlowName) : 'pip-simple-index';
+      return category;
     case 'other':
       return pattern === 'root' ? 'pip-root-index' : pattern === 'root-simple' ? 'seed-tool' : 'pip-simple-index';
     case 'download-only':
@@ -30,9 +27,6 @@ export function modelFlowOf(category: TrafficCategory, pattern: InstallPattern):
 /** Why a category runs as the flow it maps to, for the scenario file and the summary. */
 export function mappingNote(category: TrafficCategory, flow: FlowName): string | null {
   if (category === flow) return null;
-  if (category === 'poetry') {
-    return `poetry installs run as ${flow}: poetry reads /simple/<project>/ and downloads the chosen file, the requests of pip with a .../simple/ index URL`;
-  }
   return `installs of other clients run as the flow their requests follow (${flow})`;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Which client sent a request, from its User-Agent:
  *   pip/<version> {json}         pip (each `pip install` is its own process)
- *   poetry/<version> ...         poetry 1.5 and later (poetry 1.3 sends python-requests' agent)
+ *   poetry/<version> ...         poetry 2 (the incident's logs show 2.1.3; poetry 1.3 sends python-requests' agent)
  *   python-requests/<version>    a script on Python requests: the seed's stress tool, or poetry 1.3
  *   anything else, or "-"        other (uv, curl, browsers, ...)
  * The product token (the first word, e.g. "pip/25.3") is what summaries show:

@@ -54,13 +54,13 @@ describe('an imported scenario in predict, plan and validate', () => {
     expect(offsets).toEqual([...installs.map((i) => i.startMs), ...lone.map((c) => c.receivedMs)].map((t) => (t - T0) / 1000));
     expect(scenario.flowMix?.map((m) => [m.name, m.flow, m.share])).toEqual([
       ['pip-root-index', 'pip-root-index', 0.428571],
-      ['poetry', 'pip-simple-index', 0.214286],
+      ['poetry', 'poetry', 0.214286],
       ['seed-tool', 'seed-tool', 0.214286],
       ['download-only', 'download-only', 0.142857],
     ]);
     expect(scenario.flowMix?.map((m) => m.client.retryStatuses)).toEqual([[500, 503, 520, 527], [502, 503, 504], [], [502, 503, 504]]);
     const kindOf = (k: number) => scenario.flowMix![scenario.profile.executor === 'replay' ? scenario.profile.offsetsMix![k] : 0].flow;
-    expect(offsets.map((_, k) => kindOf(k))).toEqual([...installs.map((i) => (i.flow === 'poetry' ? 'pip-simple-index' : i.flow)), ...lone.map(() => 'download-only')]);
+    expect(offsets.map((_, k) => kindOf(k))).toEqual([...installs.map((i) => i.flow), ...lone.map(() => 'download-only')]);
 
     const index = await startTinyIndex();
     try {
@@ -82,8 +82,8 @@ describe('an imported scenario in predict, plan and validate', () => {
       for (const r of records) byInstall.set(r.install, [...(byInstall.get(r.install) ?? []), { t: r.t, path: r.path }]);
       expect(byInstall.size).toBe(28);
       // Install k of the run (in start order) is the k-th offset, and sends what its kind's flow sends.
-      const paths = { 'pip-root-index': ['root', 'simple', 'file'], 'pip-simple-index': ['simple', 'file'], 'seed-tool': ['root', 'simple', 'simple', 'file'], 'download-only': ['file'] };
-      const shape = (path: string) => (/^\/pkg-\d{3}\/$/.test(path) ? 'root' : path.startsWith('/simple/') ? 'simple' : 'file');
+      const paths = { 'pip-root-index': ['root', 'simple', 'file'], poetry: ['simple', 'file'], 'seed-tool': ['root', 'simple', 'simple', 'file'], 'download-only': ['file'] };
+      const shape = (path: string) => (path.startsWith('/simple/') ? 'simple' : path.startsWith('/packages/') ? 'file' : /^\/[^/]+\/$/.test(path) ? 'root' : path);
       [...byInstall.keys()].sort((a, b) => a - b).forEach((install, k) => {
         const sent = byInstall.get(install)!;
         const first = Math.min(...sent.map((r) => r.t));
