@@ -31,7 +31,7 @@ export function mappingNote(category: TrafficCategory, flow: FlowName): string |
 }
 
 /**
- * Poetry's requests (poetry/utils/authenticator.py, 1.3 to 2.x): a 15 s
+ * Poetry's requests (poetry 1.3's poetry/utils/authenticator.py): a 15 s
  * timeout, up to 5 retries on connection errors and 502/503/504, sleeping
  * 0.5 s x attempt (0.5, 1, 1.5, 2, 2.5 s). The model sleeps like urllib3
  * (0, f, 2f, 4f, 8f); f = 0.25 s waits the same 7.5 s in all.
