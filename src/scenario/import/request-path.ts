@@ -120,8 +120,3 @@ export class RequestClassifier {
     return normalized;
   }
 }
-
-/** Classifies one request (see RequestClassifier). */
-export function classifyRequest(method: string, url: string): RequestTarget {
-  return new RequestClassifier().classify(method, url);
-}
