@@ -83,8 +83,10 @@ export function readReplayFile(file: string, allowed: readonly string[] = []): R
     }
   }
   if (!anyName) return { seconds: Array.from(Float64Array.from(values).sort()), names: named };
-  const order = Array.from(values, (_, k) => k).sort((a, b) => values[a] - values[b] || a - b);
-  return { seconds: order.map((k) => values[k]), names: order.map((k) => named[k]) };
+  const order = new Uint32Array(values.length);
+  for (let k = 0; k < order.length; k++) order[k] = k;
+  order.sort((a, b) => values[a] - values[b] || a - b);
+  return { seconds: Array.from(order, (k) => values[k]), names: Array.from(order, (k) => named[k]) };
 }
 
 function isSpace(c: number): boolean {

@@ -113,7 +113,9 @@ export function replayPlanOf(r: AlbImportResult): ReplayPlan {
   const position = new Uint16Array(entries.length);
   sorted.forEach((e, i) => (position[e.index] = i));
   // By start time (ties as found, so the order is the same on every run).
-  const order = Array.from(starts, (_, k) => k).sort((a, b) => starts[a] - starts[b] || a - b);
+  const order = new Uint32Array(count);
+  for (let k = 0; k < count; k++) order[k] = k;
+  order.sort((a, b) => starts[a] - starts[b] || a - b);
   return { mix, starts: Float64Array.from(order, (k) => starts[k]), entries: Uint16Array.from(order, (k) => position[raw[k]]) };
 }
 

@@ -12,7 +12,7 @@ import { buildCloudWatchScenario, type CloudWatchSummary, readRequestCounts, typ
 import { defaultClient } from './flow-mapping.js';
 import { loadScenario } from '../load.js';
 import type { FlowName } from '../types.js';
-import { defaultScenarioName, importedFiles, refuseOverwrite, type ScenarioFiles, writeImportedScenario } from './write-scenario.js';
+import { checkWritten, defaultScenarioName, importedFiles, refuseOverwrite, type ScenarioFiles, writeImportedScenario } from './write-scenario.js';
 
 export interface AlbImportRequest {
   paths: string[];
@@ -47,7 +47,12 @@ export async function runAlbImport(request: AlbImportRequest): Promise<AlbImport
     repository: request.repository,
     command: request.command,
   });
-  if (files) writeImportedScenario(files, built.scenario, built.offsets, request.force);
+  if (files) {
+    writeImportedScenario(files, built.scenario, built.offsets, request.force);
+    // The replay's text is on disk: let it go before reading it back (millions of installs are large).
+    built.offsets = [];
+    checkWritten(files);
+  }
   return { summary, built, written: files };
 }
 
@@ -91,6 +96,9 @@ export function runCloudWatchImport(request: CloudWatchImportRequest): CloudWatc
     command: request.command,
   });
   if (series.missingPeriods > 0) notes.push(`${series.missingPeriods} period(s) without a row counted as 0 requests`);
-  if (files) writeImportedScenario(files, scenario, null, request.force);
+  if (files) {
+    writeImportedScenario(files, scenario, null, request.force);
+    checkWritten(files);
+  }
   return { summary, scenario, notes, written: files };
 }

@@ -1,6 +1,6 @@
 /**
  * Writes an imported scenario (the JSON file and, for a replay, its offsets
- * file beside it) and loads it back, so what was written is what predict,
+ * file beside it), and loads it back, so what was written is what predict,
  * plan and validate will read.
  */
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
@@ -31,7 +31,7 @@ export function refuseOverwrite(files: ScenarioFiles, force: boolean): void {
   }
 }
 
-/** Writes the scenario and its offsets (in pieces, as built); loads it back. */
+/** Writes the scenario and its offsets (in pieces, as built; see checkWritten). */
 export function writeImportedScenario(files: ScenarioFiles, scenario: Record<string, unknown>, offsets: string[] | null, force: boolean): void {
   refuseOverwrite(files, force);
   try {
@@ -48,5 +48,9 @@ export function writeImportedScenario(files: ScenarioFiles, scenario: Record<str
   } catch (error) {
     throw new UserError(`cannot write ${files.scenario} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+}
+
+/** Loads a written scenario back: what was written is what predict, plan and validate will read. */
+export function checkWritten(files: ScenarioFiles): void {
   loadScenario(resolve(files.scenario));
 }
