@@ -91,7 +91,10 @@ export default class ScenarioImport extends Command {
     this.log('');
     for (const note of outcome.built.notes) this.log(`note: ${note}`);
     if (outcome.written) {
-      this.log(`wrote ${outcome.written.scenario} and ${outcome.written.offsets}: replay of ${outcome.summary.installs.total} installs; run it with capsim predict --scenario ${outcome.written.scenario}`);
+      const mix = outcome.built.flowMix;
+      const replayed = mix.reduce((n, m) => n + m.installs, 0);
+      const kinds = mix.map((m) => `${m.name}${m.name === m.flow ? '' : ` as ${m.flow}`} ${(m.share * 100).toFixed(1)} %`).join(', ');
+      this.log(`wrote ${outcome.written.scenario} and ${outcome.written.offsets}: replay of ${replayed} installs (${kinds || 'none'}); run it with capsim predict --scenario ${outcome.written.scenario}`);
     } else {
       this.log('no scenario written: give --out FILE.json to write one');
     }
