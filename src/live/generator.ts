@@ -14,6 +14,7 @@ import { FLOWS } from '../scenario/flows.js';
 import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
+import { HttpCookieJar } from './cookie-jar.js';
 
 export interface LoadOptions {
   /** Server root, ending with "/". */
@@ -84,6 +85,8 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     headers: clientHeaders(FLOWS[kind.flow].client),
     authorization,
     client: kind.client,
+    // A kind whose client.cookies is shared keeps one jar for its installs in the run.
+    sharedJar: new HttpCookieJar(),
     counter,
     runStartPerf: options.runStartPerf,
     wallOffsetMs: options.wallOffsetMs,

@@ -4,6 +4,7 @@ import type { Flow } from '../scenario/flows.js';
 import { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { BalancerClient } from './balancer/load-balancer.js';
+import { CookieJar } from './cookie-jar.js';
 import { type ClientConnection, type Exchange, type ExchangeOrigin, type FailureCause, newExchange } from './exchange.js';
 import type { RunRecorder } from './recorder.js';
 import type { RequestObserver } from './request-observer.js';
@@ -52,6 +53,20 @@ export interface ClientOptions {
 interface Kind extends ClientKind {
   timeoutMs: number;
   retryStatuses: Set<number>;
+  /** The jar of this kind's installs when its `client.cookies` is shared (one per kind and run). */
+  sharedJar: CookieJar;
+}
+
+/** The jar an install's requests use: its kind's shared one, its own, or none. */
+function jarForInstall(kind: Kind): CookieJar | null {
+  switch (kind.behaviour.cookies) {
+    case 'shared':
+      return kind.sharedJar;
+    case 'per-install':
+      return new CookieJar();
+    case 'none':
+      return null;
+  }
 }
 
 /** One "pip install" in progress. */
@@ -68,6 +83,8 @@ class Install implements BalancerClient {
     private readonly clients: ClientPopulation,
     readonly kind: Kind,
     public opStart: number,
+    /** The cookie jar its requests use (the run's shared one, its own, or none). */
+    readonly jar: CookieJar | null,
     /** Runs once, when the install has finished (however it ended). */
     readonly done: () => void,
   ) {}
@@ -84,6 +101,10 @@ class Install implements BalancerClient {
  * request at the client timeout, and retries like pip (urllib3: connection
  * errors, timeouts and the listed statuses; sleep 0 before the first retry,
  * then factor x 2^(n-1), at most 120 s).
+ * Cookies: each request carries the stickiness cookie of its install's jar,
+ * and each response read updates that jar, in the order responses are read
+ * (its kind's `client.cookies`: one jar for the kind's installs in the run,
+ * one per install, or none).
  */
 export class ClientPopulation implements InstallRunner {
   private readonly scheduler: Scheduler;
@@ -109,7 +130,7 @@ export class ClientPopulation implements InstallRunner {
     this.balancer = options.balancer;
     const kinds = options.kinds ?? (options.flow && options.behaviour ? [{ flow: options.flow, behaviour: options.behaviour, operations: options.flow.steps.map((_, i) => i) }] : []);
     if (kinds.length === 0) throw new Error('ClientPopulation needs a flow and a behaviour, or kinds');
-    this.kinds = kinds.map((k) => ({ ...k, timeoutMs: k.behaviour.timeoutSeconds * 1000, retryStatuses: new Set(k.behaviour.retryStatuses) }));
+    this.kinds = kinds.map((k) => ({ ...k, timeoutMs: k.behaviour.timeoutSeconds * 1000, retryStatuses: new Set(k.behaviour.retryStatuses), sharedJar: new CookieJar() }));
     this.pick = options.pick ?? (() => 0);
     this.recorder = options.recorder;
     this.routingRng = options.routingRng;
@@ -133,7 +154,8 @@ export class ClientPopulation implements InstallRunner {
   /** Starts install number `index` (default: the next); `onDone(arg)` runs when it has finished (however it ended). */
   startInstall<A>(onDone: (arg: A) => void, arg: A, index = this.installsStarted): void {
     this.installsStarted++;
-    this.send(new Install(this, this.kinds[this.pick(index)], this.scheduler.now, () => onDone(arg)));
+    const kind = this.kinds[this.pick(index)];
+    this.send(new Install(this, kind, this.scheduler.now, jarForInstall(kind), () => onDone(arg)));
   }
 
   private send(install: Install): void {
@@ -153,6 +175,7 @@ export class ClientPopulation implements InstallRunner {
     }
     const kind = install.kind.flow.steps[install.opIndex].requests[install.requestIndex];
     const ex = newExchange<Install>(this.nextExchangeId++, kind, this.balancer, install.connection, install, now);
+    install.jar?.attach(ex);
     install.current = ex;
     this.recorder.requestSent(now);
     install.timeoutHandle = this.scheduler.after(install.kind.timeoutMs, this.timedOut, install);
@@ -185,6 +208,7 @@ export class ClientPopulation implements InstallRunner {
     const install = ex.owner;
     if (install.current !== ex) return; // the client already gave up on it
     install.current = null;
+    install.jar?.received(ex);
     this.scheduler.cancel(install.timeoutHandle);
     install.timeoutHandle = -1;
     const status = ex.status;

@@ -21,6 +21,8 @@
  * project on its one connection, poetry every page and then every file (`requirementsOrder`).
  */
 
+import type { CookieScope } from './types.js';
+
 export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'poetry', 'download-only'] as const;
 export type FlowName = (typeof FLOW_NAMES)[number];
 
@@ -63,6 +65,8 @@ export interface Flow {
   client: 'pip' | 'poetry' | 'python-requests';
   /** Several requirements: project after project (pip), or every page then every file (poetry). */
   requirementsOrder: 'per-project' | 'pages-then-files';
+  /** The cookie jar the flow's real client keeps: a scenario that does not say has this (scenario/load.ts). */
+  cookies: CookieScope;
 }
 
 function step(operation: OperationName, resource: FlowStep['resource'], source: PathSource): FlowStep {
@@ -76,6 +80,7 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: true,
     client: 'pip',
     requirementsOrder: 'per-project',
+    cookies: 'per-install',
   },
   'pip-simple-index': {
     name: 'pip-simple-index',
@@ -83,6 +88,7 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: true,
     client: 'pip',
     requirementsOrder: 'per-project',
+    cookies: 'per-install',
   },
   'seed-tool': {
     name: 'seed-tool',
@@ -90,6 +96,7 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: false,
     client: 'python-requests',
     requirementsOrder: 'per-project',
+    cookies: 'shared',
   },
   poetry: {
     name: 'poetry',
@@ -97,6 +104,8 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: true,
     client: 'poetry',
     requirementsOrder: 'pages-then-files',
+    // One poetry install runs its parallel downloads through one session: one jar per install.
+    cookies: 'per-install',
   },
   'download-only': {
     name: 'download-only',
@@ -104,6 +113,8 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: true,
     client: 'python-requests',
     requirementsOrder: 'per-project',
+    // Each lone download is its own process as far as the log tells: a fresh jar, no cookie sent.
+    cookies: 'per-install',
   },
 };
 

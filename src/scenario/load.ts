@@ -14,8 +14,8 @@ import {
 } from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
 import { readReplayFile } from './replay-offsets.js';
-import { FLOW_NAMES, type FlowName } from './flows.js';
-import { EXECUTORS, VERSION_PICKS, type ClientBehaviour, type FlowMixEntry, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
+import { FLOW_NAMES, FLOWS, type FlowName } from './flows.js';
+import { COOKIE_SCOPES, EXECUTORS, VERSION_PICKS, type ClientBehaviour, type CookieScope, type FlowMixEntry, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
 /** The scenarios shipped in scenarios/, by name. */
 export function shippedScenarioNames(): string[] {
@@ -51,8 +51,9 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   const name = requireString(root, 'name', file);
   const description = typeof root.description === 'string' ? root.description : '';
   const flow = requireOneOf(root, 'flow', file, FLOW_NAMES);
-  const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`);
-  const flowMix = root.flowMix === undefined ? undefined : validateFlowMix(root, flow, client, file);
+  const rawClient = expectObject(root.client, `${file}: field "client"`);
+  const client = validateClient(rawClient, `${file}: client`, flow);
+  const flowMix = root.flowMix === undefined ? undefined : validateFlowMix(root, flow, rawClient, file);
   const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file, flowMix);
   const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
   const requirements = root.requirements === undefined ? undefined : requireNumber(root, 'requirements', file, { integer: true, min: 1, max: MAX_REQUIREMENTS });
@@ -61,8 +62,11 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   return { name, description, flow, ...(flowMix ? { flowMix } : {}), ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file };
 }
 
-/** A flow mix: entries with a flow, a share (the shares sum to 1), an optional name and client; `flow` is one of them. */
-function validateFlowMix(root: JsonObject, flow: FlowName, client: ClientBehaviour, file: string): FlowMixEntry[] {
+/**
+ * A flow mix: entries with a flow, a share (the shares sum to 1), an optional name and client; `flow` is one of them.
+ * An entry without a client has the scenario's (its cookie jar, when the scenario does not state one, the entry's flow's).
+ */
+function validateFlowMix(root: JsonObject, flow: FlowName, rawClient: JsonObject, file: string): FlowMixEntry[] {
   const where = `${file}: flowMix`;
   const entries = expectArray(root, 'flowMix', file).map((raw, i): FlowMixEntry => {
     const at = `${where}[${i}]`;
@@ -75,7 +79,10 @@ function validateFlowMix(root: JsonObject, flow: FlowName, client: ClientBehavio
       name,
       flow: entryFlow,
       share: requireNumber(e, 'share', at, { above: 0, max: 1 }),
-      client: e.client === undefined ? structuredClone(client) : validateClient(expectObject(e.client, `${at}: field "client"`), `${at}: client`),
+      client:
+        e.client === undefined
+          ? validateClient(rawClient, `${file}: client`, entryFlow)
+          : validateClient(expectObject(e.client, `${at}: field "client"`), `${at}: client`, entryFlow),
     };
   });
   if (entries.length === 0) throw new UserError(`${where} must list at least one entry`);
@@ -145,8 +152,8 @@ function validateProfile(p: JsonObject, where: string, file: string, flowMix: Fl
   }
 }
 
-function validateClient(c: JsonObject, where: string): ClientBehaviour {
-  rejectUnknownKeys(c, ['timeoutSeconds', 'retries', 'backoffFactorSeconds', 'retryStatuses', 'keepAlive'], where);
+function validateClient(c: JsonObject, where: string, flow: FlowName): ClientBehaviour {
+  rejectUnknownKeys(c, ['timeoutSeconds', 'retries', 'backoffFactorSeconds', 'retryStatuses', 'keepAlive', 'cookies'], where);
   const statuses = expectArray(c, 'retryStatuses', where).map((s, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 100 || s > 599) throw new UserError(`${where}: retryStatuses[${i}] must be an HTTP status 100-599 (got ${shown(s)})`);
     return s;
@@ -158,6 +165,8 @@ function validateClient(c: JsonObject, where: string): ClientBehaviour {
     backoffFactorSeconds: requireNumber(c, 'backoffFactorSeconds', where, { min: 0, max: 60 }),
     retryStatuses: statuses,
     keepAlive: c.keepAlive,
+    // Unstated: the jar the flow's real client keeps (a run summary written before the field existed says nothing).
+    cookies: c.cookies === undefined ? FLOWS[flow].cookies : requireOneOf(c, 'cookies', where, COOKIE_SCOPES),
   };
 }
 
@@ -196,7 +205,7 @@ export function scenarioAsWritten(scenario: Scenario): Omit<Scenario, 'profile'>
   return { ...scenario, profile: profileAsWritten(scenario.profile) };
 }
 
-/** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s`). */
+/** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s --cookies`). */
 export interface ScenarioOverrides {
   flow?: FlowName;
   /** Projects per install. */
@@ -205,6 +214,7 @@ export interface ScenarioOverrides {
   baseline?: number;
   durationSeconds?: number;
   timeoutSeconds?: number;
+  cookies?: CookieScope;
 }
 
 /** Applies command-line overrides; an override that does not fit the scenario's executor is an error. */
@@ -218,6 +228,11 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     if (next.profile.executor === 'replay') delete next.profile.offsetsMix;
   }
   if (o.requirements !== undefined) next.requirements = checkRequirements(o.requirements);
+  if (o.cookies !== undefined) {
+    if (!COOKIE_SCOPES.includes(o.cookies)) throw new UserError(`--cookies must be one of ${COOKIE_SCOPES.join(', ')}, got "${o.cookies}"`);
+    next.client.cookies = o.cookies;
+    for (const entry of next.flowMix ?? []) entry.client.cookies = o.cookies;
+  }
   if (o.timeoutSeconds !== undefined) {
     if (!(o.timeoutSeconds > 0)) throw new UserError(`--timeout-s must be > 0, got ${o.timeoutSeconds}`);
     next.client.timeoutSeconds = o.timeoutSeconds;

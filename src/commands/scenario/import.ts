@@ -5,7 +5,7 @@ import { renderRequestCountSummary, renderTrafficSummary } from '../../report/im
 import type { WithinPeriod } from '../../scenario/import/cloudwatch.js';
 import { runAlbImport, runCloudWatchImport } from '../../scenario/import/run-import.js';
 import { FLOW_NAMES } from '../../scenario/flows.js';
-import type { FlowName } from '../../scenario/types.js';
+import { COOKIE_SCOPES, type CookieScope, type FlowName } from '../../scenario/types.js';
 import { parseDuration, parseTimeFlag } from '../../scenario/import/time-window.js';
 
 export default class ScenarioImport extends Command {
@@ -36,6 +36,10 @@ export default class ScenarioImport extends Command {
     'keep-addresses': Flags.boolean({ description: 'show and record client addresses (default: a hash of each)', default: false }),
     projects: Flags.string({ description: 'projects in the index (the log shows only those installed)' }),
     'versions-per-project': Flags.string({ description: 'files per project in the index (the log shows only those downloaded)' }),
+    cookies: Flags.string({
+      description: 'who shares a cookie jar (the log records no cookies): shared (one jar, a script on one session), per-install (separate pip processes), none; default: each kind\'s real client\'s',
+      options: [...COOKIE_SCOPES],
+    }),
     force: Flags.boolean({ description: 'replace existing output files', default: false }),
     json: jsonFlag,
   };
@@ -54,6 +58,7 @@ export default class ScenarioImport extends Command {
         within: flags['within-minute'] as WithinPeriod,
         burstSeconds: parseDecimal('burst-seconds', flags['burst-seconds'], 0.001, 3600),
         repository,
+        cookies: flags.cookies as CookieScope | undefined,
         out: flags.out,
         name: flags.name,
         force: flags.force,
@@ -78,6 +83,7 @@ export default class ScenarioImport extends Command {
       },
       keepAddresses: flags['keep-addresses'],
       repository,
+      cookies: flags.cookies as CookieScope | undefined,
       out: flags.out,
       name: flags.name,
       force: flags.force,

@@ -2,10 +2,13 @@
  * Which flow of the model and the live generator runs each kind of imported
  * install, and with which client behaviour: pip's and the seed tool's are those
  * of the shipped scenarios (scenarios/pip-burst.json: 15 s timeout, 5 retries;
- * scenarios/production-incident.json: 30 s, none); poetry's is below.
+ * scenarios/production-incident.json: 30 s, none); poetry's is below. The
+ * cookie jar is the flow's real client's (src/scenario/flows.ts) unless the
+ * user states one: an access log records no cookies.
  */
 import { loadScenario } from '../load.js';
-import type { ClientBehaviour, FlowName } from '../types.js';
+import { FLOWS } from '../flows.js';
+import type { ClientBehaviour, CookieScope, FlowName } from '../types.js';
 import type { InstallPattern, TrafficCategory } from './installs.js';
 import type { ClientFamily } from './user-agent.js';
 
@@ -36,10 +39,26 @@ export function mappingNote(category: TrafficCategory, flow: FlowName): string |
  * 0.5 s x attempt (0.5, 1, 1.5, 2, 2.5 s). The model sleeps like urllib3
  * (0, f, 2f, 4f, 8f); f = 0.25 s waits the same 7.5 s in all.
  */
-const POETRY_CLIENT: ClientBehaviour = { timeoutSeconds: 15, retries: 5, backoffFactorSeconds: 0.25, retryStatuses: [502, 503, 504], keepAlive: true };
+const POETRY_CLIENT: ClientBehaviour = { timeoutSeconds: 15, retries: 5, backoffFactorSeconds: 0.25, retryStatuses: [502, 503, 504], keepAlive: true, cookies: 'per-install' };
 
-/** The client behaviour of a family: the seed tool's for python-requests scripts, poetry's, pip's otherwise. */
-export function defaultClient(family: ClientFamily): ClientBehaviour {
-  if (family === 'poetry') return structuredClone(POETRY_CLIENT);
-  return structuredClone(loadScenario(family === 'python-requests' ? 'production-incident' : 'pip-burst').client);
+/**
+ * The client behaviour of a family (the seed tool's for python-requests scripts, poetry's, pip's otherwise),
+ * keeping cookies as `cookies` says: the user's statement, or the real client of `flow` (its default).
+ */
+export function defaultClient(family: ClientFamily, flow: FlowName, cookies?: CookieScope): ClientBehaviour {
+  const client = structuredClone(family === 'poetry' ? POETRY_CLIENT : loadScenario(family === 'python-requests' ? 'production-incident' : 'pip-burst').client);
+  client.cookies = cookies ?? FLOWS[flow].cookies;
+  return client;
+}
+
+const JAR_WORDS: Record<CookieScope, string> = { shared: 'one jar shared by all its installs', 'per-install': 'one jar per install', none: 'no cookies kept' };
+
+/** What the import assumed of the clients' cookie jars, for the summary and the scenario's provenance. */
+export function cookieNote(kinds: ReadonlyArray<{ name: string; flow: FlowName }>, stated: CookieScope | undefined): string {
+  if (stated !== undefined) return `cookie jar: ${JAR_WORDS[stated]} for every kind of install (--cookies); an access log records no cookies`;
+  const each = kinds.map((k) => `${k.name} ${JAR_WORDS[FLOWS[k.flow].cookies]}`).join(', ');
+  return (
+    `cookie jar assumed from each kind's client, as its real client keeps one (${each || 'no installs'}): an access log records no cookies; ` +
+    'state it with --cookies shared|per-install|none (a CI script on one requests.Session shares one jar; separate pip processes keep one each)'
+  );
 }

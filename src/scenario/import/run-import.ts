@@ -9,9 +9,10 @@ import type { BurstOptions } from './bursts.js';
 import type { WindowRequest } from './time-window.js';
 import { summarizeTraffic, type TrafficSummary } from './traffic-summary.js';
 import { buildCloudWatchScenario, type CloudWatchSummary, readRequestCounts, type WithinPeriod } from './cloudwatch.js';
-import { defaultClient } from './flow-mapping.js';
+import { cookieNote, defaultClient } from './flow-mapping.js';
+import { FLOWS } from '../flows.js';
 import { loadScenario } from '../load.js';
-import type { FlowName } from '../types.js';
+import type { CookieScope, FlowName } from '../types.js';
 import { checkWritten, defaultScenarioName, importedFiles, refuseOverwrite, type ScenarioFiles, writeImportedScenario } from './write-scenario.js';
 
 export interface AlbImportRequest {
@@ -24,6 +25,8 @@ export interface AlbImportRequest {
   name?: string;
   force: boolean;
   bursts?: BurstOptions;
+  /** Who shares a cookie jar (default: each kind's real client's). */
+  cookies?: CookieScope;
   /** The command line, recorded in the scenario. */
   command: string;
 }
@@ -46,6 +49,7 @@ export async function runAlbImport(request: AlbImportRequest): Promise<AlbImport
     offsetsFile: offsetsName,
     repository: request.repository,
     command: request.command,
+    cookies: request.cookies,
   });
   if (files) {
     writeImportedScenario(files, built.scenario, built.offsets, request.force);
@@ -62,6 +66,8 @@ export interface CloudWatchImportRequest {
   within: WithinPeriod;
   burstSeconds: number;
   repository: RepositoryChoice;
+  /** Who shares a cookie jar (default: the flow's real client's). */
+  cookies?: CookieScope;
   out?: string;
   name?: string;
   force: boolean;
@@ -91,10 +97,11 @@ export function runCloudWatchImport(request: CloudWatchImportRequest): CloudWatc
     flow: request.flow,
     within: request.within,
     burstSeconds: request.burstSeconds,
-    client: defaultClient(request.flow === 'seed-tool' ? 'python-requests' : 'pip'),
+    client: defaultClient(FLOWS[request.flow].client, request.flow, request.cookies),
     repository,
     command: request.command,
   });
+  notes.push(cookieNote([{ name: request.flow, flow: request.flow }], request.cookies));
   if (series.missingPeriods > 0) notes.push(`${series.missingPeriods} period(s) without a row counted as 0 requests`);
   if (files) {
     writeImportedScenario(files, scenario, null, request.force);
