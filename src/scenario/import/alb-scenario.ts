@@ -10,7 +10,6 @@ import type { AlbImportResult } from './alb-import.js';
 import { cookieNote, defaultClient, mappingNote, modelFlowOf } from './flow-mapping.js';
 import { TRAFFIC_CATEGORIES, type TrafficCategory } from './installs.js';
 import { projectPopularity, type TrafficSummary } from './traffic-summary.js';
-import { FLOWS } from '../flows.js';
 import { loadScenario } from '../load.js';
 import type { ClientBehaviour, CookieScope, FlowName, Repository } from '../types.js';
 import type { ClientFamily } from './user-agent.js';
@@ -50,7 +49,7 @@ export interface AlbScenarioOptions {
   repository: RepositoryChoice;
   /** Command line that made it (recorded). */
   command: string;
-  /** Who shares a cookie jar, as the user states it (default: each kind's real client's). */
+  /** Who shares a cookie jar, as the user states it (default: each kind's client family's). */
   cookies?: CookieScope;
 }
 
@@ -122,9 +121,9 @@ export function replayPlanOf(r: AlbImportResult): ReplayPlan {
   return { mix, starts: Float64Array.from(order, (k) => starts[k]), entries: Uint16Array.from(order, (k) => position[raw[k]]) };
 }
 
-/** The behaviour of a family's clients running `flow`: the family's own, its timeout from the 460s the log shows when there are enough. */
-function clientOf(family: ClientFamily, flow: FlowName, cookies: CookieScope | undefined, summary: TrafficSummary, notes: string[]): ClientBehaviour {
-  const client = defaultClient(family, flow, cookies);
+/** The behaviour of a family's clients: the family's own (or the stated cookie jar), its timeout from the 460s the log shows when there are enough. */
+function clientOf(family: ClientFamily, cookies: CookieScope | undefined, summary: TrafficSummary, notes: string[]): ClientBehaviour {
+  const client = defaultClient(family, cookies);
   const seen = summary.timeouts.http460.find((t) => t.family === family);
   if (seen && seen.count >= MIN_TIMEOUTS && seen.medianSeconds > 0) {
     notes.push(`${family} client timeout ${seen.medianSeconds} s: the median wait of the ${seen.count} requests its clients closed before an answer (460)`);
@@ -158,12 +157,10 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
   const notes: string[] = [];
   const replay = replayPlanOf(r);
   const flowMix = replay.mix;
-  // One timeout note per family; each entry's cookie jar is its flow's (or the user's).
-  const families = new Map<ClientFamily, ClientBehaviour>();
-  for (const entry of flowMix) if (!families.has(entry.family)) families.set(entry.family, clientOf(entry.family, entry.flow, options.cookies, summary, notes));
-  const clientFor = (entry: FlowShare): ClientBehaviour => ({ ...families.get(entry.family)!, cookies: options.cookies ?? FLOWS[entry.flow].cookies });
-  const client = flowMix.length > 0 ? clientFor(flowMix[0]) : clientOf('pip', 'pip-root-index', options.cookies, summary, notes);
-  notes.push(cookieNote(flowMix, options.cookies));
+  const clients = new Map<ClientFamily, ClientBehaviour>();
+  for (const entry of flowMix) if (!clients.has(entry.family)) clients.set(entry.family, clientOf(entry.family, options.cookies, summary, notes));
+  const client = flowMix.length > 0 ? clients.get(flowMix[0].family)! : clientOf('pip', options.cookies, summary, notes);
+  notes.push(cookieNote(flowMix.map((m) => ({ name: m.name, cookies: clients.get(m.family)!.cookies })), options.cookies));
   const repository = repositoryOf(r, options.repository, notes);
   const flow: FlowName = flowMix[0]?.flow ?? 'pip-root-index';
   // With more than one kind of install, each line names its install's entry of the flow mix.
@@ -198,7 +195,7 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
     name: options.name,
     description: `${starts.length} installs (${flowMix.map((m) => `${m.category} ${Math.round(m.share * 100)} %`).join(', ') || 'none'}) between ${summary.window.from} and ${summary.window.to}, from ${summary.input.files} ALB log file(s)`,
     flow,
-    ...(mixed ? { flowMix: flowMix.map((m) => ({ name: m.name, flow: m.flow, share: m.share, client: clientFor(m) })) } : {}),
+    ...(mixed ? { flowMix: flowMix.map((m) => ({ name: m.name, flow: m.flow, share: m.share, client: clients.get(m.family) })) } : {}),
     profile: { executor: 'replay', file: options.offsetsFile, timeScale: 1 },
     client,
     repository,

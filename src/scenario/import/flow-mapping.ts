@@ -3,11 +3,10 @@
  * install, and with which client behaviour: pip's and the seed tool's are those
  * of the shipped scenarios (scenarios/pip-burst.json: 15 s timeout, 5 retries;
  * scenarios/production-incident.json: 30 s, none); poetry's is below. The
- * cookie jar is the flow's real client's (src/scenario/flows.ts) unless the
- * user states one: an access log records no cookies.
+ * cookie jar is the family's client's unless the user states one: an access
+ * log records no cookies.
  */
 import { loadScenario } from '../load.js';
-import { FLOWS } from '../flows.js';
 import type { ClientBehaviour, CookieScope, FlowName } from '../types.js';
 import type { InstallPattern, TrafficCategory } from './installs.js';
 import type { ClientFamily } from './user-agent.js';
@@ -43,22 +42,24 @@ const POETRY_CLIENT: ClientBehaviour = { timeoutSeconds: 15, retries: 5, backoff
 
 /**
  * The client behaviour of a family (the seed tool's for python-requests scripts, poetry's, pip's otherwise),
- * keeping cookies as `cookies` says: the user's statement, or the real client of `flow` (its default).
+ * its cookie jar included (the seed tool's one requests.Session shares one; each pip or poetry process keeps
+ * its own), unless `cookies` states another.
  */
-export function defaultClient(family: ClientFamily, flow: FlowName, cookies?: CookieScope): ClientBehaviour {
+export function defaultClient(family: ClientFamily, cookies?: CookieScope): ClientBehaviour {
   const client = structuredClone(family === 'poetry' ? POETRY_CLIENT : loadScenario(family === 'python-requests' ? 'production-incident' : 'pip-burst').client);
-  client.cookies = cookies ?? FLOWS[flow].cookies;
+  if (cookies !== undefined) client.cookies = cookies;
   return client;
 }
 
-const JAR_WORDS: Record<CookieScope, string> = { shared: 'one jar shared by all its installs', 'per-install': 'one jar per install', none: 'no cookies kept' };
+const JAR_WORDS: Record<CookieScope, string> = { shared: 'one jar shared by its installs', 'per-install': 'one jar per install', none: 'no cookies kept' };
 
-/** What the import assumed of the clients' cookie jars, for the summary and the scenario's provenance. */
-export function cookieNote(kinds: ReadonlyArray<{ name: string; flow: FlowName }>, stated: CookieScope | undefined): string {
-  if (stated !== undefined) return `cookie jar: ${JAR_WORDS[stated]} for every kind of install (--cookies); an access log records no cookies`;
-  const each = kinds.map((k) => `${k.name} ${JAR_WORDS[FLOWS[k.flow].cookies]}`).join(', ');
+/** What the import assumed of the clients' cookie jars (each kind's, as written), for the summary and the scenario's provenance. */
+export function cookieNote(kinds: ReadonlyArray<{ name: string; cookies: CookieScope }>, stated: CookieScope | undefined): string {
+  if (stated !== undefined) return `cookie jar ${stated} (--cookies) for every kind of install: ${JAR_WORDS[stated]}`;
+  const each = kinds.map((k) => `${k.name} ${JAR_WORDS[k.cookies]}`).join(', ');
   return (
-    `cookie jar assumed from each kind's client, as its real client keeps one (${each || 'no installs'}): an access log records no cookies; ` +
-    'state it with --cookies shared|per-install|none (a CI script on one requests.Session shares one jar; separate pip processes keep one each)'
+    `cookie jar assumed from each kind's client (${each || 'no installs'}): an access log records no cookies, so a python-requests ` +
+    'script is taken to share one requests.Session like the seed tool, and each pip or poetry install to be its own process; ' +
+    'state it with --cookies shared|per-install|none'
   );
 }

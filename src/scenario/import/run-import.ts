@@ -25,7 +25,7 @@ export interface AlbImportRequest {
   name?: string;
   force: boolean;
   bursts?: BurstOptions;
-  /** Who shares a cookie jar (default: each kind's real client's). */
+  /** Who shares a cookie jar (default: each kind's client family's). */
   cookies?: CookieScope;
   /** The command line, recorded in the scenario. */
   command: string;
@@ -97,11 +97,12 @@ export function runCloudWatchImport(request: CloudWatchImportRequest): CloudWatc
     flow: request.flow,
     within: request.within,
     burstSeconds: request.burstSeconds,
-    client: defaultClient(FLOWS[request.flow].client, request.flow, request.cookies),
+    // No user agents here: the flow's client, its cookie jar the flow's real client's unless stated.
+    client: defaultClient(FLOWS[request.flow].client, request.cookies ?? FLOWS[request.flow].cookies),
     repository,
     command: request.command,
   });
-  notes.push(cookieNote([{ name: request.flow, flow: request.flow }], request.cookies));
+  notes.push(cookieNote([{ name: request.flow, cookies: request.cookies ?? FLOWS[request.flow].cookies }], request.cookies));
   if (series.missingPeriods > 0) notes.push(`${series.missingPeriods} period(s) without a row counted as 0 requests`);
   if (files) {
     writeImportedScenario(files, scenario, null, request.force);

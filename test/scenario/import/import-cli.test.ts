@@ -48,6 +48,9 @@ describe('capsim scenario import: windows and the written scenario', () => {
     expect(scenario.name).toBe('ci-burst');
     expect(scenario.flow).toBe('pip-root-index');
     expect(scenario.client).toEqual(loadScenario('pip-burst').client);
+    // The log has no cookies: pip's installs are taken as separate processes, one jar each, and the import says so.
+    expect(scenario.client.cookies).toBe('per-install');
+    expect(outcome.built.notes).toContainEqual(expect.stringMatching(/^cookie jar assumed from each kind's client \(pip-root-index one jar per install\): an access log records no cookies/));
     expect(scenario.repository).toEqual({ projects: 100, versionsPerProject: 3, wheelBytes: 50263, versionPick: 'latest' });
     if (scenario.profile.executor !== 'replay') throw new Error('expected a replay');
     expect(scenario.profile.file).toBe(join(dir, 'out', 'ci-burst.offsets'));
@@ -69,6 +72,11 @@ describe('capsim scenario import: windows and the written scenario', () => {
     const kept = join(dir, 'out', 'kept.json');
     await runAlbImport({ paths: [fixture.dir], window: { busiestSeconds: 600 }, keepAddresses: true, repository: {}, out: kept, force: false, command: 'capsim scenario import ...' });
     expect(JSON.parse(readFileSync(kept, 'utf8')).provenance).toMatchObject({ clientAddresses: 'kept', topClients: expect.arrayContaining([expect.objectContaining({ client: '10.9.1.1' })]) });
+    // --cookies states the jar instead; the note says it was stated.
+    const shared = join(dir, 'out', 'shared.json');
+    const stated = await runAlbImport({ paths: [fixture.dir], window: { busiestSeconds: 600 }, keepAddresses: false, repository: {}, cookies: 'shared', out: shared, force: false, command: 'capsim scenario import ...' });
+    expect(loadScenario(shared).client.cookies).toBe('shared');
+    expect(stated.built.notes).toContain('cookie jar shared (--cookies) for every kind of install: one jar shared by its installs');
     // The same logs give the same files, byte for byte.
     const again = join(dir, 'out', 'again.json');
     await runAlbImport({ paths: [fixture.dir], window: { busiestSeconds: 600 }, keepAddresses: false, repository: { projects: 100, versionsPerProject: 3 }, out: again, name: 'ci-burst', force: false, command: 'capsim scenario import ...' });
@@ -121,6 +129,8 @@ describe('capsim scenario import: windows and the written scenario', () => {
     expect(cloudwatch.stdout).toMatch(/requests: 1,240; peak 1,210 in the period from 2025-06-03 10:29:00Z/);
     expect(cloudwatch.stdout).toMatch(/installs: 413\.333 of pip-root-index \(3 requests each\), started evenly over each period/);
     expect(loadScenario(cloudwatchOut).profile.executor).toBe('ramping-arrival-rate');
+    expect(loadScenario(cloudwatchOut).client.cookies).toBe('per-install');
+    expect(cloudwatch.stdout).toMatch(/note: cookie jar assumed from each kind's client \(pip-root-index one jar per install\)/);
     const patterns = [
       /access\.log is not an ALB access log: no line is an entry \(.*line 1: type "127\.0\.0\.1" is not one of/,
       /directory .*empty-cli holds no log files/,

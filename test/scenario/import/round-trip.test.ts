@@ -16,6 +16,7 @@ import { runCli } from '../../cli/run-cli.js';
 import { albLogLine, type LoggedCall, writeLog } from './alb-log-writer.js';
 import { SEED_UA } from './install-calls.js';
 import { SimulatedAccessLog } from './simulated-alb-log.js';
+import { BURST_WINDOW_SECONDS } from '../../../src/scenario/import/bursts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'capsim-round-trip-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,11 +49,11 @@ function agree(a: Interval, b: Interval): { difference: number; allowed: number 
   return { difference: Math.abs(a.mean - b.mean), allowed: Math.hypot(half(a), half(b)) };
 }
 
-// The report's final sizing (nothing fails but a few connections at burst starts), and its baseline (a fifth of
+// The report's final sizing (nothing fails but a few connections at burst starts), and its baseline as read (a tenth of
 // the operations fail: client timeouts, which the log shows as 460s after 30 s).
 describe.each([
   { label: 'final 2 x c6a.xlarge', sizing: { instance: 'c6a.xlarge', tasks: 12, workers: 4 } },
-  { label: 'baseline 3 x t3.small', sizing: { instance: 't3.small', instances: 3, tasks: 6, workers: 1 } },
+  { label: 'baseline 4 x t3.small', sizing: { instance: 't3.small', instances: 4, tasks: 12, workers: 1 } },
 ])('round trip at the $label: production-incident -> simulated ALB log -> scenario import -> predict', ({ label, sizing: request }) => {
   const original = loadScenario('production-incident');
   const calibration = loadCalibration('published-2025');
@@ -68,7 +69,7 @@ describe.each([
     seed: 'round-trip',
   });
   // One run of the seed tool's schedule as the model runs it (closed loop: a slow burst delays the next iteration).
-  runReplication({ config: stackConfig(sizing, original, calibration.params), params: calibration.params, observer: log }, new RngStreams(77).replication(0));
+  const run = runReplication({ config: stackConfig(sizing, original, calibration.params), params: calibration.params, observer: log, timeline: true }, new RngStreams(77).replication(0));
   const files = writeAwsLayout(join(root, 'logs'), log.byNode);
   const out = join(root, 'imported.json');
   const cli = runCli(['scenario', 'import', '--alb-logs', join(root, 'logs'), '--out', out, '--projects', '100', '--versions-per-project', '3', '--json']);
@@ -89,22 +90,48 @@ describe.each([
     expect(imported.repository).toMatchObject({ projects: 100, versionsPerProject: 3, versionPick: 'latest' });
     expect(Math.abs(imported.repository.wheelBytes - original.repository.wheelBytes)).toBeLessThan(300);
     if (imported.profile.executor !== 'replay') throw new Error('expected a replay');
-    // The offsets file keeps milliseconds.
+    // The offsets file keeps milliseconds (half a millisecond off at most), of times the log keeps in
+    // microseconds (half a microsecond off each, the install's and the first one's).
     const offsets = imported.profile.offsetsSeconds;
     const expected = log.installStarts.map((t) => (t - log.installStarts[0]) / 1000).sort((a, b) => a - b);
     expect(offsets.length).toBe(expected.length);
-    expect(Math.max(...offsets.map((s, k) => Math.abs(s - expected[k])))).toBeLessThanOrEqual(0.0005 + 1e-9);
+    const errors = offsets.map((s, k) => Math.abs(s - expected[k]));
+    // The log names no install: one client's installs are told apart by connection and turnaround. Where a
+    // closed connection leaves two open installs fitting one request, a start can move (at 4 x t3.small one
+    // install of 1,566, by 0.26 s); every other one is back at its offset.
+    expect(errors.filter((e) => e > 0.0005 + 0.000001 + 1e-9).length).toBeLessThanOrEqual(Math.ceil(offsets.length * 0.002));
+    expect(Math.max(...errors)).toBeLessThan(1);
     const json = JSON.parse(cli.stdout);
     if (original.profile.executor !== 'burst-iterations') throw new Error('expected the seed tool\'s iterations');
-    // The run's bursts: how many fit before no iteration may start (a slow burst delays the next).
-    const bursts = Math.floor(expected.length / original.profile.burstInstalls);
-    expect(json.summary.bursts).toHaveLength(bursts);
-    for (const burst of json.summary.bursts) expect(burst.installs).toBeGreaterThanOrEqual(510);
+    const { burstInstalls } = original.profile;
+    // The run's bursts (when each burst iteration started, as the model recorded them) are the bursts the
+    // import finds that start installs; a wave of requests with no install start is also a burst of requests
+    // (at 4 x t3.small, the seed tool's next steps after its 30-s timeouts).
+    const starting = json.summary.bursts.filter((b: { installs: number }) => b.installs >= burstInstalls * 0.98);
+    // A found burst is trimmed to busy seconds of a hot 10-s window: it may begin up to a window before the
+    // burst iteration, in the tail of the traffic before it.
+    const began = run.bursts!.map((b) => b.startS - log.installStarts[0] / 1000);
+    expect(starting).toHaveLength(began.length);
+    starting.forEach((b: { offsetSeconds: number }, k: number) => {
+      expect(b.offsetSeconds).toBeGreaterThanOrEqual(began[k] - BURST_WINDOW_SECONDS);
+      expect(b.offsetSeconds).toBeLessThanOrEqual(began[k] + 1);
+    });
+    // The seed tool bursts at its first iteration: the log's first second is a burst.
+    expect(json.summary.bursts[0].offsetSeconds).toBe(0);
+    for (const burst of starting) {
+      // Each burst holds the installs whose first logged request it saw: the burst's 510 and the baseline's
+      // that overlap it, less the few whose first request failed to connect at the burst's start (they
+      // reach the log later, with their next request).
+      const fromMs = Date.parse(burst.start);
+      const logged = log.installStarts.filter((t) => T0 + t >= fromMs && T0 + t < fromMs + burst.durationSeconds * 1000).length;
+      expect(burst.installs).toBe(logged);
+      expect(burst.installs).toBeGreaterThanOrEqual(burstInstalls * 0.98);
+    }
     expect(JSON.stringify(JSON.parse(readFileSync(out, 'utf8')))).not.toContain('10.20.0.5');
   });
 
   it('predicts what the original scenario predicts, within the replication intervals', () => {
-    const run = (scenario: typeof original): Prediction => predict({ sizing, scenario, params: calibration.params, calibration: 'published-2025', replications: 10, seed: 1 });
+    const run = (scenario: typeof original): Prediction => predict({ sizing, scenario, params: calibration.params, calibration: 'published-2025', replications: 20, seed: 1 });
     const a = run(original);
     const b = run(loadScenario(out));
     // The replay starts the installs of the logged run, each as its flow: its operations are that run's,
