@@ -22,6 +22,7 @@ import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION, loadCalibration } from '../cali
 import { expectedServerOpsPerRequest } from '../model/nfs-per-request.js';
 import { buildAwsSection } from './aws-summary.js';
 import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
+import type { ScalingWatch, ScalingWatcher } from './diagnostics/scaling-watch.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
@@ -84,6 +85,8 @@ export interface ValidationOptions {
 
 export interface AwsRunOptions {
   collector: Pick<AwsStateCollector, 'collect' | 'targetGroupArnInUse'>;
+  /** With --cluster/--service: the service's counts and its autoscaling alarms sampled over the whole run. */
+  scaling?: Pick<ScalingWatcher, 'start' | 'stop'> | null;
   region: string;
   cluster?: string;
   service?: string;
@@ -290,6 +293,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
             sizingErrors: options.aws.sizingErrors,
             states: awsStates,
             diagnostics,
+            scaling: scalingWatch,
           })
         : null,
       maxErrorRate,
@@ -328,6 +332,13 @@ export async function runValidation(options: ValidationOptions, control: { signa
 
   progress?.start();
   const load = emptyLoadResult();
+  // What the service's autoscaling did, sampled from the first request to the last (null until the run is over).
+  let scalingWatch: ScalingWatch | null = null;
+  options.aws?.scaling?.start(startMs, (error) => {
+    if (said.has(error)) return;
+    said.add(error);
+    (progress ? progress.message.bind(progress) : log)(`AWS diagnostics: ${error}; the run goes on without it`);
+  });
   try {
     await runLoad(
       {
@@ -369,6 +380,12 @@ export async function runValidation(options: ValidationOptions, control: { signa
       abandonDiagnostics.abort();
       await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 1000))]);
     }
+  }
+  const scaling = options.aws?.scaling;
+  if (scaling) {
+    const stopped = scaling.stop();
+    // After an interruption the AWS calls get only the grace period.
+    scalingWatch = interruptReason === null ? await stopped : await Promise.race([stopped, new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs + 1000))]);
   }
   await recorder.close();
 

@@ -1,5 +1,6 @@
 import { RngStreams } from '../sim/rng.js';
 import { percentileOf } from '../sim/stats/percentile.js';
+import { type AutoscalingRun, autoscalingRun } from './autoscaling/outcome.js';
 import type { FailureCause } from './exchange.js';
 import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
@@ -53,6 +54,8 @@ export interface ReplicationResult {
   instanceSeries?: InstanceSeriesData[];
   /** With `distributions`: per operation, the latency distributions of successful and failed operations. */
   latencyDistribution?: Record<string, OperationDistribution>;
+  /** What autoscaling did (absent when it is off). */
+  autoscaling?: AutoscalingRun;
 }
 
 export interface ReplicationInput {
@@ -134,6 +137,7 @@ function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
     result.bursts = recorder.bursts();
     result.instanceSeries = instances.map((i) => i.seriesData()).filter((s): s is InstanceSeriesData => s !== null);
   }
+  if (stack.autoscaler) result.autoscaling = autoscalingRun(stack.autoscaler);
   return result;
 }
 

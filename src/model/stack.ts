@@ -3,10 +3,14 @@ import { Scheduler } from '../sim/scheduler.js';
 import { installKinds, kindPicker, longestClientTimeoutSeconds } from '../scenario/flow-mix.js';
 import { FLOWS, flowForRequirements, type OperationName } from '../scenario/flows.js';
 import type { Scenario } from '../scenario/types.js';
+import { autoscaledService, scalingTiming } from './autoscaled-service.js';
+import type { Autoscaler } from './autoscaling/autoscaler.js';
+import { type AutoscalingPolicy, resolveAutoscaling, type SettingsLayer } from './autoscaling/policy.js';
 import { balancerConfig, type BalancerConfig } from './balancer/config.js';
+import type { Target } from './balancer/target.js';
 import { LoadBalancer } from './balancer/load-balancer.js';
 import { ClientPopulation } from './clients.js';
-import { EcsService } from './ecs-service.js';
+import { EcsService, type EcsServiceOptions } from './ecs-service.js';
 import { Instance } from './instance.js';
 import { ModelUnits, type ModelParameters } from './parameters.js';
 import { RunRecorder } from './recorder.js';
@@ -17,16 +21,26 @@ import type { ResolvedSizing } from './sizing.js';
 import { Storage, type StorageKind, type StorageOptions } from './storage.js';
 import { Workload } from './workload.js';
 
-/** What a stack is built from: the sizing, the traffic, and the balancer resolved for both. */
+/** What a stack is built from: the sizing, the traffic, the balancer resolved for both, and the autoscaling deployed. */
 export interface StackConfig {
   sizing: ResolvedSizing;
   scenario: Scenario;
   balancer: BalancerConfig;
+  autoscaling: AutoscalingPolicy;
 }
 
-/** A stack config for a sizing and scenario under `params` (the balancer resolved once, here). */
-export function stackConfig(sizing: ResolvedSizing, scenario: Scenario, params: ModelParameters): StackConfig {
-  return { sizing, scenario, balancer: balancerConfig(sizing, params) };
+/** The autoscaling policy of a sizing: the module's defaults, changed by `layers` (a calibration file's section, flags). */
+export function autoscalingFor(sizing: ResolvedSizing, layers: readonly SettingsLayer[] = []): AutoscalingPolicy {
+  const p = sizing.placement;
+  return resolveAutoscaling(layers, { tasks: p.tasks, instances: p.instances, maxTasksPerInstance: p.maxTasksPerInstance, stackKind: sizing.stackKind });
+}
+
+/**
+ * A stack config for a sizing and scenario under `params` (the balancer resolved once, here); autoscaling
+ * as given, else the module's defaults for the sizing (on for AWS sizings).
+ */
+export function stackConfig(sizing: ResolvedSizing, scenario: Scenario, params: ModelParameters, autoscaling: AutoscalingPolicy = autoscalingFor(sizing)): StackConfig {
+  return { sizing, scenario, balancer: balancerConfig(sizing, params), autoscaling };
 }
 
 /** The parts of one simulated stack, wired and ready to run. */
@@ -37,6 +51,8 @@ export interface Stack {
   clients: ClientPopulation;
   instances: Instance[];
   ecs: EcsService;
+  /** Service and instance autoscaling (null when off). */
+  autoscaler: Autoscaler<Target> | null;
   workload: Workload;
 }
 
@@ -113,21 +129,20 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
     swapMb: u.mb('memory.swapMb'),
     swapStallPerFraction: u.value('memory.swapStallPerFraction'),
   };
-  const instances = sizing.placement.tasksPerInstance.map(
-    (_, i) =>
-      new Instance({
-        name: `${sizing.instanceType.name}#${i + 1}`,
-        type: sizing.instanceType,
-        scheduler,
-        workingSetMb,
-        memory,
-        creditInitialFraction: u.value('cpu.creditInitialFraction'),
-        contentionOverhead: u.value('cpu.contentionOverhead'),
-        smtGain: u.value('cpu.smtGain'),
-      }),
-  );
+  const createInstance = (i: number) =>
+    new Instance({
+      name: `${sizing.instanceType.name}#${i + 1}`,
+      type: sizing.instanceType,
+      scheduler,
+      workingSetMb,
+      memory,
+      creditInitialFraction: u.value('cpu.creditInitialFraction'),
+      contentionOverhead: u.value('cpu.contentionOverhead'),
+      smtGain: u.value('cpu.smtGain'),
+    });
+  const instances = sizing.placement.tasksPerInstance.map((_, i) => createInstance(i));
   const geventCpuMs = sizing.workerClass === 'gevent' ? u.ms('gunicorn.geventCpuMs') : 0;
-  const ecs = new EcsService({
+  const ecsOptions: EcsServiceOptions = {
     scheduler,
     balancer,
     instances,
@@ -160,12 +175,29 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
       serviceRng: rng.stream('service'),
       ioRng: rng.stream('io'),
     },
-  });
+  };
+  const scaled = config.autoscaling.enabled
+    ? autoscaledService({
+        ecs: ecsOptions,
+        scheduler,
+        balancer,
+        policy: config.autoscaling,
+        timing: scalingTiming(u),
+        instances,
+        createInstance,
+        taskCpuCores: sizing.placement.containerCpu / 1024,
+        taskMemoryMb: sizing.placement.containerMemoryMb,
+        initialTasksPerInstance: sizing.placement.tasksPerInstance,
+        maxTasksPerInstance: sizing.placement.maxTasksPerInstance,
+      })
+    : null;
+  const ecs = scaled ? scaled.ecs : new EcsService(ecsOptions);
   const perInstance = sizing.placement.tasksPerInstance.slice();
   for (let placed = 0, i = 0; placed < sizing.placement.tasks; i = (i + 1) % instances.length) {
     if (perInstance[i] > 0) {
       perInstance[i]--;
-      ecs.startTask(instances[i], 'healthy');
+      const target = ecs.startTask(instances[i], 'healthy');
+      scaled?.autoscaler.tasks.adopt(i, target);
       placed++;
     }
   }
@@ -184,9 +216,10 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
       finished: () => {
         balancer.stop();
         ecs.stop();
+        scaled?.stop();
         sampler.stop();
       },
     },
   });
-  return { scheduler, recorder, balancer, clients, instances, ecs, workload };
+  return { scheduler, recorder, balancer, clients, instances, ecs, autoscaler: scaled?.autoscaler ?? null, workload };
 }

@@ -1,6 +1,7 @@
 import { repositoryFiles } from '../scenario/repository.js';
 import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
+import { renderAutoscaling } from './autoscaling-report.js';
 import type { PredictionData } from './sources/prediction-view.js';
 import { readShares } from './sources/shares.js';
 import { renderTable } from './table.js';
@@ -112,5 +113,9 @@ export function renderPrediction(p: Prediction): string {
   lines.push(renderTable(instances.header, instances.rows, instances.numeric));
   lines.push('');
   lines.push(costLine(p));
+  if (p.autoscaling) {
+    lines.push('');
+    lines.push(renderAutoscaling(p.autoscaling, p.replications));
+  }
   return lines.join('\n');
 }
