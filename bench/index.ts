@@ -3,6 +3,7 @@
  * Figures are printed as ratios against a reference run in the same process;
  * nothing here is a pass/fail test.
  */
+import { benchAlbImport } from './alb-import.js';
 import { benchAutoscaling } from './autoscaling.js';
 import { benchCalibrateRecovery } from './calibrate-recovery.js';
 import { benchGenerator } from './generator.js';
@@ -21,6 +22,7 @@ const benches: Record<string, BenchFn> = {
   generator: () => benchGenerator() as unknown as Promise<Record<string, unknown>>,
   plan: () => benchPlan() as unknown as Promise<Record<string, unknown>>,
   'calibrate-recovery': () => benchCalibrateRecovery(),
+  'alb-import': () => benchAlbImport(),
   report: () => benchReport() as unknown as Promise<Record<string, unknown>>,
   startup: () => benchStartup() as unknown as Record<string, unknown>,
 };

@@ -355,6 +355,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
         username: target.username,
         password: target.password,
         pickInstall: () => picker.install(requirements, options.requirementsInOrder),
+        kindDraws: seedrandom(`${options.seed ?? 1}/flows`),
         stopSignal: stop.signal,
         hardSignal: hard.signal,
         runStartPerf,

@@ -6,6 +6,7 @@ import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
 import type { InstanceSeriesData } from './instance-series.js';
 import type { BurstWindow, OperationDistribution, TimelineBin } from './recorder.js';
+import type { RequestObserver } from './request-observer.js';
 import { burstShares } from './burst-shares.js';
 import { buildStack, type Stack, type StackConfig } from './stack.js';
 
@@ -64,11 +65,13 @@ export interface ReplicationInput {
   timeline?: boolean;
   /** Keep the per-operation latency distributions of this run. */
   distributions?: boolean;
+  /** Sees every request the balancer receives (for writing a simulated access log). */
+  observer?: RequestObserver;
 }
 
 /** Builds the stack for one replication, runs the scenario on it, and measures. */
 export function runReplication(input: ReplicationInput, streams: RngStreams): ReplicationResult {
-  const stack = buildStack(input.config, input.params, streams);
+  const stack = buildStack(input.config, input.params, streams, input.observer);
   if (input.timeline) for (const instance of stack.instances) instance.recordSeries();
   stack.workload.start();
   stack.scheduler.run();

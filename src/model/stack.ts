@@ -1,6 +1,7 @@
 import type { RngStreams } from '../sim/rng.js';
 import { Scheduler } from '../sim/scheduler.js';
-import { FLOWS, flowForRequirements } from '../scenario/flows.js';
+import { installKinds, kindPicker, longestClientTimeoutSeconds } from '../scenario/flow-mix.js';
+import { FLOWS, flowForRequirements, type OperationName } from '../scenario/flows.js';
 import type { Scenario } from '../scenario/types.js';
 import { autoscaledService, scalingTiming } from './autoscaled-service.js';
 import type { Autoscaler } from './autoscaling/autoscaler.js';
@@ -13,6 +14,7 @@ import { EcsService, type EcsServiceOptions } from './ecs-service.js';
 import { Instance } from './instance.js';
 import { ModelUnits, type ModelParameters } from './parameters.js';
 import { RunRecorder } from './recorder.js';
+import type { RequestObserver } from './request-observer.js';
 import { InstanceSampler } from './sampler.js';
 import { repositoryWorkingSetMb, requestDemands, type ServiceCosts } from './service-demand.js';
 import type { ResolvedSizing } from './sizing.js';
@@ -89,16 +91,20 @@ export function storageOptions(kind: StorageKind, u: ModelUnits): StorageOptions
  * are placed ECS-spread (task k on instance k mod n, so targets interleave
  * across instances) and registered healthy, as before a test.
  */
-export function buildStack(config: StackConfig, params: ModelParameters, rng: RngStreams): Stack {
+export function buildStack(config: StackConfig, params: ModelParameters, rng: RngStreams, observer?: RequestObserver): Stack {
   const { sizing, scenario } = config;
   const u = new ModelUnits(params);
   const scheduler = new Scheduler();
-  const flow = flowForRequirements(FLOWS[scenario.flow], scenario.requirements);
-  const recorder = new RunRecorder(flow.steps.map((s) => s.operation));
+  // The kinds of install (one, or a flow mix), each flow once per requirement; the recorder measures each
+  // operation name once, in the order the kinds' flows first name them.
+  const kinds = installKinds(scenario).map((kind) => ({ kind, flow: flowForRequirements(FLOWS[kind.flow], scenario.requirements) }));
+  const operationNames: OperationName[] = [];
+  for (const { flow } of kinds) for (const step of flow.steps) if (!operationNames.includes(step.operation)) operationNames.push(step.operation);
+  const recorder = new RunRecorder(operationNames);
   const balancer = new LoadBalancer({
     scheduler,
     config: config.balancer,
-    clientTimeoutMs: scenario.client.timeoutSeconds * 1000,
+    clientTimeoutMs: longestClientTimeoutSeconds(scenario) * 1000,
     routingRng: rng.stream('alb'),
     surgeRng: rng.stream('surge'),
     healthRng: rng.stream('health'),
@@ -106,13 +112,14 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
   const clients = new ClientPopulation({
     scheduler,
     balancer,
-    flow,
-    behaviour: scenario.client,
+    kinds: kinds.map(({ kind, flow }) => ({ flow, behaviour: kind.client, operations: flow.steps.map((step) => operationNames.indexOf(step.operation)) })),
+    pick: kindPicker(scenario, rng.stream('flows')),
     recorder,
     rttMs: u.ms('client.rttMs'),
     connectTimeoutMs: u.ms('client.connectTimeoutS'),
     burstDispatchMsPerInstall: u.ms('client.burstDispatchMsPerInstall'),
     routingRng: rng.stream('routing'),
+    observer,
   });
   const storage = new Storage(storageOptions(sizing.storage, u));
   const workingSetMb = repositoryWorkingSetMb(scenario.repository, u.mb('storage.metadataKBPerFile'));

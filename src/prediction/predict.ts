@@ -54,7 +54,7 @@ export interface Prediction {
     containerCpu: number;
     storage: string;
   };
-  scenario: { name: string; flow: string; source: string | undefined; profile: ReturnType<typeof profileAsWritten>; client: Scenario['client']; repository: Scenario['repository'] };
+  scenario: { name: string; flow: string; source: string | undefined; profile: ReturnType<typeof profileAsWritten>; client: Scenario['client']; repository: Scenario['repository']; flowMix?: Scenario['flowMix'] };
   calibration: string;
   replications: number;
   seed: number;
@@ -141,7 +141,7 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
       containerCpu: sizing.placement.containerCpu,
       storage: sizing.storage,
     },
-    scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: profileAsWritten(scenario.profile), client: scenario.client, repository: scenario.repository },
+    scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: profileAsWritten(scenario.profile), client: scenario.client, repository: scenario.repository, ...(scenario.flowMix ? { flowMix: scenario.flowMix } : {}) },
     calibration: input.calibration,
     replications: runs.replications,
     seed: input.seed,
