@@ -98,8 +98,9 @@ describe('capsim validate (CLI)', () => {
     const cases = [
       ['--tasks', '0', '--tasks: expected a whole number >= 1, got "0"'],
       ['--workers', '-2', '--workers: expected a whole number >= 1, got "-2"'],
-      ['--worker-class', 'eventlet', '--worker-class: expected sync or gevent, got "eventlet"'],
-      ['--algorithm', 'random', '--algorithm: expected round_robin, least_outstanding_requests or least_conn, got "random"'],
+      // The same values, and oclif's message, as predict's --worker-class and --algorithm.
+      ['--worker-class', 'eventlet', 'Expected --worker-class=eventlet to be one of: gevent, sync'],
+      ['--algorithm', 'random', 'Expected --algorithm=random to be one of: round_robin, least_outstanding_requests, least_conn'],
       ['--instance', 'custom', '--instance custom needs --vcpus N and --memory-gb M'],
     ];
     const awsCases = [
