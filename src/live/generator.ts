@@ -1,9 +1,11 @@
 /**
  * The load generator: turns a scenario's profile into installs against the
- * target. A burst creates all its installs in one synchronous loop, so they
- * are dispatched within milliseconds; the seed's iteration loop waits for an
- * iteration's installs before the next may start. Stopping (stopSignal) ends
- * scheduling; hardSignal aborts in-flight requests.
+ * target, on the schedule of src/scenario/schedule.ts. A burst starts all its
+ * installs at once (one synchronous call of the engine); the seed's iteration
+ * loop waits for an iteration's installs before the next may start. Where the
+ * installs run is the engine's business: in this process (nativeEngine), or on
+ * Locust workers (src/live/locust/locust-engine.ts). Stopping (stopSignal) ends
+ * scheduling; the engine's hard signal aborts in-flight requests.
  */
 import { performance } from 'node:perf_hooks';
 import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
@@ -14,20 +16,71 @@ import { runInstall, type InstallContext, type InstallResult, type InstallSpec, 
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 
-export interface LoadOptions {
+/** Where installs run. */
+export interface InstallEngine {
+  /** Starts every install of `specs` at once; each promise settles (never rejects) when its install has ended. */
+  start(specs: InstallSpec[]): Array<Promise<InstallResult>>;
+  /** TCP connections the installs opened so far. */
+  readonly connectionsOpened: number;
+}
+
+/** What every engine is given: the run, its clock, its stop signals, where records go. */
+export interface EngineOptions {
   /** Server root, ending with "/". */
   base: URL;
   scenario: Scenario;
-  username?: string;
-  password?: string;
-  /** What the next install fetches, in order (the discovered index's projects, seeded). */
-  pickInstall: () => ProjectFetch[];
+  /** No request starts once this aborts (in-flight ones may finish). */
   stopSignal: AbortSignal;
+  /** Aborts in-flight requests. */
   hardSignal: AbortSignal;
+  /** performance.now() at the run start. */
   runStartPerf: number;
+  /** Date.now() - performance.now() at the run start. */
   wallOffsetMs: number;
   onRequest: (record: RequestRecord) => void;
   onOperation: (record: OperationRecord) => void;
+}
+
+export interface NativeEngineOptions extends EngineOptions {
+  username?: string;
+  password?: string;
+}
+
+/** The native engine: every install in this process, each an async task on undici connections of its own. */
+export function nativeEngine(options: NativeEngineOptions): InstallEngine {
+  const flow = FLOWS[options.scenario.flow];
+  const counter = new ConnectionCounter();
+  let operationId = 0;
+  const ctx: InstallContext = {
+    base: options.base,
+    flow: options.scenario.flow,
+    headers: clientHeaders(flow.client),
+    authorization: options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined,
+    client: options.scenario.client,
+    counter,
+    runStartPerf: options.runStartPerf,
+    wallOffsetMs: options.wallOffsetMs,
+    nextOperationId: () => ++operationId,
+    stopped: () => options.stopSignal.aborted,
+    signal: options.hardSignal,
+    onRequest: options.onRequest,
+    onOperation: options.onOperation,
+  };
+  return {
+    start: (specs) => specs.map((spec) => runInstall(ctx, spec)),
+    get connectionsOpened() {
+      return counter.opened;
+    },
+  };
+}
+
+export interface LoadOptions {
+  scenario: Scenario;
+  engine: InstallEngine;
+  /** What the next install fetches, in order (the discovered index's projects, seeded). */
+  pickInstall: () => ProjectFetch[];
+  stopSignal: AbortSignal;
+  runStartPerf: number;
   onInstall?: (result: InstallResult) => void;
   /** Called when a burst iteration (or, for open-loop profiles, a sampling point) starts; must not block. */
   onBurst?: (point: { label: string; iteration?: number; atSeconds: number }) => void;
@@ -58,8 +111,6 @@ export interface LoadResult {
   connectionsOpened: number;
 }
 
-
-
 /** A LoadResult with nothing counted yet. */
 export function emptyLoadResult(): LoadResult {
   return { iterations: [], installsStarted: 0, installsOk: 0, installsFailed: 0, installProblems: {}, connectionsOpened: 0 };
@@ -70,30 +121,12 @@ export function emptyLoadResult(): LoadResult {
  * so a caller that has to stop early still holds the counts so far.
  */
 export async function runLoad(options: LoadOptions, result: LoadResult = emptyLoadResult()): Promise<LoadResult> {
-  const { scenario } = options;
-  const flow = FLOWS[scenario.flow];
-  const counter = new ConnectionCounter();
-  let operationId = 0;
-  const ctx: InstallContext = {
-    base: options.base,
-    flow: scenario.flow,
-    headers: clientHeaders(flow.client),
-    authorization: options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined,
-    client: scenario.client,
-    counter,
-    runStartPerf: options.runStartPerf,
-    wallOffsetMs: options.wallOffsetMs,
-    nextOperationId: () => ++operationId,
-    stopped: () => options.stopSignal.aborted,
-    signal: options.hardSignal,
-    onRequest: options.onRequest,
-    onOperation: options.onOperation,
-  };
+  const { scenario, engine } = options;
   let nextInstallId = 0;
   const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, projects: options.pickInstall() });
 
   const settle = (install: InstallResult) => {
-    result.connectionsOpened = counter.opened;
+    result.connectionsOpened = engine.connectionsOpened;
     if (install.ok) result.installsOk += 1;
     else {
       result.installsFailed += 1;
@@ -142,7 +175,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
       result.iterations.push(record);
       result.installsStarted += count;
       // All installs of the iteration are created in one synchronous loop.
-      const running = specs.map((spec) => runInstall(ctx, spec).then(settle));
+      const running = engine.start(specs).map((install) => install.then(settle));
       if (burst) options.onBurst?.({ label: `burst iteration ${index}`, iteration: index, atSeconds: record.started_s });
       if (profile.waitForInstalls) {
         finishIteration(record, await Promise.all(running));
@@ -169,7 +202,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
         nextPoint += every;
       }
       result.installsStarted += 1;
-      running.push(runInstall(ctx, newSpec(null)).then(settle));
+      running.push(engine.start([newSpec(null)])[0].then(settle));
     }
     await Promise.all(running);
   }

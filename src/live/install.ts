@@ -13,12 +13,13 @@ import { stepPath } from './step-path.js';
 import { sendAttempt, type AttemptResult, type ErrorClass } from './http-attempt.js';
 import { parseIndexPage, type FileLink } from './index-page.js';
 import { compareVersions } from './package-names.js';
-import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
+import { isRetryable, RETRY_AFTER_STATUSES, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Statuses whose Location the client follows (requests' redirect statuses). */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** requests' Session.max_redirects. */
-const MAX_REDIRECTS = 30;
+export const MAX_REDIRECTS = 30;
 
 /** One HTTP request, as written to requests.ndjson. */
 export interface RequestRecord {
@@ -76,6 +77,8 @@ export interface ProjectFetch {
   pick: 'latest' | 'exact';
   /** The picked file's absolute URL, as discovered (the seed tool requests it without reading the page). */
   fileUrl: string;
+  /** The picked file's name, as discovered (the Locust engine follows the page's link of that name). */
+  fileName: string;
 }
 
 export interface InstallSpec {
@@ -191,7 +194,7 @@ async function runOperation(
     if (retry) {
       ctx.onRequest(request);
       attempt += 1;
-      const retryAfter = result.status === 503 ? retryAfterSeconds(result.retryAfter) : null;
+      const retryAfter = result.status !== undefined && RETRY_AFTER_STATUSES.includes(result.status) ? retryAfterSeconds(result.retryAfter) : null;
       await abortableSleep(1000 * (retryAfter ?? retryBackoffSeconds(attempt, ctx.client.backoffFactorSeconds)), ctx.signal);
       continue;
     }
@@ -228,7 +231,7 @@ async function runOperation(
 }
 
 /** requests' HTTPAdapter keeps at most this many connections per host: poetry's parallel requests share them. */
-const SESSION_POOL_SIZE = 10;
+export const SESSION_POOL_SIZE = 10;
 
 /**
  * poetry's install: every project's page (in parallel through one session), then, once all are read, every
