@@ -311,7 +311,7 @@ export class LocustCluster extends EventEmitter {
         }
       };
       const onExit = ({ name, code }: { name: string; code: number | null }) => {
-        const cannotImport = this.log.find((line) => line.startsWith(`[${name}]`) && /(ModuleNotFoundError|ImportError): .*locust|No module named 'locust/.test(line));
+        const cannotImport = this.log.find((line) => line.startsWith(`[${name}]`) && /(ModuleNotFoundError|ImportError): .*locust|No module named '?locust/.test(line));
         if (this.missing) done(new UserError(this.missing));
         else if (cannotImport) done(new UserError(`--engine locust: ${this.options.python} cannot import Locust (${cannotImport.replace(/^\[[^\]]+\]\s*/, '')}): ${HINT}`));
         else done(new UserError(`Locust ${name} exited (code ${code}) before the run started: ${this.lastLogLine(name)}`));
