@@ -51,6 +51,8 @@ export default class Validate extends Command {
     '<%= config.bin %> validate --url https://pypi.internal.example/ --yes --username ci --asg-name pypi-asg --region eu-west-1 --max-error-rate 10%',
     '<%= config.bin %> validate --url https://pypi.internal.example/ --dry-run',
     "<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario pip-burst --threshold 'p95<15000' --threshold 'error_rate<1%' --abort-on-fail --report run.html",
+    '<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario local-burst --engine locust --locust-workers 2',
+    '<%= config.bin %> validate --url https://pypi.internal.example/ --yes --engine locust --locust-expect-workers 8 (workers elsewhere: locust -f FILE --worker --master-host THIS_HOST, FILE from --print-locustfile)',
   ];
   static override flags = {
     url: Flags.string({ description: 'server root of the package index (pypiserver root, not .../simple/)', required: true }),

@@ -73,7 +73,7 @@ def installed_version():
 
 
 # A master refuses a worker that reports an empty version as "pre 2.0" (Debian's 2.12 reports none): report the
-# installed package's version instead, on master and workers alike.
+# installed package's version instead, on master and workers alike (docs/locust.md, "Locust 2.12's master and workers").
 LOCUST_VERSION, LOCUST_VERSION_SOURCE = installed_version()
 locust.runners.__version__ = LOCUST_VERSION
 
@@ -256,7 +256,8 @@ def send_attempt(session, url, headers, keep_body):
     attempt = Attempt(now_ms())
     try:
         # What requests.Session.send does for one request (the session's cookies in, the response's into its jar),
-        # without its redirect handling, which would read a redirect's body and hand its connection back first.
+        # without its redirect handling, which would read a redirect's body and hand its connection back first
+        # (docs/locust.md, "requests (2.28) and urllib3 (1.26), as the workers use them").
         request = session.prepare_request(requests.Request("GET", url, headers=headers))
         response = session.get_adapter(url).send(request, stream=True, timeout=(TIMEOUT_S, TIMEOUT_S), verify=session.verify, cert=None, proxies={})
         extract_cookies_to_jar(session.cookies, request, response.raw)
