@@ -15,6 +15,7 @@ import { FLOWS } from '../scenario/flows.js';
 import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
+import { HttpCookieJar } from './cookie-jar.js';
 
 /** Where installs run. */
 export interface InstallEngine {
@@ -57,6 +58,7 @@ export function nativeEngine(options: NativeEngineOptions): InstallEngine {
     headers: clientHeaders(flow.client),
     authorization: options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined,
     client: options.scenario.client,
+    sharedJars: Array.from({ length: options.scenario.client.sharedJars ?? 1 }, () => new HttpCookieJar()),
     counter,
     runStartPerf: options.runStartPerf,
     wallOffsetMs: options.wallOffsetMs,

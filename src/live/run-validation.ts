@@ -21,11 +21,12 @@ import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { expectedServerOpsPerRequest } from '../model/nfs-per-request.js';
 import { buildAwsSection } from './aws-summary.js';
+import { cookieJarsOf } from './cookie-jar.js';
 import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, nativeEngine, runLoad, type InstallEngine } from './generator.js';
 import type { LocustEngine } from './locust/locust-engine.js';
-import { checkLocustChoice, LocustRun, type EngineChoice } from './locust/run-locust.js';
+import { checkLocustChoice, checkSharedJars, LocustRun, scenarioAsSentByWorkers, type EngineChoice } from './locust/run-locust.js';
 import { capsimVersion } from '../package-root.js';
 import type { OperationRecord, RequestRecord } from './install.js';
 import { discoverRepository, discoveredRepository, discoveryRecord, type DiscoveryRecord } from './discovery.js';
@@ -139,7 +140,10 @@ export async function runValidation(options: ValidationOptions, control: { signa
   // Locust's master and workers start while the index is read (they send nothing before the load); a machine
   // without Locust stops the run before any load.
   const locustChoice = options.engine?.name === 'locust' ? options.engine : null;
-  if (locustChoice) checkLocustChoice(locustChoice);
+  if (locustChoice) {
+    const { localWorkers, remoteWorkers } = checkLocustChoice(locustChoice);
+    checkSharedJars(options.scenario, localWorkers + remoteWorkers);
+  }
   const cancelLocust = new AbortController();
   const onCancel = () => cancelLocust.abort();
   control.signal?.addEventListener('abort', onCancel, { once: true });
@@ -312,18 +316,21 @@ export async function runValidation(options: ValidationOptions, control: { signa
     return nfsPrediction;
   };
   let locustEngine: LocustEngine | null = null;
-  const engineSummary = (): EngineSummary => locustEngine?.describe() ?? { name: 'native', version: capsimVersion(), workers: 1 };
+  const engineSummary = (installs: number): EngineSummary => {
+    const engine = locustEngine?.describe() ?? { name: 'native' as const, version: capsimVersion(), workers: 1 };
+    return { ...engine, cookies: cookieJarsOf(scenario.client.cookies, engine.name, engine.workers, installs, scenario.client.sharedJars) };
+  };
   const summaryNow = (load: Parameters<typeof buildSummary>[0]['load'], endMs: number, abortedInFlight: number): ValidationSummary =>
     buildSummary({
       profile: options.scenario.name,
       target: target.display,
-      engine: engineSummary(),
+      engine: engineSummary(load?.installsStarted ?? 0),
       startMs,
       endMs,
       accumulator,
       load,
       sizing: options.sizing ?? {},
-      scenario,
+      scenario: locustEngine ? scenarioAsSentByWorkers(scenario, locustEngine.describe().workers) : scenario,
       discovery: discoveryRecord(discovery, projectPick),
       diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
       nfsPrediction: nfsPredictionNow(),

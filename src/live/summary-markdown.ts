@@ -10,7 +10,7 @@ const num = (value: number | null | undefined, digits = 1) => (value === null ||
 /** Which engine sent the load; for Locust, the master and each worker's host and share. */
 function engineSection(engine: EngineSummary | undefined): string[] {
   if (!engine) return [];
-  if (engine.name === 'native') return ['## Engine', '', `capsim's own generator (capsim ${engine.version}), one process.`, ''];
+  if (engine.name === 'native') return ['## Engine', '', `capsim's own generator (capsim ${engine.version}), one process. Cookies (${engine.cookies.scope}): ${engine.cookies.meaning}.`, ''];
   const m = engine.master;
   const lines = ['## Engine', '', `Locust ${engine.version} (${engine.version_source}): a master${m ? ` on ${m.host} (port ${m.port})` : ''} and ${engine.workers} worker${engine.workers === 1 ? '' : 's'}, one Locust user each; the installs went to the workers in turn.`, ''];
   lines.push('| worker | host | started | installs | HTTP requests | operations | connections | clock ± ms |');
@@ -18,6 +18,8 @@ function engineSection(engine: EngineSummary | undefined): string[] {
   for (const w of engine.per_worker ?? []) {
     lines.push(`| ${w.index} | ${w.host} | ${w.local ? 'by capsim' : 'elsewhere'} | ${w.installs} | ${w.requests} | ${w.operations} | ${w.connections} | ${w.clock_uncertainty_ms.toFixed(1)} |`);
   }
+  lines.push('');
+  lines.push(`Cookies (${engine.cookies.scope}): ${engine.cookies.meaning}.`);
   lines.push('');
   return lines;
 }

@@ -8,6 +8,7 @@ import type { ThresholdResult } from '../gate/evaluate.js';
 import { scenarioAsWritten } from '../scenario/load.js';
 import type { Repository, Scenario } from '../scenario/types.js';
 import type { AwsSection } from './aws-summary.js';
+import type { CookieJarsSummary } from './cookie-jar.js';
 import type { DiscoveryRecord } from './discovery.js';
 import { nfsSummary, type NfsSummary } from './nfs-summary.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
@@ -67,6 +68,8 @@ export interface EngineSummary {
   version: string;
   /** Processes that sent the load. */
   workers: number;
+  /** The cookie jars the scenario's cookie scope made (the Locust engine's shared scope is a jar per worker process). */
+  cookies: CookieJarsSummary;
   /** Locust: where the version comes from. */
   version_source?: string;
   /** Locust: the master capsim ran (its host is this one) and the port workers connect to. */

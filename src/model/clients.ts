@@ -4,6 +4,7 @@ import type { Flow } from '../scenario/flows.js';
 import { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { BalancerClient } from './balancer/load-balancer.js';
+import { CookieJar } from './cookie-jar.js';
 import { type ClientConnection, type Exchange, type ExchangeOrigin, type FailureCause, newExchange } from './exchange.js';
 import type { RunRecorder } from './recorder.js';
 import type { InstallRunner } from './workload.js';
@@ -46,6 +47,8 @@ class Install implements BalancerClient {
   constructor(
     private readonly clients: ClientPopulation,
     public opStart: number,
+    /** The cookie jar its requests use (the run's shared one, its own, or none). */
+    readonly jar: CookieJar | null,
     /** Runs once, when the install has finished (however it ended). */
     readonly done: () => void,
   ) {}
@@ -61,6 +64,9 @@ class Install implements BalancerClient {
  * so), follows the 303, gives up on a request at the client timeout, and
  * retries like pip (urllib3: connection errors, timeouts and the listed
  * statuses; sleep 0 before the first retry, then factor x 2^(n-1), at most 120 s).
+ * Cookies: each request carries the stickiness cookie of its install's jar,
+ * and each response read updates that jar, in the order responses are read
+ * (`client.cookies`: one jar for the run (or `client.sharedJars` taken in turn), one per install, or none).
  */
 export class ClientPopulation implements InstallRunner {
   private readonly scheduler: Scheduler;
@@ -80,12 +86,16 @@ export class ClientPopulation implements InstallRunner {
   private nextConnectionId = 0;
   /** No response is read before this time: the generator is still dispatching a burst. */
   private readingFrom = 0;
+  /** The run's shared jars (`client.cookies` shared: one, or `client.sharedJars`, taken by installs in turn). */
+  private readonly sharedJars: CookieJar[];
+  private installsStarted = 0;
 
   constructor(options: ClientOptions) {
     this.scheduler = options.scheduler;
     this.balancer = options.balancer;
     this.flow = options.flow;
     this.behaviour = options.behaviour;
+    this.sharedJars = Array.from({ length: options.behaviour.sharedJars ?? 1 }, () => new CookieJar());
     this.recorder = options.recorder;
     this.routingRng = options.routingRng;
     this.rttMs = options.rttMs;
@@ -108,7 +118,19 @@ export class ClientPopulation implements InstallRunner {
 
   /** Starts one install; `onDone(arg)` runs when it has finished (however it ended). */
   startInstall<A>(onDone: (arg: A) => void, arg: A): void {
-    this.send(new Install(this, this.scheduler.now, () => onDone(arg)));
+    this.send(new Install(this, this.scheduler.now, this.jarForInstall(), () => onDone(arg)));
+  }
+
+  private jarForInstall(): CookieJar | null {
+    const k = this.installsStarted++;
+    switch (this.behaviour.cookies) {
+      case 'shared':
+        return this.sharedJars[k % this.sharedJars.length];
+      case 'per-install':
+        return new CookieJar();
+      case 'none':
+        return null;
+    }
   }
 
   private send(install: Install): void {
@@ -128,6 +150,7 @@ export class ClientPopulation implements InstallRunner {
     }
     const kind = this.flow.steps[install.opIndex].requests[install.requestIndex];
     const ex = newExchange<Install>(this.nextExchangeId++, kind, this.balancer, install.connection, install, now);
+    install.jar?.attach(ex);
     install.current = ex;
     this.recorder.requestSent(now);
     install.timeoutHandle = this.scheduler.after(this.timeoutMs, this.timedOut, install);
@@ -158,6 +181,7 @@ export class ClientPopulation implements InstallRunner {
     const install = ex.owner;
     if (install.current !== ex) return; // the client already gave up on it
     install.current = null;
+    install.jar?.received(ex);
     this.scheduler.cancel(install.timeoutHandle);
     install.timeoutHandle = -1;
     const status = ex.status;

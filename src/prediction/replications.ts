@@ -54,6 +54,12 @@ export interface ReplicationAggregate {
   throughputOpsPerSecond: Interval;
   durationSeconds: Interval;
   maxTargetShare: Interval;
+  maxInstanceShare: Interval;
+  /** Each target's share of the run's burst requests, ranked busiest first in each replication, then averaged. */
+  targetShares: number[];
+  /** Each instance's share of the run's burst requests, by instance, averaged. */
+  instanceShares: number[];
+  stickyReplacements: Interval;
   taskReplacements: Interval;
   workerRestarts: Interval;
   instances: InstancePrediction[];
@@ -75,6 +81,20 @@ function mean(values: number[]): number {
 
 function percentiles(runs: ReplicationResult[], f: (r: ReplicationResult) => ReplicationResult['latencyMs']) {
   return { p50: ci(runs.map((r) => f(r).p50)), p95: ci(runs.map((r) => f(r).p95)), p99: ci(runs.map((r) => f(r).p99)) };
+}
+
+/**
+ * Where the bursts went, averaged over replications: targets ranked (the mean
+ * of each replication's largest share, second largest, ...: which target is
+ * busiest changes between replications, how busy it is does not), instances
+ * by instance (instance k's mean share).
+ */
+function shareAverages(runs: ReplicationResult[]): { targetShares: number[]; instanceShares: number[] } {
+  if (runs.length === 0) return { targetShares: [], instanceShares: [] };
+  const ranked = runs.map((r) => r.targetShares.slice().sort((a, b) => b - a));
+  const targetShares = Array.from({ length: Math.max(...ranked.map((r) => r.length)) }, (_, k) => mean(ranked.map((r) => r[k] ?? 0)));
+  const instanceShares = runs[0].instanceShares.map((_, i) => mean(runs.map((r) => r.instanceShares[i])));
+  return { targetShares, instanceShares };
 }
 
 export function aggregateReplications(runs: ReplicationResult[]): ReplicationAggregate {
@@ -127,6 +147,9 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
     throughputOpsPerSecond: pick((r) => r.throughputOpsPerSecond),
     durationSeconds: pick((r) => r.durationSeconds),
     maxTargetShare: pick((r) => r.maxTargetShare),
+    maxInstanceShare: pick((r) => r.maxInstanceShare),
+    ...shareAverages(runs),
+    stickyReplacements: pick((r) => r.stickyReplacements),
     taskReplacements: pick((r) => r.taskReplacements),
     workerRestarts: pick((r) => r.workerRestarts),
     instances,

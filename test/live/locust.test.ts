@@ -3,8 +3,8 @@
 // native engine, and nginx's access log is the referee: every request it logged is in the summary and in
 // requests.ndjson, and the per-install request sequences and headers are the native engine's. Also: a worker
 // started elsewhere with --print-locustfile, Ctrl-C mid-burst, calibrate on a Locust run, and bad input.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +17,12 @@ import { locustfileFor } from '../../src/live/locust/run-locust.js';
 import { runValidation } from '../../src/live/run-validation.js';
 import { declaredSizing } from '../../src/live/sizing.js';
 import type { ValidationSummary } from '../../src/live/summary.js';
-import type { Scenario } from '../../src/scenario/types.js';
+import type { CookieScope, Scenario } from '../../src/scenario/types.js';
 import { liveGroupMembers } from '../stack/process-groups.js';
 import { SYSTEM_PYTHON } from '../stack/packages.js';
 import { parseAccessLog, startStack, type AccessLogEntry, type RunningStack } from '../stack/stack.js';
 import { oneBurst } from './helpers/scenario.js';
+import { baselineThenBurst, cookiesByInstall, expectOwnCookiesOnly, startStickyIndex } from './helpers/sticky-index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PIP = { timeoutSeconds: 15, retries: 5, backoffFactorSeconds: 0.25, retryStatuses: [500, 503, 520, 527] };
@@ -36,13 +37,25 @@ const LATENCY_FACTOR = 2.5;
 
 let stack: RunningStack;
 let dir: string;
+/** This process's CPU list before the tests pinned it. */
+let ownCpus: string | undefined;
 
+/** Sets the CPU list of every thread of this process; processes it starts later inherit it. */
+function pinSelf(cpus: string): void {
+  execFileSync('/usr/bin/taskset', ['-a', '-c', '-p', cpus, String(process.pid)], { stdio: 'ignore' });
+}
+
+// Timing-sensitive (latencies compared across engines): the stack (gunicorn and nginx) runs on core 0, the load on
+// core 1: this process (the native engine) and everything it starts (capsim's CLI, Locust's master and workers).
 beforeAll(async () => {
-  stack = await startStack({ servers: 2, workers: 2, workerClass: 'gevent', balancing: 'round_robin', captureHeaders: true, projects: 30 });
+  stack = await startStack({ servers: 2, workers: 2, workerClass: 'gevent', balancing: 'round_robin', captureHeaders: true, projects: 30, cpuSet: '0', nginxCpuSet: '0' });
   dir = mkdtempSync(path.join(tmpdir(), 'capsim-locust-test-'));
+  ownCpus = execFileSync('/usr/bin/taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' }).trim().split(': ').pop();
+  pinSelf('1');
 }, 120_000);
 
 afterAll(async () => {
+  if (ownCpus !== undefined) pinSelf(ownCpus);
   await stack?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -282,18 +295,64 @@ describe('validate --engine locust on the local stack', () => {
     expect(log.length - records.length).toBeLessThanOrEqual(200);
   });
 
+  it('cookies as the native jar keeps them, with requests\' own jar: per-install and none exactly; shared is one jar per worker process (the seed tool\'s one session lives in one process)', async () => {
+    // A sticky-balancer-like index (every response sets STICKY=secret-<n>), one install and then a burst of 4.
+    const cookieRun = async (cookies: CookieScope, workers: number) => {
+      const server = await startStickyIndex();
+      const outDir = path.join(dir, `cookies-${cookies}`);
+      try {
+        await runValidation({ url: server.url, scenario: baselineThenBurst(cookies, 4), outDir, progress: false, log: () => undefined, engine: { name: 'locust', localWorkers: workers } });
+      } finally {
+        await server.close();
+      }
+      return { outDir, byInstall: cookiesByInstall(server) };
+    };
+    const [shared, perInstall, none] = await Promise.all([cookieRun('shared', 2), cookieRun('per-install', 1), cookieRun('none', 1)]);
+
+    // shared, 2 workers: the first install (worker 0) sees responses 1-4; the burst's installs on worker 0 start with
+    // response 4's cookie, as in the native engine; those on worker 1 start with no cookie and only ever send their own
+    // worker's responses' cookies.
+    expect(shared.byInstall).toHaveLength(5);
+    expect(shared.byInstall[0]).toEqual([undefined, 'STICKY=secret-1', 'STICKY=secret-2', 'STICKY=secret-3']);
+    const burst = shared.byInstall.slice(1);
+    expect(burst.map((c) => c[0] ?? 'none').sort()).toEqual(['STICKY=secret-4', 'STICKY=secret-4', 'none', 'none']);
+    const workerOne = burst.filter((c) => c[0] === undefined).flat().filter((c): c is string => c !== undefined);
+    expect(workerOne.length).toBeGreaterThan(0);
+    for (const c of workerOne) expect(Number(c.replace('STICKY=secret-', ''))).toBeGreaterThan(4);
+    // per-install: an install's first request has no cookie, later ones only its own responses' (no value sent twice
+    // by two installs); none: no request carries one.
+    expectOwnCookiesOnly(perInstall.byInstall);
+    expect(perInstall.byInstall).toHaveLength(5);
+    expect(none.byInstall.flat().every((c) => c === undefined)).toBe(true);
+    // No cookie value in anything the run wrote (the locustfile and Locust's log included).
+    for (const run of [shared, perInstall, none]) {
+      expect(readdirSync(run.outDir).sort()).toEqual(['locust.log', 'locustfile.py', 'requests.ndjson', 'summary.json', 'summary.md']);
+      for (const file of readdirSync(run.outDir)) expect(readFileSync(path.join(run.outDir, file), 'utf8')).not.toMatch(/secret-\d/);
+    }
+    expect(readSummary(shared.outDir).engine.cookies).toMatchObject({ scope: 'shared', jar_per: 'worker process', jars: 2 });
+    expect(readSummary(perInstall.outDir).engine.cookies).toMatchObject({ scope: 'per-install', jar_per: 'install', jars: 5 });
+    expect(readSummary(none.outDir).engine.cookies).toMatchObject({ scope: 'none', jar_per: 'none', jars: 0 });
+    expect(readFileSync(path.join(shared.outDir, 'summary.md'), 'utf8')).toContain('Cookies (shared): one jar per worker process (2)');
+    // The scenario the summary records is the one the workers sent (calibrate and predict model 2 jars); the others
+    // are the scenario as given.
+    expect(readSummary(shared.outDir).scenario.client.sharedJars).toBe(2);
+    expect(readSummary(perInstall.outDir).scenario.client).not.toHaveProperty('sharedJars');
+  });
+
   it('bad input: one line each, exit 2, nothing sent: --engine wrk, --locust-workers 0, a machine without Locust', async () => {
     const venv = path.join(dir, 'venv-without-locust');
     await new Promise((resolve) => spawn(SYSTEM_PYTHON, ['-m', 'venv', '--without-pip', venv], { stdio: 'ignore' }).on('close', resolve));
     const scenario = scenarioFile('bad', oneBurst('pip-root-index', 5));
+    const threeJars = scenarioFile('three-jars', oneBurst('seed-tool', 5, { cookies: 'shared', sharedJars: 3 }));
     const offset = logLength();
     const cases: Array<[string[], RegExp]> = [
       [['--engine', 'wrk'], /^capsim: Expected --engine=wrk to be one of: native, locust$/],
       [['--engine', 'locust', '--locust-workers', '0'], /^capsim: --locust-workers 0: the run needs at least one Locust worker/],
       [['--engine', 'locust', '--locust-python', path.join(dir, 'no-such-python')], /^capsim: --engine locust needs Locust, and \S+no-such-python does not exist: install Debian's python3-locust/],
       [['--engine', 'locust', '--locust-python', path.join(venv, 'bin', 'python')], /^capsim: --engine locust: \S+ cannot import Locust \(.*No module named '?locust'?\): install Debian's python3-locust/],
+      [['--engine', 'locust', '--locust-workers', '2', '--scenario', threeJars], /^capsim: --engine locust: a shared cookie jar is one per worker process, so client.sharedJars must be the 2 workers or absent, got 3$/],
     ];
-    const runs = await Promise.all(cases.map(([args], i) => capsim(['validate', '--url', stack.url, '--scenario', scenario, '--out', path.join(dir, `bad-${i}`), ...args])));
+    const runs = await Promise.all(cases.map(([args], i) => capsim(['validate', '--url', stack.url, ...(args.includes('--scenario') ? [] : ['--scenario', scenario]), '--out', path.join(dir, `bad-${i}`), ...args])));
     runs.forEach((r, i) => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -253,7 +253,7 @@ export class LocustEngine implements InstallEngine {
     this.options.cluster.off('exit', this.onExit);
   }
 
-  describe(): EngineSummary {
+  describe(): Omit<EngineSummary, 'cookies'> {
     const master = this.options.cluster.masterInfo;
     return {
       name: 'locust',

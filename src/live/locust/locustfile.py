@@ -255,12 +255,11 @@ def send_attempt(session, url, headers, keep_body):
     """One GET, read to its end; never raises on HTTP or network failures."""
     attempt = Attempt(now_ms())
     try:
-        # What requests.Session.send does for one request (the session's cookies in, the response's into its jar),
+        # What requests.Session.send does for one request (the session's cookies in; the response's into its jar, below),
         # without its redirect handling, which would read a redirect's body and hand its connection back first
         # (docs/locust.md, "requests (2.28) and urllib3 (1.26), as the workers use them").
         request = session.prepare_request(requests.Request("GET", url, headers=headers))
         response = session.get_adapter(url).send(request, stream=True, timeout=(TIMEOUT_S, TIMEOUT_S), verify=session.verify, cert=None, proxies={})
-        extract_cookies_to_jar(session.cookies, request, response.raw)
     except Exception as exc:
         attempt.latency = now_ms() - attempt.start
         attempt.error_class = classify(exc)
@@ -283,6 +282,9 @@ def send_attempt(session, url, headers, keep_body):
         attempt.error = error_text(exc)
         return attempt
     attempt.latency = now_ms() - attempt.start
+    # The response's cookies go into the jar when it has completed, as the native engine's do: a shared jar holds the
+    # cookie of the latest response to complete, and one whose body failed stores nothing.
+    extract_cookies_to_jar(session.cookies, request, raw)
     attempt.status = response.status_code
     attempt.location = response.headers.get("location")
     attempt.retry_after = response.headers.get("retry-after")

@@ -54,6 +54,22 @@ export function checkLocustChoice(choice: LocustChoice): { localWorkers: number;
   return { localWorkers, remoteWorkers };
 }
 
+/**
+ * A shared cookie jar is one object in one process, so on Locust it is one per worker process (install k on worker
+ * k mod W, the jar of that worker): a scenario that states client.sharedJars must state the workers.
+ */
+export function checkSharedJars(scenario: Scenario, workers: number): void {
+  const stated = scenario.client.sharedJars;
+  if (scenario.client.cookies !== 'shared' || stated === undefined || stated === workers) return;
+  throw new UserError(`--engine locust: a shared cookie jar is one per worker process, so client.sharedJars must be the ${workers} worker${workers === 1 ? '' : 's'} or absent, got ${stated}`);
+}
+
+/** The scenario a Locust run sent, as the model reads it: a shared scope had one jar per worker. */
+export function scenarioAsSentByWorkers(scenario: Scenario, workers: number): Scenario {
+  if (scenario.client.cookies !== 'shared' || workers <= 1) return scenario;
+  return { ...scenario, client: { ...scenario.client, sharedJars: workers } };
+}
+
 /** The longest one install can take, seconds: every request timing out on connect and read, every retry with its backoff. */
 export function longestInstallSeconds(scenario: Scenario): number {
   const { client } = scenario;
