@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { ConnectionCounter } from './connections.js';
+import { installKinds, kindPicker } from '../scenario/flow-mix.js';
 import { FLOWS } from '../scenario/flows.js';
 import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
@@ -47,18 +48,22 @@ export interface NativeEngineOptions extends EngineOptions {
   password?: string;
 }
 
-/** The native engine: every install in this process, each an async task on undici connections of its own. */
+/**
+ * The native engine: every install in this process, each an async task on undici connections of its own; one
+ * context per kind of install (one, or a flow mix: src/scenario/flow-mix.ts), sharing the run's counters.
+ */
 export function nativeEngine(options: NativeEngineOptions): InstallEngine {
-  const flow = FLOWS[options.scenario.flow];
   const counter = new ConnectionCounter();
   let operationId = 0;
-  const ctx: InstallContext = {
+  const authorization = options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined;
+  const contexts: InstallContext[] = installKinds(options.scenario).map((kind) => ({
     base: options.base,
-    flow: options.scenario.flow,
-    headers: clientHeaders(flow.client),
-    authorization: options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined,
-    client: options.scenario.client,
-    sharedJars: Array.from({ length: options.scenario.client.sharedJars ?? 1 }, () => new HttpCookieJar()),
+    flow: kind.flow,
+    headers: clientHeaders(FLOWS[kind.flow].client),
+    authorization,
+    client: kind.client,
+    // A kind whose client.cookies is shared keeps its jars (one, or client.sharedJars) for its installs in the run.
+    sharedJars: Array.from({ length: kind.client.sharedJars ?? 1 }, () => new HttpCookieJar()),
     counter,
     runStartPerf: options.runStartPerf,
     wallOffsetMs: options.wallOffsetMs,
@@ -67,9 +72,9 @@ export function nativeEngine(options: NativeEngineOptions): InstallEngine {
     signal: options.hardSignal,
     onRequest: options.onRequest,
     onOperation: options.onOperation,
-  };
+  }));
   return {
-    start: (specs) => specs.map((spec) => runInstall(ctx, spec)),
+    start: (specs) => specs.map((spec) => runInstall(contexts[spec.kind], spec)),
     get connectionsOpened() {
       return counter.opened;
     },
@@ -81,6 +86,8 @@ export interface LoadOptions {
   engine: InstallEngine;
   /** What the next install fetches, in order (the discovered index's projects, seeded). */
   pickInstall: () => ProjectFetch[];
+  /** With a flow mix: draws for the kind of installs their replay line does not name (seeded; src/scenario/flow-mix.ts). */
+  kindDraws?: () => number;
   stopSignal: AbortSignal;
   runStartPerf: number;
   onInstall?: (result: InstallResult) => void;
@@ -106,6 +113,8 @@ export interface IterationRecord {
 export interface LoadResult {
   iterations: IterationRecord[];
   installsStarted: number;
+  /** Installs started of each kind (index into the scenario's installKinds). */
+  installsByKind: number[];
   installsOk: number;
   installsFailed: number;
   /** Why installs stopped early (e.g. "root failed": 3). */
@@ -115,7 +124,7 @@ export interface LoadResult {
 
 /** A LoadResult with nothing counted yet. */
 export function emptyLoadResult(): LoadResult {
-  return { iterations: [], installsStarted: 0, installsOk: 0, installsFailed: 0, installProblems: {}, connectionsOpened: 0 };
+  return { iterations: [], installsStarted: 0, installsByKind: [], installsOk: 0, installsFailed: 0, installProblems: {}, connectionsOpened: 0 };
 }
 
 /**
@@ -125,7 +134,14 @@ export function emptyLoadResult(): LoadResult {
 export async function runLoad(options: LoadOptions, result: LoadResult = emptyLoadResult()): Promise<LoadResult> {
   const { scenario, engine } = options;
   let nextInstallId = 0;
-  const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, projects: options.pickInstall() });
+  const pick = kindPicker(scenario, options.kindDraws ?? (() => 0));
+  const newSpec = (iteration: number | null): InstallSpec => {
+    const id = nextInstallId++;
+    const kind = pick(id);
+    const ofKind = result.installsByKind[kind] ?? 0;
+    result.installsByKind[kind] = ofKind + 1;
+    return { id, iteration, kind, ofKind, projects: options.pickInstall() };
+  };
 
   const settle = (install: InstallResult) => {
     result.connectionsOpened = engine.connectionsOpened;

@@ -85,6 +85,10 @@ export interface ProjectFetch {
 export interface InstallSpec {
   id: number;
   iteration: number | null;
+  /** Its kind: an index into the scenario's installKinds (0 without a flow mix). */
+  kind: number;
+  /** Installs of its kind started before it (its jar with a shared scope: ofKind mod the kind's sharedJars). */
+  ofKind: number;
   /** The projects fetched one after another (one; or the scenario's `requirements`, like pip install -r). */
   projects: ProjectFetch[];
 }
@@ -107,7 +111,10 @@ export interface InstallContext {
   /** "Basic ..." for the target origin, or undefined. */
   authorization?: string;
   client: ClientBehaviour;
-  /** The run's shared cookie jars, used when client.cookies is "shared": install k takes jar k mod their number (one unless client.sharedJars says more). */
+  /**
+   * The kind's shared cookie jars, used when its client.cookies is "shared": the kind's install k takes jar k mod
+   * their number (one unless client.sharedJars says more).
+   */
   sharedJars: HttpCookieJar[];
   counter: ConnectionCounter;
   /** performance.now() at the run start. */
@@ -243,7 +250,7 @@ async function runOperation(
 function jarFor(ctx: InstallContext, spec: InstallSpec): HttpCookieJar | null {
   switch (ctx.client.cookies) {
     case 'shared':
-      return ctx.sharedJars[spec.id % ctx.sharedJars.length];
+      return ctx.sharedJars[spec.ofKind % ctx.sharedJars.length];
     case 'per-install':
       return new HttpCookieJar();
     case 'none':

@@ -21,8 +21,9 @@ import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { expectedServerOpsPerRequest } from '../model/nfs-per-request.js';
 import { buildAwsSection } from './aws-summary.js';
-import { cookieJarsOf } from './cookie-jar.js';
+import { runCookieJars } from './cookie-jar.js';
 import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
+import type { ScalingWatch, ScalingWatcher } from './diagnostics/scaling-watch.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, nativeEngine, runLoad, type InstallEngine } from './generator.js';
 import type { LocustEngine } from './locust/locust-engine.js';
@@ -90,6 +91,8 @@ export interface ValidationOptions {
 
 export interface AwsRunOptions {
   collector: Pick<AwsStateCollector, 'collect' | 'targetGroupArnInUse'>;
+  /** With --cluster/--service: the service's counts and its autoscaling alarms sampled over the whole run. */
+  scaling?: Pick<ScalingWatcher, 'start' | 'stop'> | null;
   region: string;
   cluster?: string;
   service?: string;
@@ -316,15 +319,15 @@ export async function runValidation(options: ValidationOptions, control: { signa
     return nfsPrediction;
   };
   let locustEngine: LocustEngine | null = null;
-  const engineSummary = (installs: number): EngineSummary => {
+  const engineSummary = (installsByKind: readonly number[]): EngineSummary => {
     const engine = locustEngine?.describe() ?? { name: 'native' as const, version: capsimVersion(), workers: 1 };
-    return { ...engine, cookies: cookieJarsOf(scenario.client.cookies, engine.name, engine.workers, installs, scenario.client.sharedJars) };
+    return { ...engine, cookies: runCookieJars(scenario, engine.name, engine.workers, installsByKind) };
   };
   const summaryNow = (load: Parameters<typeof buildSummary>[0]['load'], endMs: number, abortedInFlight: number): ValidationSummary =>
     buildSummary({
       profile: options.scenario.name,
       target: target.display,
-      engine: engineSummary(load?.installsStarted ?? 0),
+      engine: engineSummary(load?.installsByKind ?? []),
       startMs,
       endMs,
       accumulator,
@@ -345,6 +348,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
             sizingErrors: options.aws.sizingErrors,
             states: awsStates,
             diagnostics,
+            scaling: scalingWatch,
           })
         : null,
       maxErrorRate,
@@ -390,12 +394,20 @@ export async function runValidation(options: ValidationOptions, control: { signa
 
   progress?.start();
   const load = emptyLoadResult();
+  // What the service's autoscaling did, sampled from the first request to the last (null until the run is over).
+  let scalingWatch: ScalingWatch | null = null;
+  options.aws?.scaling?.start(startMs, (error) => {
+    if (said.has(error)) return;
+    said.add(error);
+    (progress ? progress.message.bind(progress) : log)(`AWS diagnostics: ${error}; the run goes on without it`);
+  });
   try {
     await runLoad(
       {
         scenario,
         engine,
         pickInstall: () => picker.install(requirements, options.requirementsInOrder),
+        kindDraws: seedrandom(`${options.seed ?? 1}/flows`),
         stopSignal: stop.signal,
         runStartPerf,
         onBurst: (trigger) => {
@@ -428,6 +440,12 @@ export async function runValidation(options: ValidationOptions, control: { signa
       abandonDiagnostics.abort();
       await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 1000))]);
     }
+  }
+  const scaling = options.aws?.scaling;
+  if (scaling) {
+    const stopped = scaling.stop();
+    // After an interruption the AWS calls get only the grace period.
+    scalingWatch = interruptReason === null ? await stopped : await Promise.race([stopped, new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs + 1000))]);
   }
   await recorder.close();
 

@@ -1,8 +1,9 @@
-import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
+import { nonNegativeInterval, type Interval } from '../sim/stats/interval.js';
 import { FAILURE_CAUSES, type FailureCause } from '../model/exchange.js';
 import type { InstanceMetrics } from '../model/instance.js';
 import type { OperationDistribution } from '../model/recorder.js';
 import type { ReplicationResult } from '../model/replication.js';
+import { aggregateAutoscaling, type AutoscalingAggregate } from './autoscaling.js';
 import { averageDistributions } from '../sim/stats/distribution.js';
 
 /**
@@ -67,13 +68,11 @@ export interface ReplicationAggregate {
   events: number;
   /** Per operation, the replications' latency distributions averaged quantile by quantile (when they were kept). */
   latencyDistribution?: Record<string, OperationDistribution>;
+  /** What autoscaling did (null when it was off). */
+  autoscaling: AutoscalingAggregate | null;
 }
 
-/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
-function ci(values: number[]): Interval {
-  const interval = confidenceInterval(values, 0.95);
-  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
-}
+const ci = nonNegativeInterval;
 
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
@@ -111,17 +110,23 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
   }
   const failures = {} as Record<FailureCause, Interval>;
   if (runs.length > 0) for (const cause of FAILURE_CAUSES) failures[cause] = pick((r) => r.failures[cause]);
-  const instances: InstancePrediction[] = (runs[0]?.instances ?? []).map((first, i) => ({
-    name: first.name,
-    tasks: first.tasks,
-    cpuUtilPeak: mean(runs.map((r) => r.instances[i].cpuUtilPeak)),
-    cpuUtilMean: mean(runs.map((r) => r.instances[i].cpuUtilMean)),
-    iowaitPeak: mean(runs.map((r) => r.instances[i].iowaitPeak)),
-    memAvailableMinMb: mean(runs.map((r) => r.instances[i].memAvailableMinMb)),
-    swapUsedMaxMb: mean(runs.map((r) => r.instances[i].swapUsedMaxMb)),
-    pageCacheHitRate: mean(runs.map((r) => r.instances[i].pageCacheHitRate)),
-    nfsOpsPerRequest: mean(runs.map((r) => r.instances[i].nfsOpsPerRequest)),
-  }));
+  // Autoscaling launches instances: instance k is averaged over the replications that had one.
+  const instanceCount = runs.reduce((n, r) => Math.max(n, r.instances.length), 0);
+  const instances: InstancePrediction[] = Array.from({ length: instanceCount }, (_, i) => {
+    const had = runs.filter((r) => r.instances.length > i).map((r) => r.instances[i]);
+    const first = had[0];
+    return {
+      name: first.name,
+      tasks: first.tasks,
+      cpuUtilPeak: mean(had.map((m) => m.cpuUtilPeak)),
+      cpuUtilMean: mean(had.map((m) => m.cpuUtilMean)),
+      iowaitPeak: mean(had.map((m) => m.iowaitPeak)),
+      memAvailableMinMb: mean(had.map((m) => m.memAvailableMinMb)),
+      swapUsedMaxMb: mean(had.map((m) => m.swapUsedMaxMb)),
+      pageCacheHitRate: mean(had.map((m) => m.pageCacheHitRate)),
+      nfsOpsPerRequest: mean(had.map((m) => m.nfsOpsPerRequest)),
+    };
+  });
   const kept = runs.filter((r) => r.latencyDistribution !== undefined);
   const latencyDistribution: Record<string, OperationDistribution> | undefined =
     kept.length === runs.length && kept.length > 0
@@ -161,5 +166,6 @@ export function aggregateReplications(runs: ReplicationResult[]): ReplicationAgg
     },
     events: runs.reduce((n, r) => n + r.events, 0),
     ...(latencyDistribution ? { latencyDistribution } : {}),
+    autoscaling: runs.length > 0 && runs.every((r) => r.autoscaling) ? aggregateAutoscaling(runs.map((r) => r.autoscaling!)) : null,
   };
 }

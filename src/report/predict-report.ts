@@ -1,6 +1,7 @@
 import { repositoryFiles } from '../scenario/repository.js';
 import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
+import { renderAutoscaling } from './autoscaling-report.js';
 import type { PredictionData } from './sources/prediction-view.js';
 import { readShares } from './sources/shares.js';
 import { renderTable } from './table.js';
@@ -61,14 +62,24 @@ export function predictionHeader(p: PredictionData): string[] {
   const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
   // A prediction file written before stickiness and cookie jars were modelled states neither.
   const sticky = c.stickiness === undefined ? '' : `, stickiness ${c.stickiness ? 'on' : 'off'}`;
-  const client = p.scenario.client;
-  const shared = client?.cookies === 'shared' && (client.sharedJars ?? 1) > 1 ? `${client.sharedJars} jars, installs in turn` : undefined;
-  const jar = client?.cookies === undefined ? '' : `, cookie jar ${shared ?? JARS[client.cookies]}`;
   return [
     `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
       `${c.workers} ${c.workerClass} workers per task, ${alg}${sticky}, ${c.containerMemoryMb} MiB containers`,
-    `scenario ${p.scenario.name} (${p.scenario.flow}${jar}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
+    `scenario ${p.scenario.name} (${flowsOf(p)}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
   ];
+}
+
+/** The scenario's flow and cookie jar, or its flow mix with each kind's share and jar. */
+function flowsOf(p: PredictionData): string {
+  if (!p.scenario.flowMix) return `${p.scenario.flow}${jarOf(p.scenario.client)}`;
+  return `flow mix: ${p.scenario.flowMix.map((m) => `${m.name}${m.name === m.flow ? '' : ` as ${m.flow}`} ${(m.share * 100).toFixed(1)} %${jarOf(m.client)}`).join(', ')}`;
+}
+
+/** ", cookie jar ..." when the scenario states it (a prediction file written before cookie jars were modelled does not). */
+function jarOf(client: { cookies?: keyof typeof JARS; sharedJars?: number } | undefined): string {
+  if (client?.cookies === undefined) return '';
+  const jars = client.sharedJars ?? 1;
+  return `, cookie jar ${client.cookies === 'shared' && jars > 1 ? `${jars} jars, installs in turn` : JARS[client.cookies]}`;
 }
 
 /** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
@@ -104,5 +115,9 @@ export function renderPrediction(p: Prediction): string {
   lines.push(renderTable(instances.header, instances.rows, instances.numeric));
   lines.push('');
   lines.push(costLine(p));
+  if (p.autoscaling) {
+    lines.push('');
+    lines.push(renderAutoscaling(p.autoscaling, p.replications));
+  }
   return lines.join('\n');
 }

@@ -1,12 +1,15 @@
 /**
- * The Locust engine: the generator's installs (same schedule, same picks, same specs as the native
- * engine) run on Locust workers. An install goes to worker `install id mod workers`; all installs of a
+ * The Locust engine: the generator's installs (same schedule, same picks, same kinds, same specs as
+ * the native engine) run on Locust workers. Install k of its kind goes to worker `k mod workers` (so
+ * with a shared cookie scope the kind's install k uses the jar of worker k mod W, as the native engine
+ * and the model do with W jars); all installs of a
  * burst leave in one message per worker, written in one synchronous call. Workers stream every
  * finished request back (batched every 200 ms, at once when an install ends); this turns their
  * records into the native engine's: times on capsim's clock (the worker's monotonic clock plus the
  * offset its pings measured), run-wide operation ids (in the order their first request completes),
  * run-wide connection ids ("w<worker index>-c<n>"), and an operation record on each op_final.
  */
+import { installKinds } from '../../scenario/flow-mix.js';
 import { FLOWS } from '../../scenario/flows.js';
 import { round3 } from '../abortable-sleep.js';
 import type { EngineOptions, InstallEngine } from '../generator.js';
@@ -63,10 +66,12 @@ export class LocustEngine implements InstallEngine {
   private readonly flushed = new Set<string>();
   private readonly lost = new Set<string>();
   private nextOperation = 0;
+  private readonly kinds: ReturnType<typeof installKinds>;
   private aborted = false;
   private abortDone: Promise<void> | null = null;
 
   constructor(private readonly options: LocustEngineOptions) {
+    this.kinds = installKinds(options.scenario);
     for (const worker of options.cluster.workers) {
       this.byId.set(worker.id, worker);
       this.counts.set(worker.id, { installs: 0, requests: 0, operations: 0, connections: 0 });
@@ -88,12 +93,13 @@ export class LocustEngine implements InstallEngine {
     return [...this.counts.values()].reduce((sum, c) => sum + c.connections, 0);
   }
 
-  /** An install as a worker takes it: the flow's first URL of every step (null where the link comes from the page). */
+  /** An install as a worker takes it: its kind, its flow's first URL of every step (null where the link comes from the page). */
   private wire(spec: InstallSpec) {
-    const flow = FLOWS[this.options.scenario.flow];
+    const flow = FLOWS[this.kinds[spec.kind].flow];
     return {
       id: spec.id,
       iteration: spec.iteration,
+      kind: spec.kind,
       projects: spec.projects.map((fetch) => ({
         project: fetch.project,
         version: fetch.version,
@@ -109,7 +115,7 @@ export class LocustEngine implements InstallEngine {
   start(specs: InstallSpec[]): Array<Promise<InstallResult>> {
     const batches = new Map<string, ReturnType<LocustEngine['wire']>[]>();
     const running = specs.map((spec) => {
-      const worker = this.workers[spec.id % this.workers.length];
+      const worker = this.workers[spec.ofKind % this.workers.length];
       if (this.aborted || this.lost.has(worker.id)) return Promise.resolve(this.ended(spec.id, this.aborted ? 'stopped' : 'worker lost'));
       this.counts.get(worker.id)!.installs += 1;
       const batch = batches.get(worker.id) ?? [];

@@ -2,10 +2,11 @@
 #
 # capsim keeps the schedule (which installs start when, and what each fetches) and sends every
 # install to a worker as it starts; this file only carries them out and reports every HTTP request.
-# Its CONFIG (the flow's steps, the client's headers, timeout, retries and backoff, the redirect
-# rule, the cookie scope, the target) is written by capsim from the same flow table, headers and
-# client behaviour as its native engine (src/live/locust/locustfile.ts); nothing below restates a
-# flow. See src/live/README.md, "The Locust engine".
+# Its CONFIG (per kind of install, one or each entry of a flow mix: the flow's steps, the client's
+# headers, timeout, retries and backoff, the cookie scope; for all: the redirect rule, the target) is
+# written by capsim from the same flow table, headers and client behaviour as its native engine
+# (src/live/locust/locustfile.ts); nothing below restates a flow. Each install names its kind.
+# See src/live/README.md, "The Locust engine".
 #
 # Workers on other hosts run this same file:
 #     locust -f capsim_locustfile.py --worker --master-host MASTER --master-port PORT
@@ -77,15 +78,11 @@ def installed_version():
 LOCUST_VERSION, LOCUST_VERSION_SOURCE = installed_version()
 locust.runners.__version__ = LOCUST_VERSION
 
-FLOW = CONFIG["flow"]
-CLIENT = CONFIG["client"]
-HEADERS = CONFIG["headers"]
-TIMEOUT_S = CLIENT["timeoutSeconds"]
+KINDS = CONFIG["kinds"]
 REDIRECT_STATUSES = set(CONFIG["redirects"]["statuses"])
 MAX_REDIRECTS = CONFIG["redirects"]["max"]
 RETRY_ERRORS = set(CONFIG["retry"]["errorClasses"])
 RETRY_AFTER_STATUSES = set(CONFIG["retry"]["retryAfterStatuses"])
-BACKOFF_S = CONFIG["retry"]["backoffSeconds"]
 SESSION_POOL_SIZE = CONFIG["sessionPoolSize"]
 FLUSH_S = CONFIG["recordsFlushMs"] / 1000.0
 FLUSH_RECORDS = 500
@@ -251,7 +248,7 @@ class Attempt:
         self.body = None
 
 
-def send_attempt(session, url, headers, keep_body):
+def send_attempt(session, url, headers, keep_body, timeout_s):
     """One GET, read to its end; never raises on HTTP or network failures."""
     attempt = Attempt(now_ms())
     try:
@@ -259,7 +256,7 @@ def send_attempt(session, url, headers, keep_body):
         # without its redirect handling, which would read a redirect's body and hand its connection back first
         # (docs/locust.md, "requests (2.28) and urllib3 (1.26), as the workers use them").
         request = session.prepare_request(requests.Request("GET", url, headers=headers))
-        response = session.get_adapter(url).send(request, stream=True, timeout=(TIMEOUT_S, TIMEOUT_S), verify=session.verify, cert=None, proxies={})
+        response = session.get_adapter(url).send(request, stream=True, timeout=(timeout_s, timeout_s), verify=session.verify, cert=None, proxies={})
     except Exception as exc:
         attempt.latency = now_ms() - attempt.start
         attempt.error_class = classify(exc)
@@ -308,9 +305,9 @@ def retry_after_seconds(header):
         return None
 
 
-def retryable(attempt):
+def retryable(attempt, client):
     if attempt.status is not None:
-        return attempt.status in CLIENT["retryStatuses"]
+        return attempt.status in client["retryStatuses"]
     return attempt.error_class in RETRY_ERRORS
 
 
@@ -364,7 +361,9 @@ class Install:
     def __init__(self, agent, spec):
         self.agent = agent
         self.spec = spec
-        self.jar = agent.jar_for_install()
+        # The install's kind: its flow, headers and client (one kind, or its entry of the flow mix).
+        self.kind = KINDS[spec["kind"]]
+        self.jar = agent.jar_for_install(spec["kind"])
         self.first = None
         self.operations = 0
         self.sessions = []
@@ -381,7 +380,8 @@ class Install:
     def operation(self, step, first_url, session, keep_body):
         agent = self.agent
         op = agent.next_operation()
-        base = HEADERS[step["resource"]]
+        client = self.kind["client"]
+        base = self.kind["headers"][step["resource"]]
         url = first_url
         hop = 0
         attempt = 0
@@ -392,14 +392,14 @@ class Install:
             headers = base
             if agent.authorization and origin_of(url) == TARGET_ORIGIN:
                 headers = dict(base, authorization=agent.authorization)
-            result = send_attempt(session, url, headers, keep_body)
+            result = send_attempt(session, url, headers, keep_body, client["timeoutSeconds"])
             if start is None:
                 start = result.start
                 if self.first is None:
                     self.first = start
             parts = urlsplit(url)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
-            retry = attempt < CLIENT["retries"] and retryable(result)
+            retry = attempt < client["retries"] and retryable(result, client)
             redirect = not retry and result.status in REDIRECT_STATUSES and result.location is not None and hop < MAX_REDIRECTS
             record = {
                 "start": result.start,
@@ -424,7 +424,7 @@ class Install:
                 agent.record(record, result)
                 attempt += 1
                 after = retry_after_seconds(result.retry_after) if result.status in RETRY_AFTER_STATUSES else None
-                gevent.sleep(after if after is not None else BACKOFF_S[attempt - 1])
+                gevent.sleep(after if after is not None else self.kind["backoffSeconds"][attempt - 1])
                 continue
             if redirect:
                 agent.record(record, result)
@@ -441,7 +441,7 @@ class Install:
 
     def run(self):
         try:
-            if FLOW["requirementsOrder"] == "pages-then-files":
+            if self.kind["flow"]["requirementsOrder"] == "pages-then-files":
                 return self.run_phased()
             return self.run_in_order()
         finally:
@@ -454,7 +454,7 @@ class Install:
         return out
 
     def run_in_order(self):
-        steps = [(step, fetch, url) for fetch in self.spec["projects"] for step, url in zip(FLOW["steps"], fetch["urls"])]
+        steps = [(step, fetch, url) for fetch in self.spec["projects"] for step, url in zip(self.kind["flow"]["steps"], fetch["urls"])]
         session = self.session()
         links = None
         ok = True
@@ -474,16 +474,16 @@ class Install:
                 ok = False
             if keep_body:
                 links = page_links(run.attempt.body or "", run.attempt.content_type, run.url) if run.ok else None
-            if not run.ok and FLOW["stopOnFailure"]:
+            if not run.ok and self.kind["flow"]["stopOnFailure"]:
                 return self.result(False, f"{step['operation']} failed")
-            if not CLIENT["keepAlive"] and i < len(steps) - 1:
+            if not self.kind["client"]["keepAlive"] and i < len(steps) - 1:
                 # Without keep-alive each operation opens its own connection (requests.get).
                 session = self.session()
         return self.result(ok, problem)
 
     def run_phased(self):
         """poetry: every project's page in parallel through one session, then every picked file."""
-        page_step, file_step = FLOW["steps"]
+        page_step, file_step = self.kind["flow"]["steps"]
         projects = self.spec["projects"]
         slots = {}
         children = Group()
@@ -567,7 +567,8 @@ class Agent:
         self.done = []
         self.wake = Event()
         self.authorization = authorization()
-        self.shared_jar = requests.cookies.RequestsCookieJar()
+        # Per kind of install: the jar its installs on this worker share when its cookie scope is shared.
+        self.shared_jars = [requests.cookies.RequestsCookieJar() for _ in KINDS]
         self.attached = False
         runner.register_message("capsim_installs", self.on_installs)
         runner.register_message("capsim_ping", self.on_ping)
@@ -584,11 +585,11 @@ class Agent:
         self.operations += 1
         return self.operations
 
-    def jar_for_install(self):
-        """The client's cookie scope: shared = this worker process's one jar (the seed tool's Session)."""
-        scope = CLIENT.get("cookies", "none")
+    def jar_for_install(self, kind):
+        """The kind's cookie scope: shared = this worker process's one jar for the kind (the seed tool's Session)."""
+        scope = KINDS[kind]["client"].get("cookies", "none")
         if scope == "shared":
-            return self.shared_jar
+            return self.shared_jars[kind]
         jar = requests.cookies.RequestsCookieJar()
         if scope == "none":
             jar.set_policy(NoCookies())

@@ -12,7 +12,8 @@ import { UserError } from '../../errors.js';
 import { nominalRequestsPerInstall } from '../../scenario/flows.js';
 import { retryBackoffSeconds } from '../../scenario/retry-backoff.js';
 import { startOffsetsMs } from '../../scenario/schedule.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { ClientBehaviour, Scenario } from '../../scenario/types.js';
+import { installKinds } from '../../scenario/flow-mix.js';
 import { isLoopbackHost } from '../url-guard.js';
 import { DEFAULT_LOCUST_PYTHON, LocustCluster } from './cluster.js';
 import { LocustEngine, type LocustEngineOptions } from './locust-engine.js';
@@ -55,28 +56,40 @@ export function checkLocustChoice(choice: LocustChoice): { localWorkers: number;
 }
 
 /**
- * A shared cookie jar is one object in one process, so on Locust it is one per worker process (install k on worker
- * k mod W, the jar of that worker): a scenario that states client.sharedJars must state the workers.
+ * A shared cookie jar is one object in one process, so on Locust it is one per worker process and kind of install
+ * (the kind's install k on worker k mod W, that worker's jar of the kind): a scenario whose client (or a flow mix
+ * entry's) states client.sharedJars must state the workers.
  */
 export function checkSharedJars(scenario: Scenario, workers: number): void {
-  const stated = scenario.client.sharedJars;
-  if (scenario.client.cookies !== 'shared' || stated === undefined || stated === workers) return;
-  throw new UserError(`--engine locust: a shared cookie jar is one per worker process, so client.sharedJars must be the ${workers} worker${workers === 1 ? '' : 's'} or absent, got ${stated}`);
+  const clients: Array<[string, ClientBehaviour]> = [['client', scenario.client], ...(scenario.flowMix ?? []).map((e, i): [string, ClientBehaviour] => [`flowMix[${i}] (${e.name}) client`, e.client])];
+  for (const [where, client] of clients) {
+    const stated = client.sharedJars;
+    if (client.cookies !== 'shared' || stated === undefined || stated === workers) continue;
+    const whose = where === 'client' ? 'client.sharedJars' : `the ${where}'s sharedJars`;
+    throw new UserError(`--engine locust: a shared cookie jar is one per worker process, so ${whose} must be the ${workers} worker${workers === 1 ? '' : 's'} or absent, got ${stated}`);
+  }
 }
 
-/** The scenario a Locust run sent, as the model reads it: a shared scope had one jar per worker. */
+/** The scenario a Locust run sent, as the model reads it: a shared scope had one jar per worker (per kind, with a mix). */
 export function scenarioAsSentByWorkers(scenario: Scenario, workers: number): Scenario {
-  if (scenario.client.cookies !== 'shared' || workers <= 1) return scenario;
-  return { ...scenario, client: { ...scenario.client, sharedJars: workers } };
+  if (workers <= 1) return scenario;
+  const sent = (client: ClientBehaviour): ClientBehaviour => (client.cookies === 'shared' ? { ...client, sharedJars: workers } : client);
+  return { ...scenario, client: sent(scenario.client), ...(scenario.flowMix ? { flowMix: scenario.flowMix.map((e) => ({ ...e, client: sent(e.client) })) } : {}) };
 }
 
-/** The longest one install can take, seconds: every request timing out on connect and read, every retry with its backoff. */
+/**
+ * The longest one install can take, seconds: every request timing out on connect and read, every retry with its
+ * backoff (the longest kind's, with a flow mix).
+ */
 export function longestInstallSeconds(scenario: Scenario): number {
-  const { client } = scenario;
-  const requests = nominalRequestsPerInstall(scenario.flow) * (scenario.requirements ?? 1);
-  let backoff = 0;
-  for (let k = 1; k <= client.retries; k += 1) backoff += retryBackoffSeconds(k, client.backoffFactorSeconds);
-  return requests * ((1 + client.retries) * 2 * client.timeoutSeconds + backoff);
+  return Math.max(
+    ...installKinds(scenario).map(({ flow, client }) => {
+      const requests = nominalRequestsPerInstall(flow) * (scenario.requirements ?? 1);
+      let backoff = 0;
+      for (let k = 1; k <= client.retries; k += 1) backoff += retryBackoffSeconds(k, client.backoffFactorSeconds);
+      return requests * ((1 + client.retries) * 2 * client.timeoutSeconds + backoff);
+    }),
+  );
 }
 
 /** When the schedule starts its last install, seconds. */
