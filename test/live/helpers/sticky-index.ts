@@ -41,3 +41,52 @@ export function expectOwnCookiesOnly(byInstall: Array<Array<string | undefined>>
     }
   });
 }
+
+/**
+ * baselineThenBurst as a flow mix of two kinds: `seed` (the seed tool: shared jars, `sharedJars` of them when
+ * given) and `pip` (pip-root-index: a jar per install), half the installs each, drawn from the run's seed.
+ */
+export function mixThenBurst(burst: number, sharedJars?: number): Scenario {
+  const scenario = baselineThenBurst('shared', burst);
+  const seedClient = { ...scenario.client, cookies: 'shared' as const, ...(sharedJars !== undefined ? { sharedJars } : {}) };
+  scenario.flowMix = [
+    { name: 'seed', flow: 'seed-tool', share: 0.5, client: seedClient },
+    { name: 'pip', flow: 'pip-root-index', share: 0.5, client: { ...scenario.client, cookies: 'per-install' } },
+  ];
+  return scenario;
+}
+
+/**
+ * The run seed whose kind draws make mixThenBurst(6)'s installs 0-6 seed, pip, seed, seed, pip, pip, seed: the
+ * seed kind's burst installs are the kind's installs 1-3 but the run's 2, 3 and 6, so a jar taken by the run's
+ * install number instead of the kind's would show.
+ */
+export const MIX_SEED = 3;
+
+/**
+ * mixThenBurst(6) under MIX_SEED: each kind keeps its own jars. The seed kind's installs send only cookies set on
+ * responses to seed installs, the pip kind's only their own; the seed kind's burst installs 1-3 take the kind's
+ * `seedJars` jars in turn (install k of the kind: jar k mod seedJars), so those on jar 0 start with the baseline
+ * install's last cookie (response 4) and the others with none, whatever the pip installs received meanwhile.
+ */
+export function expectKindsOwnJars(server: TinyIndex, seedJars: number): void {
+  const byPort = new Map<number, { agent: string; sent: Array<string | undefined>; set: string[] }>();
+  for (const r of server.load()) {
+    const install = byPort.get(r.remotePort) ?? { agent: String(r.headers['user-agent']), sent: [], set: [] };
+    install.sent.push(r.headers.cookie);
+    if (r.setCookie) install.set.push(r.setCookie);
+    byPort.set(r.remotePort, install);
+  }
+  const installs = [...byPort.values()];
+  const seed = installs.filter((i) => i.agent.startsWith('python-requests/'));
+  const pip = installs.filter((i) => i.agent.startsWith('pip/'));
+  expect([seed.length, pip.length]).toEqual([4, 3]);
+  expect(installs[0]).toBe(seed[0]);
+  expect(seed[0].sent).toEqual([undefined, 'STICKY=secret-1', 'STICKY=secret-2', 'STICKY=secret-3']);
+  const setForSeed = new Set(seed.flatMap((i) => i.set));
+  for (const c of seed.flatMap((i) => i.sent)) if (c !== undefined) expect(setForSeed.has(c)).toBe(true);
+  expectOwnCookiesOnly(pip.map((i) => i.sent));
+  const firsts = seed.slice(1).map((i) => i.sent[0] ?? 'none');
+  const onJarZero = [1, 2, 3].filter((k) => k % seedJars === 0).length;
+  expect(firsts.sort()).toEqual([...Array(3 - onJarZero).fill('none'), ...Array(onJarZero).fill('STICKY=secret-4')].sort());
+}
