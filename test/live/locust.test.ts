@@ -22,7 +22,7 @@ import { liveGroupMembers } from '../stack/process-groups.js';
 import { SYSTEM_PYTHON } from '../stack/packages.js';
 import { parseAccessLog, startStack, type AccessLogEntry, type RunningStack } from '../stack/stack.js';
 import { oneBurst } from './helpers/scenario.js';
-import { baselineThenBurst, cookiesByInstall, expectOwnCookiesOnly, startStickyIndex } from './helpers/sticky-index.js';
+import { baselineThenBurst, cookiesByInstall, expectKindsOwnJars, expectOwnCookiesOnly, MIX_SEED, mixThenBurst, startStickyIndex } from './helpers/sticky-index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PIP = { timeoutSeconds: 15, retries: 5, backoffFactorSeconds: 0.25, retryStatuses: [500, 503, 520, 527] };
@@ -341,11 +341,40 @@ describe('validate --engine locust on the local stack', () => {
     expect(readSummary(perInstall.outDir).scenario.client).not.toHaveProperty('sharedJars');
   });
 
+  it('a flow mix: each install runs its kind\'s flow and client on the workers, each kind keeps its own jars (shared: one per kind and worker, the kind\'s install k on worker k mod 2), as the native engine with sharedJars 2', async () => {
+    const server = await startStickyIndex();
+    const outDir = path.join(dir, 'cookies-mix');
+    try {
+      await runValidation({ url: server.url, scenario: mixThenBurst(6), seed: MIX_SEED, outDir, progress: false, log: () => undefined, engine: { name: 'locust', localWorkers: 2 } });
+      // The same assertions as the native engine's mix with client.sharedJars 2 (test/live/cookies.test.ts).
+      expectKindsOwnJars(server, 2);
+    } finally {
+      await server.close();
+    }
+    const summary = readSummary(outDir);
+    expect(summary.engine.cookies).toMatchObject({
+      scope: 'mixed',
+      jar_per: 'kind of install',
+      jars: 5,
+      kinds: [
+        { kind: 'seed', flow: 'seed-tool', installs: 4, scope: 'shared', jar_per: 'worker process', jars: 2 },
+        { kind: 'pip', flow: 'pip-root-index', installs: 3, scope: 'per-install', jar_per: 'install', jars: 3 },
+      ],
+    });
+    // Each kind's installs in turn over the workers: seed 2 + 2, pip 2 + 1.
+    expect(summary.engine.per_worker!.map((w) => w.installs).sort()).toEqual([3, 4]);
+    // The scenario the summary records is the one the workers sent: the shared kind had 2 jars, the other as given.
+    expect(summary.scenario.flowMix?.map((k) => k.client.sharedJars)).toEqual([2, undefined]);
+    const records = readFileSync(path.join(outDir, 'requests.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RequestRecord);
+    expect(new Set(records.map((r) => r.install)).size).toBe(7);
+  });
+
   it('bad input: one line each, exit 2, nothing sent: --engine wrk, --locust-workers 0, a machine without Locust', async () => {
     const venv = path.join(dir, 'venv-without-locust');
     await new Promise((resolve) => spawn(SYSTEM_PYTHON, ['-m', 'venv', '--without-pip', venv], { stdio: 'ignore' }).on('close', resolve));
     const scenario = scenarioFile('bad', oneBurst('pip-root-index', 5));
     const threeJars = scenarioFile('three-jars', oneBurst('seed-tool', 5, { cookies: 'shared', sharedJars: 3 }));
+    const mixThreeJars = scenarioFile('mix-three-jars', mixThenBurst(4, 3));
     const offset = logLength();
     const cases: Array<[string[], RegExp]> = [
       [['--engine', 'wrk'], /^capsim: Expected --engine=wrk to be one of: native, locust$/],
@@ -353,6 +382,7 @@ describe('validate --engine locust on the local stack', () => {
       [['--engine', 'locust', '--locust-python', path.join(dir, 'no-such-python')], /^capsim: --engine locust needs Locust, and \S+no-such-python does not exist: install Debian's python3-locust/],
       [['--engine', 'locust', '--locust-python', path.join(venv, 'bin', 'python')], /^capsim: --engine locust: \S+ cannot import Locust \(.*No module named '?locust'?\): install Debian's python3-locust/],
       [['--engine', 'locust', '--locust-workers', '2', '--scenario', threeJars], /^capsim: --engine locust: a shared cookie jar is one per worker process, so client.sharedJars must be the 2 workers or absent, got 3$/],
+      [['--engine', 'locust', '--locust-workers', '2', '--scenario', mixThreeJars], /^capsim: --engine locust: a shared cookie jar is one per worker process, so the flowMix\[0\] \(seed\) client's sharedJars must be the 2 workers or absent, got 3$/],
     ];
     const runs = await Promise.all(cases.map(([args], i) => capsim(['validate', '--url', stack.url, ...(args.includes('--scenario') ? [] : ['--scenario', scenario]), '--out', path.join(dir, `bad-${i}`), ...args])));
     runs.forEach((r, i) => {
