@@ -90,3 +90,16 @@ export function expectKindsOwnJars(server: TinyIndex, seedJars: number): void {
   const onJarZero = [1, 2, 3].filter((k) => k % seedJars === 0).length;
   expect(firsts.sort()).toEqual([...Array(3 - onJarZero).fill('none'), ...Array(onJarZero).fill('STICKY=secret-4')].sort());
 }
+
+/** summary.json's engine.cookies for mixThenBurst(6) under MIX_SEED, its seed kind's jars as given. */
+export function mixCookieJars(seed: { jar_per: string; jars: number }) {
+  return {
+    scope: 'mixed',
+    jar_per: 'kind of install',
+    jars: seed.jars + 3,
+    kinds: [
+      { kind: 'seed', flow: 'seed-tool', installs: 4, scope: 'shared', ...seed },
+      { kind: 'pip', flow: 'pip-root-index', installs: 3, scope: 'per-install', jar_per: 'install', jars: 3 },
+    ],
+  };
+}
