@@ -198,7 +198,7 @@ def client(i):
     session = lf.new_session(requests.cookies.RequestsCookieJar())
     n = 0
     while time.monotonic() < end:
-        a = lf.send_attempt(session, url, headers, False)
+        a = lf.send_attempt(session, url, headers, False, lf.KINDS[0]["client"]["timeoutSeconds"])
         n += 1
         # what a worker keeps of every request (its record; batching and sending are apart from the request)
         records.append({"start": a.start, "install": i, "op": n, "status": a.status, "latency_ms": lf.round3(a.latency), "bytes": a.bytes, "error_class": a.error_class, "connection": a.connection, "upstream": a.upstream})
