@@ -379,7 +379,7 @@ describe('validate --engine locust on the local stack', () => {
     const runs = await Promise.all(cases.map(([args], i) => capsim(['validate', '--url', stack.url, ...(args.includes('--scenario') ? [] : ['--scenario', scenario]), '--out', path.join(dir, `bad-${i}`), ...args])));
     runs.forEach((r, i) => {
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim().split('\n'), `case ${i}: ${r.stderr}`).toHaveLength(1);
       expect(r.stderr.trim()).toMatch(cases[i][1]);
       expect(existsSync(path.join(dir, `bad-${i}`))).toBe(false);
     });
