@@ -12,6 +12,8 @@ export const FLAG_GROUPS: Record<string, 'SIZING' | 'LOAD' | 'MODEL' | 'OUTPUT'>
   'scale-metric': 'SIZING', 'scale-target': 'SIZING', 'scale-in-cooldown-s': 'SIZING', 'scale-out-cooldown-s': 'SIZING', 'asg-cpu-policy': 'SIZING',
   scenario: 'LOAD', flow: 'LOAD', 'burst-size': 'LOAD', baseline: 'LOAD', duration: 'LOAD', 'timeout-s': 'LOAD', cookies: 'LOAD',
   requirements: 'LOAD', 'repository-from': 'LOAD', headroom: 'LOAD', projects: 'LOAD', 'project-pick': 'LOAD',
+  engine: 'LOAD', 'locust-workers': 'LOAD', 'locust-expect-workers': 'LOAD', 'locust-master-bind': 'LOAD', 'locust-master-port': 'LOAD',
+  'locust-wait-s': 'LOAD', 'locust-python': 'LOAD', 'print-locustfile': 'LOAD',
   calibration: 'MODEL', set: 'MODEL', replications: 'MODEL', seed: 'MODEL', routing: 'MODEL', threads: 'MODEL', racing: 'MODEL',
   json: 'OUTPUT', report: 'OUTPUT', csv: 'OUTPUT', threshold: 'OUTPUT', tfvars: 'OUTPUT', timeline: 'OUTPUT', progress: 'OUTPUT',
   verbose: 'OUTPUT', 'out-dir': 'OUTPUT', out: 'OUTPUT',
