@@ -51,7 +51,7 @@ describe('stack model physics', () => {
     // One ALB node, 4 single-worker sync targets, steady traffic of cheap redirects and expensive walks.
     // Redirects do no walk (fast); simple pages and downloads walk the repository (slow). About 75 % busy.
     const s = steadyScenario(13, 60);
-    const p = params({ 'alb.nodes': 1, 'alb.healthIntervalS': 3600, 'service.redirectWalks': 0 });
+    const p = params({ 'alb.nodes': 1, 'alb.healthIntervalS': 300, 'service.redirectWalks': 0 });
     const sizing = { instance: 'c6a.4xlarge', tasks: 4, workers: 1, workerClass: 'sync' as const };
     const rr = run({ ...sizing, algorithm: 'round_robin' }, s, p);
     const lor = run({ ...sizing, algorithm: 'least_outstanding_requests', lorFeedbackMs: 0 }, s, p);
