@@ -13,7 +13,8 @@ import {
   shown,
 } from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
-import { readReplayOffsets } from './replay-offsets.js';
+import { MAX_RUN_SECONDS, readReplayOffsets } from './replay-offsets.js';
+import { loadDurationMs, nominalInstalls } from './schedule.js';
 import { FLOW_NAMES, type FlowName } from './flows.js';
 import { EXECUTORS, VERSION_PICKS, type ClientBehaviour, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
@@ -55,7 +56,26 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`);
   const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
   const requirements = root.requirements === undefined ? undefined : requireNumber(root, 'requirements', file, { integer: true, min: 1, max: MAX_REQUIREMENTS });
-  return { name, description, flow, ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file };
+  return checkLoadSize({ name, description, flow, ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file }, file);
+}
+
+/** Most projects a run fetches (installs x requirements): what one replication simulates in seconds. */
+export const MAX_FETCHES_PER_RUN = 1_000_000;
+
+/**
+ * Checks that a scenario's load is one a run can carry: at most MAX_FETCHES_PER_RUN projects fetched
+ * (installs x requirements) and no install starting after 24 h. `where` names the file or the flags that
+ * made it (overrides, headroom).
+ */
+export function checkLoadSize(scenario: Scenario, where: string): Scenario {
+  const installs = nominalInstalls(scenario.profile);
+  const fetches = installs * (scenario.requirements ?? 1);
+  if (!(fetches <= MAX_FETCHES_PER_RUN)) {
+    const per = scenario.requirements && scenario.requirements > 1 ? ` x ${scenario.requirements} requirements` : '';
+    throw new UserError(`${where}: the load starts ${installs.toLocaleString('en-US')} installs${per} over the run; at most ${MAX_FETCHES_PER_RUN.toLocaleString('en-US')} projects are fetched in one run`);
+  }
+  if (loadDurationMs(scenario.profile) > MAX_RUN_SECONDS * 1000) throw new UserError(`${where}: the load lasts longer than ${MAX_RUN_SECONDS} s (24 h), the longest run`);
+  return scenario;
 }
 
 function validateProfile(p: JsonObject, where: string, file: string): LoadProfile {
@@ -74,7 +94,7 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
         burstEvery,
         firstBurstIteration: requireNumber(p, 'firstBurstIteration', where, { integer: true, min: 0 }),
         waitForInstalls,
-        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: 86400 }),
+        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: MAX_RUN_SECONDS }),
       };
     }
     case 'constant-arrival-rate':
@@ -82,7 +102,7 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
       return {
         executor,
         installsPerSecond: requireNumber(p, 'installsPerSecond', where, { above: 0, max: 100000 }),
-        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: 86400 }),
+        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: MAX_RUN_SECONDS }),
       };
     case 'ramping-arrival-rate': {
       rejectUnknownKeys(p, ['executor', 'startInstallsPerSecond', 'stages'], where);
@@ -91,11 +111,13 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
         const stage = expectObject(s, at);
         rejectUnknownKeys(stage, ['durationSeconds', 'targetInstallsPerSecond'], at);
         return {
-          durationSeconds: requireNumber(stage, 'durationSeconds', at, { above: 0, max: 86400 }),
+          durationSeconds: requireNumber(stage, 'durationSeconds', at, { above: 0, max: MAX_RUN_SECONDS }),
           targetInstallsPerSecond: requireNumber(stage, 'targetInstallsPerSecond', at, { min: 0, max: 100000 }),
         };
       });
       if (stages.length === 0) throw new UserError(`${where}: field "stages" must list at least one stage`);
+      const total = stages.reduce((sum, stage) => sum + stage.durationSeconds, 0);
+      if (total > MAX_RUN_SECONDS) throw new UserError(`${where}: the stages last ${total} s together; a run lasts at most ${MAX_RUN_SECONDS} s (24 h)`);
       return { executor, startInstallsPerSecond: requireNumber(p, 'startInstallsPerSecond', where, { min: 0, max: 100000 }), stages };
     }
     case 'replay': {
@@ -105,7 +127,12 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
       if (!existsSync(offsets)) throw new UserError(`${where}: field "file": ${offsets} does not exist`);
       // Read once, now: a malformed file is an error when the scenario loads, not in the middle of a run.
       const offsetsSeconds = readReplayOffsets(offsets);
-      return { executor, file: offsets, timeScale: requireNumber(p, 'timeScale', where, { above: 0 }), offsetsSeconds };
+      const timeScale = requireNumber(p, 'timeScale', where, { above: 0, max: 1000 });
+      const last = offsetsSeconds[offsetsSeconds.length - 1] * timeScale;
+      if (last > MAX_RUN_SECONDS) {
+        throw new UserError(`${where}: the last install of ${offsets} starts at ${offsetsSeconds[offsetsSeconds.length - 1]} s x timeScale ${timeScale} = ${last} s; a run lasts at most ${MAX_RUN_SECONDS} s (24 h)`);
+      }
+      return { executor, file: offsets, timeScale, offsetsSeconds };
     }
   }
 }
@@ -199,9 +226,9 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     }
   }
   if (o.durationSeconds !== undefined) {
-    if (!(o.durationSeconds > 0)) throw new UserError(`--duration must be > 0 seconds, got ${o.durationSeconds}`);
+    if (!(o.durationSeconds > 0 && o.durationSeconds <= MAX_RUN_SECONDS)) throw new UserError(`--duration must be > 0 and at most ${MAX_RUN_SECONDS} seconds (24 h), got ${o.durationSeconds}`);
     if (p.executor === 'burst-iterations' || p.executor === 'constant-arrival-rate') p.durationSeconds = o.durationSeconds;
     else throw new UserError(`--duration does not apply to ${p.executor} scenarios`);
   }
-  return next;
+  return checkLoadSize(next, `scenario "${scenario.name}" with the command line's overrides`);
 }

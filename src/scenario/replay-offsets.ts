@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { shown } from '../input/data-file.js';
+
+/** The longest run a scenario describes, seconds (24 h): durations, stages and replay offsets alike. */
+export const MAX_RUN_SECONDS = 86400;
 
 /**
  * Start offsets, in seconds, of a replay profile's file: a JSON array, or
@@ -29,10 +33,13 @@ export function readReplayOffsets(file: string): number[] {
       .flatMap((line) => line.trim().split(/\s+/))
       .filter((word) => word !== '');
   }
+  if (values.length === 0) throw new UserError(`replay file ${file} holds no start offsets: a replay needs at least one install`);
   return values
     .map((value, i) => {
       const seconds = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-      if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`replay file ${file}: entry ${i + 1} must be a number of seconds >= 0`);
+      if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_RUN_SECONDS) {
+        throw new UserError(`replay file ${file}: entry ${i + 1} must be a number of seconds from 0 to ${MAX_RUN_SECONDS} (24 h, the longest run), got ${shown(value)}`);
+      }
       return seconds;
     })
     .sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { applyOverrides } from './load.js';
+import { applyOverrides, checkLoadSize } from './load.js';
 import type { Scenario } from './types.js';
 
 /**
@@ -14,6 +14,10 @@ import type { Scenario } from './types.js';
 export function scaleLoad(scenario: Scenario, factor: number): Scenario {
   if (!(Number.isFinite(factor) && factor > 0)) throw new UserError(`headroom factor must be a number > 0, got ${factor}`);
   if (factor === 1) return structuredClone(scenario);
+  return checkLoadSize(scaled(scenario, factor), `scenario "${scenario.name}" scaled by --headroom ${factor}`);
+}
+
+function scaled(scenario: Scenario, factor: number): Scenario {
   const p = scenario.profile;
   switch (p.executor) {
     case 'burst-iterations':
