@@ -7,7 +7,7 @@ import type { ModelParameters } from '../model/parameters.js';
 import type { InstanceSeriesData } from '../model/instance-series.js';
 import type { BurstWindow, OperationDistribution, TimelineBin } from '../model/recorder.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
-import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
+import { ReplicationAggregator, type InstancePrediction, type ReplicationAggregate } from './replications.js';
 import type { ResolvedSizing, StackKind } from '../model/sizing.js';
 import { stackConfig, type StackConfig } from '../model/stack.js';
 
@@ -75,12 +75,21 @@ export interface Prediction {
   latencyDistribution?: Record<string, OperationDistribution>;
 }
 
-/** Predicts a sizing under a scenario: `replications` independent runs, summarized. */
+/**
+ * Predicts a sizing under a scenario: `replications` independent runs, summarized. Each replication goes
+ * into the aggregate as soon as it is done and is dropped (the first one's series excepted), so memory
+ * does not grow with the replication count.
+ */
 export function predict(input: PredictInput): Prediction {
   const config = stackConfig(input.sizing, input.scenario, input.params);
-  const runs: ReplicationResult[] = [];
-  for (let r = 0; r < input.replications; r++) runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline, distributions: input.timeline }, r));
-  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(runs), runs[0]);
+  const aggregator = new ReplicationAggregator();
+  let first: FirstReplicationSeries | undefined;
+  for (let r = 0; r < input.replications; r++) {
+    const run = replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline, distributions: input.timeline }, r);
+    aggregator.add(run);
+    if (r === 0) first = { timeline: run.timeline, bursts: run.bursts, instanceSeries: run.instanceSeries };
+  }
+  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregator.result(), first);
 }
 
 /** What a prediction states besides its figures. */

@@ -3,7 +3,7 @@ import { FAILURE_CAUSES, type FailureCause } from '../model/exchange.js';
 import type { InstanceMetrics } from '../model/instance.js';
 import type { OperationDistribution } from '../model/recorder.js';
 import type { ReplicationResult } from '../model/replication.js';
-import { averageDistributions } from '../sim/stats/distribution.js';
+import { DistributionAverage } from '../sim/stats/distribution.js';
 
 /**
  * The one aggregation of replications: `predict`, `plan` and `calibrate`
@@ -69,74 +69,122 @@ function ci(values: number[]): Interval {
   return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
 }
 
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
+const WHOLE_RUN = ['operations', 'errorRate', 'http5xx', 'httpRequests', 'throughputOpsPerSecond', 'durationSeconds', 'maxTargetShare', 'taskReplacements', 'workerRestarts'] as const;
+const OPERATION_FIGURES = ['operations', 'errorRate', 'meanMs', 'meanOkMs', 'p95Ms'] as const;
+const INSTANCE_FIGURES = ['cpuUtilPeak', 'cpuUtilMean', 'iowaitPeak', 'memAvailableMinMb', 'swapUsedMaxMb', 'pageCacheHitRate', 'nfsOpsPerRequest'] as const;
+const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 
-function percentiles(runs: ReplicationResult[], f: (r: ReplicationResult) => ReplicationResult['latencyMs']) {
-  return { p50: ci(runs.map((r) => f(r).p50)), p95: ci(runs.map((r) => f(r).p95)), p99: ci(runs.map((r) => f(r).p99)) };
-}
+type Figures<K extends string> = Record<K, number[]>;
+const figures = <K extends string>(keys: readonly K[]): Figures<K> => Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Figures<K>;
 
-export function aggregateReplications(runs: ReplicationResult[]): ReplicationAggregate {
-  const pick = (f: (r: ReplicationResult) => number) => ci(runs.map(f));
-  const perOperation: Record<string, OperationAggregate> = {};
-  for (const name of Object.keys(runs[0]?.perOperation ?? {})) {
-    perOperation[name] = {
-      operations: pick((r) => r.perOperation[name].operations),
-      errorRate: pick((r) => r.perOperation[name].errorRate),
-      meanMs: pick((r) => r.perOperation[name].meanMs),
-      meanOkMs: pick((r) => r.perOperation[name].meanOkMs),
-      p95Ms: pick((r) => r.perOperation[name].p95Ms),
+/**
+ * The one aggregation, fed one replication at a time: `add` keeps a replication's figures (a few dozen
+ * numbers: whole-run figures, per operation, per instance, the busiest instance, running sums of the
+ * latency distributions) and nothing else, so the caller can drop the replication at once and memory
+ * stays flat in the replication count. The intervals come out exactly as from a list of replications:
+ * the same values, in the same order, through the same statistics.
+ */
+export class ReplicationAggregator {
+  private count = 0;
+  private readonly whole = figures(WHOLE_RUN);
+  private readonly latencyOk = figures(PERCENTILES);
+  private readonly latencyAll = figures(PERCENTILES);
+  private readonly failures = figures(FAILURE_CAUSES);
+  /** Per operation of the first replication. */
+  private operations: Map<string, Figures<(typeof OPERATION_FIGURES)[number]>> | null = null;
+  /** Per instance of the first replication: its name, tasks and the sums of its figures. */
+  private instances: Array<{ name: string; tasks: number; sums: Record<(typeof INSTANCE_FIGURES)[number], number> }> | null = null;
+  private readonly busiestSums = { cpuUtilPeak: 0, iowaitPeak: 0, swapUsedMaxMb: 0, memAvailableMinMb: 0 };
+  private events = 0;
+  /** Per operation, the running averages of its distributions; null once a replication came without them. */
+  private distributions: Map<string, { ok: DistributionAverage; failed: DistributionAverage }> | null | undefined = undefined;
+
+  add(run: ReplicationResult): void {
+    this.count++;
+    for (const key of WHOLE_RUN) this.whole[key].push(run[key]);
+    for (const key of PERCENTILES) {
+      this.latencyOk[key].push(run.latencyMs[key]);
+      this.latencyAll[key].push(run.latencyAllMs[key]);
+    }
+    for (const cause of FAILURE_CAUSES) this.failures[cause].push(run.failures[cause]);
+    this.operations ??= new Map(Object.keys(run.perOperation).map((name) => [name, figures(OPERATION_FIGURES)]));
+    for (const [name, op] of this.operations) for (const key of OPERATION_FIGURES) op[key].push(run.perOperation[name][key]);
+    this.instances ??= run.instances.map((i) => ({ name: i.name, tasks: i.tasks, sums: Object.fromEntries(INSTANCE_FIGURES.map((k) => [k, 0])) as Record<(typeof INSTANCE_FIGURES)[number], number> }));
+    this.instances.forEach((instance, i) => {
+      for (const key of INSTANCE_FIGURES) instance.sums[key] += run.instances[i][key];
+    });
+    const most = (f: (i: InstanceMetrics) => number) => Math.max(...run.instances.map(f));
+    const least = (f: (i: InstanceMetrics) => number) => Math.min(...run.instances.map(f));
+    this.busiestSums.cpuUtilPeak += most((i) => i.cpuUtilPeak);
+    this.busiestSums.iowaitPeak += most((i) => i.iowaitPeak);
+    this.busiestSums.swapUsedMaxMb += most((i) => i.swapUsedMaxMb);
+    this.busiestSums.memAvailableMinMb += least((i) => i.memAvailableMinMb);
+    this.events += run.events;
+    const kept = run.latencyDistribution;
+    if (this.distributions === undefined) {
+      this.distributions = kept ? new Map(Object.keys(kept).map((name) => [name, { ok: new DistributionAverage(), failed: new DistributionAverage() }])) : null;
+    }
+    if (!kept) this.distributions = null;
+    else if (this.distributions) {
+      for (const [name, average] of this.distributions) {
+        average.ok.add(kept[name].ok);
+        average.failed.add(kept[name].failed);
+      }
+    }
+  }
+
+  get replications(): number {
+    return this.count;
+  }
+
+  result(): ReplicationAggregate {
+    const n = this.count;
+    const interval = (values: number[]) => ci(values);
+    const perOperation: Record<string, OperationAggregate> = {};
+    for (const [name, op] of this.operations ?? []) {
+      perOperation[name] = { operations: interval(op.operations), errorRate: interval(op.errorRate), meanMs: interval(op.meanMs), meanOkMs: interval(op.meanOkMs), p95Ms: interval(op.p95Ms) };
+    }
+    const failures = {} as Record<FailureCause, Interval>;
+    if (n > 0) for (const cause of FAILURE_CAUSES) failures[cause] = interval(this.failures[cause]);
+    const instances: InstancePrediction[] = (this.instances ?? []).map((i) => ({
+      name: i.name,
+      tasks: i.tasks,
+      ...(Object.fromEntries(INSTANCE_FIGURES.map((k) => [k, i.sums[k] / n])) as Record<(typeof INSTANCE_FIGURES)[number], number>),
+    }));
+    const percentiles = (f: Figures<(typeof PERCENTILES)[number]>) => ({ p50: interval(f.p50), p95: interval(f.p95), p99: interval(f.p99) });
+    const latencyDistribution =
+      this.distributions && n > 0 ? Object.fromEntries([...this.distributions].map(([name, d]) => [name, { ok: d.ok.result(), failed: d.failed.result() }])) : undefined;
+    return {
+      replications: n,
+      operations: interval(this.whole.operations),
+      errorRate: interval(this.whole.errorRate),
+      latencyMs: percentiles(this.latencyOk),
+      latencyAllMs: percentiles(this.latencyAll),
+      perOperation,
+      failures,
+      http5xx: interval(this.whole.http5xx),
+      httpRequests: interval(this.whole.httpRequests),
+      throughputOpsPerSecond: interval(this.whole.throughputOpsPerSecond),
+      durationSeconds: interval(this.whole.durationSeconds),
+      maxTargetShare: interval(this.whole.maxTargetShare),
+      taskReplacements: interval(this.whole.taskReplacements),
+      workerRestarts: interval(this.whole.workerRestarts),
+      instances,
+      busiest: {
+        cpuUtilPeak: this.busiestSums.cpuUtilPeak / n,
+        iowaitPeak: this.busiestSums.iowaitPeak / n,
+        swapUsedMaxMb: this.busiestSums.swapUsedMaxMb / n,
+        memAvailableMinMb: this.busiestSums.memAvailableMinMb / n,
+      },
+      events: this.events,
+      ...(latencyDistribution ? { latencyDistribution } : {}),
     };
   }
-  const failures = {} as Record<FailureCause, Interval>;
-  if (runs.length > 0) for (const cause of FAILURE_CAUSES) failures[cause] = pick((r) => r.failures[cause]);
-  const instances: InstancePrediction[] = (runs[0]?.instances ?? []).map((first, i) => ({
-    name: first.name,
-    tasks: first.tasks,
-    cpuUtilPeak: mean(runs.map((r) => r.instances[i].cpuUtilPeak)),
-    cpuUtilMean: mean(runs.map((r) => r.instances[i].cpuUtilMean)),
-    iowaitPeak: mean(runs.map((r) => r.instances[i].iowaitPeak)),
-    memAvailableMinMb: mean(runs.map((r) => r.instances[i].memAvailableMinMb)),
-    swapUsedMaxMb: mean(runs.map((r) => r.instances[i].swapUsedMaxMb)),
-    pageCacheHitRate: mean(runs.map((r) => r.instances[i].pageCacheHitRate)),
-    nfsOpsPerRequest: mean(runs.map((r) => r.instances[i].nfsOpsPerRequest)),
-  }));
-  const kept = runs.filter((r) => r.latencyDistribution !== undefined);
-  const latencyDistribution: Record<string, OperationDistribution> | undefined =
-    kept.length === runs.length && kept.length > 0
-      ? Object.fromEntries(
-          Object.keys(kept[0].latencyDistribution!).map((name) => [
-            name,
-            { ok: averageDistributions(kept.map((r) => r.latencyDistribution![name].ok)), failed: averageDistributions(kept.map((r) => r.latencyDistribution![name].failed)) },
-          ]),
-        )
-      : undefined;
-  const most = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.max(...r.instances.map(f))));
-  const least = (f: (i: InstanceMetrics) => number) => mean(runs.map((r) => Math.min(...r.instances.map(f))));
-  return {
-    replications: runs.length,
-    operations: pick((r) => r.operations),
-    errorRate: pick((r) => r.errorRate),
-    latencyMs: percentiles(runs, (r) => r.latencyMs),
-    latencyAllMs: percentiles(runs, (r) => r.latencyAllMs),
-    perOperation,
-    failures,
-    http5xx: pick((r) => r.http5xx),
-    httpRequests: pick((r) => r.httpRequests),
-    throughputOpsPerSecond: pick((r) => r.throughputOpsPerSecond),
-    durationSeconds: pick((r) => r.durationSeconds),
-    maxTargetShare: pick((r) => r.maxTargetShare),
-    taskReplacements: pick((r) => r.taskReplacements),
-    workerRestarts: pick((r) => r.workerRestarts),
-    instances,
-    busiest: {
-      cpuUtilPeak: most((i) => i.cpuUtilPeak),
-      iowaitPeak: most((i) => i.iowaitPeak),
-      swapUsedMaxMb: most((i) => i.swapUsedMaxMb),
-      memAvailableMinMb: least((i) => i.memAvailableMinMb),
-    },
-    events: runs.reduce((n, r) => n + r.events, 0),
-    ...(latencyDistribution ? { latencyDistribution } : {}),
-  };
+}
+
+/** The aggregate of replications already at hand (plan and calibrate keep theirs for racing and sensitivity). */
+export function aggregateReplications(runs: readonly ReplicationResult[]): ReplicationAggregate {
+  const aggregator = new ReplicationAggregator();
+  for (const run of runs) aggregator.add(run);
+  return aggregator.result();
 }
