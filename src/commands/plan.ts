@@ -10,7 +10,7 @@ import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
 import { runPlan } from '../plan/plan.js';
 import { planTfvars, reproduceCommand } from '../plan/plan-tfvars.js';
-import { defaultThreads } from '../plan/pool.js';
+import { defaultThreads, threadsFor } from '../plan/pool.js';
 import { ProgressBar } from '../plan/progress.js';
 import { parseErrorRate } from '../plan/slo.js';
 import { writeReport } from '../report/build-report.js';
@@ -49,9 +49,9 @@ export default class Plan extends Command {
       parse: async (raw) => parseDecimal('slo-p95-ms', raw),
     })(),
     headroom: Flags.custom<number>({
-      description: 'the SLO must hold with the burst (or arrival rate) scaled by this factor, e.g. 1.5',
+      description: 'the SLO must hold with the burst (or arrival rate) scaled by this factor, 1 to 100, e.g. 1.5',
       default: 1,
-      parse: async (raw) => parseDecimal('headroom', raw),
+      parse: async (raw) => parseDecimal('headroom', raw, -Infinity, 100),
     })(),
     'instance-types': Flags.custom<string[]>({
       description: `comma-separated instance types from models/instances.json [default: ${DEFAULT_INSTANCE_TYPES.join(',')}]`,
@@ -89,8 +89,8 @@ export default class Plan extends Command {
     replications: replicationsFlag(5)(),
     seed: seedFlag(),
     threads: Flags.custom<number>({
-      description: 'worker threads (results are identical whatever the count) [default: available CPUs]',
-      parse: async (raw) => parseWholeNumber('threads', raw, 1, 256),
+      description: 'worker threads, at most the machine\'s cores (results are identical whatever the count) [default: available CPUs]',
+      parse: async (raw) => parseWholeNumber('threads', raw, 1, 1024),
     })(),
     racing: Flags.boolean({ description: 'drop candidates that clearly miss the SLO early (--no-racing: full count for all)', default: true, allowNo: true }),
     tfvars: Flags.string({ description: 'write the recommendation as terraform-aws-pypiserver variables to this file' }),
@@ -114,6 +114,10 @@ export default class Plan extends Command {
     const calibration = loadCalibration(flags.calibration);
     checkStackKind(calibration, 'aws', '(the plan grid of catalog instance types)', flags.force);
     const params = applySetFlags(calibration.params, flags.set ?? []);
+    const threads = threadsFor(flags.threads ?? defaultThreads());
+    if (flags.threads !== undefined && threads < flags.threads) {
+      process.stderr.write(`capsim: --threads ${flags.threads} lowered to ${threads}, this machine's cores (more threads only cost memory; results are the same on any count)\n`);
+    }
     const bar = process.stderr.isTTY || flags.progress ? new ProgressBar(process.stderr) : null;
     const { result, timing } = await runPlan({
       scenario,
@@ -132,7 +136,7 @@ export default class Plan extends Command {
       },
       replications: flags.replications,
       seed: flags.seed,
-      threads: flags.threads ?? defaultThreads(),
+      threads,
       racing: flags.racing ? undefined : false,
       onProgress: bar ? (p) => bar.update(p) : undefined,
     });

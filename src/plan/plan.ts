@@ -12,7 +12,7 @@ import type { Scenario } from '../scenario/types.js';
 import { shippedCostTable } from '../cost/cost-table.js';
 import { buildGrid, type Candidate, type GridRequest } from './grid.js';
 import { toOutcome, type CandidateOutcome } from './outcome.js';
-import { createRunner, type ReplicationRunner } from './pool.js';
+import { createRunner, threadsFor, type ReplicationRunner } from './pool.js';
 import { DEFAULT_RACING, nextBatch, raceDecision, type RaceDrop, type RacingRule } from './racing.js';
 import { analyzePlan, type PlanAnalysis } from './recommend.js';
 import type { ReplicationTask } from './replication-task.js';
@@ -189,7 +189,8 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   if (rule !== false && !(Number.isInteger(rule.minReplications) && rule.minReplications >= 2 && rule.batch >= 1 && rule.confidence > 0.5 && rule.confidence < 1)) {
     throw new RangeError('racing rule: minReplications >= 2, batch >= 1, 0.5 < confidence < 1');
   }
-  const runner = createRunner(input.threads);
+  const threads = threadsFor(input.threads);
+  const runner = createRunner(threads);
   const base = { scenario: planned, params: input.params, seed: input.seed };
   const races: Race[] = grid.candidates.map((candidate) => ({ candidate, runs: [], drop: null, finished: false }));
   let recommendedAtNominalLoad: Prediction | null = null;
@@ -249,5 +250,5 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
     recommended,
     recommendedAtNominalLoad,
   };
-  return { result, timing: { wallMs: performance.now() - started, threads: input.threads } };
+  return { result, timing: { wallMs: performance.now() - started, threads } };
 }

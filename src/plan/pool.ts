@@ -21,6 +21,15 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
+/**
+ * The threads a plan runs on: what was asked for, at most the machine's cores. More threads than cores
+ * run no faster (replications are CPU-bound) and each costs a V8 isolate's memory (about 40 MB); results
+ * are the same on any count, so lowering the count changes nothing but memory.
+ */
+export function threadsFor(requested: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(requested, cores));
+}
+
 /** The compiled worker script (tests run TypeScript, but worker threads load dist/). */
 export function workerScriptPath(): string {
   return packagePath('dist', 'src', 'plan', 'worker.js');
