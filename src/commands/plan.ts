@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
-import { commandLine, reportFlag } from '../cli/report-flags.js';
+import { checkOutputFlags, commandLine, reportFlag } from '../cli/report-flags.js';
+import { writeFileAtomic } from '../output/output-path.js';
 import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
-import { UserError } from '../errors.js';
 import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
 import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
@@ -102,6 +101,8 @@ export default class Plan extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
+    // A plan takes minutes: a --tfvars, --report or --csv that cannot be written is said now, not after it.
+    checkOutputFlags(flags);
     const overrides = {
       flow: flags.flow as FlowName | undefined,
       burstSize: flags['burst-size'],
@@ -165,11 +166,7 @@ export default class Plan extends Command {
       if (text === null) {
         process.stderr.write(`capsim: no candidate meets the SLO: ${flags.tfvars} not written\n`);
       } else {
-        try {
-          writeFileSync(flags.tfvars, text);
-        } catch (error) {
-          throw new UserError(`cannot write --tfvars ${flags.tfvars}: ${(error as Error).message}`);
-        }
+        writeFileAtomic(flags.tfvars, text, '--tfvars');
         tfvarsPath = flags.tfvars;
       }
     }

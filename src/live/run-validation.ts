@@ -8,8 +8,6 @@
  * the final figures and recorded in the summary.
  */
 import { setMaxListeners } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import { evaluateThresholds, type ThresholdResult } from '../gate/evaluate.js';
@@ -39,6 +37,7 @@ import { renderSummaryMarkdown } from './summary-markdown.js';
 import type { DeclaredSizing } from './sizing.js';
 import { guardTarget, parseTarget, probeTarget } from './url-guard.js';
 import { UserError } from '../errors.js';
+import { OutputDirectory } from '../output/output-directory.js';
 
 export interface ValidationOptions {
   /** Target server root (the pypiserver root); userinfo is accepted and never recorded. */
@@ -47,8 +46,10 @@ export interface ValidationOptions {
   scenario: Scenario;
   username?: string;
   password?: string;
-  /** Output directory (created). */
+  /** Output directory: created, or an empty one; held with a lock file for the run. */
   outDir: string;
+  /** Replace the results of an earlier run in outDir (otherwise a directory that holds anything is refused). */
+  force?: boolean;
   /** Stop the run once failures / operations exceeds this fraction. */
   maxErrorRate?: number;
   /** Operations needed before the threshold is evaluated (default 20). */
@@ -128,9 +129,19 @@ export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' |
 
 export async function runValidation(options: ValidationOptions, control: { signal?: AbortSignal } = {}): Promise<ValidationResult> {
   const target = prepareTarget(options);
+  guardTarget(target.url, options.yes ?? false);
+  // Before anything is sent: the directory is ours (an earlier run's results are never touched) or nothing runs.
+  const output = OutputDirectory.claim(options.outDir, { flag: '--out', existing: 'refuse', force: options.force });
+  try {
+    return await validateInto(output, target, options, control);
+  } finally {
+    output.release();
+  }
+}
+
+async function validateInto(output: OutputDirectory, target: PreparedTarget, options: ValidationOptions, control: { signal?: AbortSignal }): Promise<ValidationResult> {
   const { redactor } = target;
   const log = (line: string) => (options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(redactor.redact(line));
-  guardTarget(target.url, options.yes ?? false);
   await probeTarget(target.url, options.probeTimeoutMs ?? 5000);
 
   // What the index really holds, before any load (a missing project or an empty index stops here).
@@ -153,13 +164,8 @@ export async function runValidation(options: ValidationOptions, control: { signa
   }
   const picker = new ProjectPicker(discovery.candidates, projectPick, scenario.repository.versionPick, seedrandom(`${options.seed ?? 1}/packages`));
 
-  const outDir = path.resolve(options.outDir);
-  await mkdir(outDir, { recursive: true });
-  const files = {
-    requests: path.join(outDir, 'requests.ndjson'),
-    summary: path.join(outDir, 'summary.json'),
-    markdown: path.join(outDir, 'summary.md'),
-  };
+  const outDir = output.path;
+  const files = { requests: output.file('requests.ndjson'), summary: output.file('summary.json'), markdown: output.file('summary.md') };
   const recorder = new RequestRecorder(files.requests, redactor);
 
   const stop = new AbortController();
@@ -375,7 +381,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
   const built = summaryNow(load, endMs, load.installProblems.stopped ?? 0);
   if (thresholds.length > 0) built.thresholds = evaluateThresholds(thresholds, runFigures(built)) satisfies ThresholdResult[];
   const summary = redactor.redactDeep(built);
-  await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFile(files.markdown, renderSummaryMarkdown(summary));
+  output.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+  output.write('summary.md', renderSummaryMarkdown(summary));
   return { summary, outDir, files, interrupted: interruptReason !== null, interruptReason, ...(crash ? { crash } : {}) };
 }
