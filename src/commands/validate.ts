@@ -1,7 +1,9 @@
 import { Command, Flags } from '@oclif/core';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, seedFlag } from '../cli/flags.js';
-import { csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { checkOutputFlags, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { rejectInapplicable } from '../cli/applicable-flags.js';
+import { OutputDirectory } from '../output/output-directory.js';
 import { UserError } from '../errors.js';
 import { anyFailed, renderThresholds } from '../gate/evaluate.js';
 import { parseThresholds } from '../gate/threshold.js';
@@ -63,7 +65,8 @@ export default class Validate extends Command {
     projects: Flags.string({ description: 'projects to install: a,b,c or @FILE (one name a line, # comments); default: every project the index lists on /simple/' }),
     requirements: Flags.string({ description: 'projects one install fetches one after another, like pip install -r: a number N (N different projects each install, picked like single ones) or a requirements file (its projects, in order)' }),
     'project-pick': Flags.string({ description: 'how each install picks a project: uniform, or weighted by its file count', options: ['uniform', 'weighted'] }),
-    out: Flags.string({ description: 'output directory (default ./validate-<time>)' }),
+    out: Flags.string({ description: 'output directory: new or empty (default ./validate-<time>); held with a lock file while the run writes it' }),
+    force: Flags.boolean({ description: 'replace the results of an earlier run in --out (without it a directory that holds anything is refused)', default: false }),
     'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
     threshold: thresholdFlag,
     'abort-on-fail': Flags.boolean({ description: 'stop the run as soon as a --threshold fails on the figures so far (after 20 operations), keeping what was measured', default: false }),
@@ -95,6 +98,24 @@ export default class Validate extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
+    const dryRun = flags['dry-run'];
+    const diagnosticsMode = flags.diagnostics ?? (flags['asg-name'] ? 'ssm' : 'none');
+    const aws = flags['target-group-arn'] !== undefined || flags.service !== undefined || flags.cluster !== undefined;
+    const sends = 'a --dry-run sends nothing and writes nothing';
+    rejectInapplicable([
+      ...(['out', 'force', 'report', 'csv', 'threshold', 'abort-on-fail', 'max-error-rate', 'timeline', 'diagnostics', 'asg-name', 'target-group-arn', 'cluster', 'service'] as const).map((name) => ({
+        flag: `--${name}`,
+        given: flags[name] !== undefined && flags[name] !== false,
+        applies: !dryRun,
+        because: sends,
+      })),
+      { flag: '--asg-name', given: flags['asg-name'] !== undefined, applies: diagnosticsMode === 'ssm', because: `it names the instances of --diagnostics ssm, not ${diagnosticsMode}` },
+      { flag: '--diagnostics-seconds', given: flags['diagnostics-seconds'] !== '5', applies: diagnosticsMode !== 'none', because: 'no diagnostics are collected (give --diagnostics local or ssm)' },
+      { flag: '--region', given: flags.region !== undefined, applies: diagnosticsMode === 'ssm' || aws, because: 'it is the AWS region of --diagnostics ssm, --target-group-arn or --cluster/--service' },
+    ]);
+    checkOutputFlags(flags);
+    const outDir = flags.out ?? defaultOutDir();
+    if (!dryRun) OutputDirectory.check(outDir, { flag: '--out', existing: 'refuse', force: flags.force });
     const declared = declaredSizing({
       instance: flags.instance,
       instances: flags.instances,
@@ -125,19 +146,19 @@ export default class Validate extends Command {
     if (flags['abort-on-fail'] && thresholds.length === 0) throw new UserError('--abort-on-fail needs at least one --threshold');
     const common = { url: flags.url, username: flags.username, password: flags.password, scenario, projects };
 
-    if (flags['dry-run']) {
+    if (dryRun) {
       const plan = dryRunPlan(common);
       this.log(flags.json ? JSON.stringify({ dry_run: true, sizing: declared, plan }, null, 2) : renderPlan(plan));
       return;
     }
 
-    const aws = await awsRunOptions(flags);
-    const sizing = aws?.sizingFound ? completeSizing(declared, aws.sizingFound, aws.sizingSources) : declared;
-    if (aws?.sizingFound) {
-      const found = Object.entries(aws.sizingFound).map(([key, value]) => `${key} ${value}`).join(', ');
+    const awsOptions = await awsRunOptions(flags);
+    const sizing = awsOptions?.sizingFound ? completeSizing(declared, awsOptions.sizingFound, awsOptions.sizingSources) : declared;
+    if (awsOptions?.sizingFound) {
+      const found = Object.entries(awsOptions.sizingFound).map(([key, value]) => `${key} ${value}`).join(', ');
       process.stderr.write(`capsim: the ECS service ${flags.service} (cluster ${flags.cluster}) runs at: ${found || 'nothing readable'}\n`);
     }
-    for (const error of aws?.sizingErrors ?? []) process.stderr.write(`capsim: AWS diagnostics: ${error}; the run goes on without it\n`);
+    for (const error of awsOptions?.sizingErrors ?? []) process.stderr.write(`capsim: AWS diagnostics: ${error}; the run goes on without it\n`);
     const diagnostics = await this.diagnostics(flags);
     const controller = new AbortController();
     let signals = 0;
@@ -159,7 +180,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, projectPick, requirementsInOrder, aws, outDir: flags.out ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { ...common, projectPick, requirementsInOrder, aws: awsOptions, outDir, force: flags.force, maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
         { signal: controller.signal },
       );
       const s = result.summary;
