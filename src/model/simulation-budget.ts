@@ -48,8 +48,9 @@ export interface BudgetOptions {
 
 /**
  * The parameters farthest from the schema's defaults (at most `count`), as "name=value (default d)": the
- * values that most likely led a run out of its budget. Distance is the log ratio of the two values'
- * places in the parameter's range, each padded by 1 % of the range so that 0 compares finitely.
+ * values that most likely led a run out of its budget. A value outside the schema's bounds (possible only
+ * where the schema was bypassed) comes first; then the log ratio of the two values' places in the
+ * parameter's range, each padded by 1 % of the range so that 0 compares finitely.
  */
 export function farthestFromDefaults(params: ModelParameters, count = 4): string[] {
   const schema = parameterSchema();
@@ -57,7 +58,8 @@ export function farthestFromDefaults(params: ModelParameters, count = 4): string
     const spec = schema[name];
     const range = spec.max - spec.min || 1;
     const place = (v: number) => Math.abs(v - spec.min) / range + 0.01;
-    const distance = Math.abs(Math.log(place(params[name]) / place(spec.value)));
+    const value = params[name];
+    const distance = value < spec.min || value > spec.max || !Number.isFinite(value) ? Infinity : Math.abs(Math.log(place(value) / place(spec.value)));
     return { name, distance, text: `${name}=${params[name]} (default ${spec.value})` };
   })
     .filter((p) => p.distance > 1e-12)

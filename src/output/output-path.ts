@@ -104,11 +104,20 @@ export function temporaryPath(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
 }
 
-/** Renames a finished temporary file into place. */
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // nothing to remove
+  }
+}
+
+/** Renames a finished temporary file into place (removing the temporary file when that fails). */
 export function commitFile(temporary: string, file: string, flag: string): void {
   try {
     renameSync(temporary, file);
   } catch (error) {
+    removeQuietly(temporary);
     throw new UserError(`cannot write ${flag} ${file}: ${reason(error)}`);
   }
 }
@@ -128,11 +137,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, flag: s
       closeSync(fd);
     }
   } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing was created
-    }
+    removeQuietly(temporary);
     throw new UserError(`cannot write ${flag} ${file}: ${reason(error)}`);
   }
   commitFile(temporary, path.resolve(file), flag);

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { applyOverrides, checkLoadSize } from './load.js';
+import { checkLoadSize } from './load.js';
 import type { Scenario } from './types.js';
 
 /**
@@ -20,8 +20,11 @@ export function scaleLoad(scenario: Scenario, factor: number): Scenario {
 function scaled(scenario: Scenario, factor: number): Scenario {
   const p = scenario.profile;
   switch (p.executor) {
-    case 'burst-iterations':
-      return applyOverrides(scenario, { burstSize: Math.ceil(p.burstInstalls * factor) });
+    case 'burst-iterations': {
+      const next = structuredClone(scenario);
+      if (next.profile.executor === 'burst-iterations') next.profile.burstInstalls = Math.ceil(p.burstInstalls * factor);
+      return next;
+    }
     case 'constant-arrival-rate': {
       const next = structuredClone(scenario);
       if (next.profile.executor === 'constant-arrival-rate') next.profile.installsPerSecond = p.installsPerSecond * factor;
