@@ -122,7 +122,7 @@ async function main(): Promise<void> {
 
   const rows: AccuracyRow[] = [];
   for (const [i, sizing] of matrix.entries()) {
-    const prediction = await predictAt(sizing, load, machine, calibrationFile, join(dirOf(sizing), 'prediction.json'));
+    const prediction = await predictAt(sizing, load, machine, calibrationFile, join(dirOf(sizing), 'prediction.json'), { repositoryFrom: summaries[i][0] });
     const role = i === 0 && fitHere ? 'calibration' : 'held-out';
     rows.push(averageRows(summaries[i].map((summary) => accuracyRow(sizing, role, compareFiles(prediction, summary)))));
   }

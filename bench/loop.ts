@@ -131,10 +131,20 @@ export async function calibrate(summaries: string[], outFile: string, extra: str
 }
 
 /** `capsim predict --json` at `sizing` for the loop's load; writes the JSON to `outFile`. */
-export async function predictAt(sizing: LocalSizing, load: LoopLoad, machine: LoopMachine, calibration: string, outFile: string, replications = 10): Promise<string> {
+export async function predictAt(
+  sizing: LocalSizing,
+  load: LoopLoad,
+  machine: LoopMachine,
+  calibration: string,
+  outFile: string,
+  options: { repositoryFrom: string; replications?: number },
+): Promise<string> {
+  // The index the runs measured (validate reads the real server's projects and sizes), not the scenario's.
+  const repository = ['--repository-from', options.repositoryFrom];
+  const replications = String(options.replications ?? 10);
   const run = mustSucceed(
     `predict at ${sizingLabel(sizing)}`,
-    await capsim(['predict', ...sizingFlags(sizing, machine), ...loadFlags(load), '--calibration', calibration, '--replications', String(replications), '--json']),
+    await capsim(['predict', ...sizingFlags(sizing, machine), ...loadFlags(load), ...repository, '--calibration', calibration, '--replications', replications, '--json']),
   );
   writeFileSync(outFile, run.stdout);
   return outFile;

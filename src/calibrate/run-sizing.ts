@@ -18,6 +18,7 @@ import type { WorkerClass } from '../model/gunicorn.js';
 import { autoWorkers, MODULE_PLACEMENT_RULES } from '../model/placement.js';
 import { resolveSizing, type ResolvedSizing, type SizingRequest } from '../model/sizing.js';
 import type { StorageKind } from '../model/storage.js';
+import { STICKINESS_CHOICES, type StickinessChoice } from '../cli/sizing-flags.js';
 
 /** Sizing fields as a run, a sidecar or the flags may state them. */
 export interface PartialSizing {
@@ -30,6 +31,8 @@ export interface PartialSizing {
   workerClass?: WorkerClass;
   algorithm?: Algorithm;
   lorFeedbackMs?: number;
+  /** Target-group stickiness as validate records it. */
+  stickiness?: StickinessChoice;
   containerMemoryMb?: number;
   storage?: StorageKind;
 }
@@ -44,6 +47,7 @@ const FLAG_NAMES: Record<keyof PartialSizing, string> = {
   workerClass: '--worker-class',
   algorithm: '--algorithm',
   lorFeedbackMs: '--lor-feedback-ms',
+  stickiness: '--stickiness',
   containerMemoryMb: '--container-memory',
   storage: '--storage',
 };
@@ -86,6 +90,10 @@ export function declaredSizing(raw: unknown, where: string): PartialSizing {
   if (s.storage !== undefined && s.storage !== null) {
     if (s.storage !== 'efs' && s.storage !== 'local') throw bad('storage', '"efs" or "local"');
     out.storage = s.storage;
+  }
+  if (s.stickiness !== undefined && s.stickiness !== null) {
+    if (!(STICKINESS_CHOICES as readonly unknown[]).includes(s.stickiness)) throw bad('stickiness', '"on" or "off"');
+    out.stickiness = s.stickiness as StickinessChoice;
   }
   return out;
 }
@@ -141,6 +149,7 @@ export function assembleSizing(runOwn: PartialSizing, sidecar: PartialSizing, fl
   if (merged.lorFeedbackMs !== undefined) request.lorFeedbackMs = merged.lorFeedbackMs;
   if (containerMemoryMb !== undefined) request.containerMemoryMb = containerMemoryMb;
   if (merged.storage !== undefined) request.storage = merged.storage;
+  if (merged.stickiness !== undefined) request.stickiness = merged.stickiness === 'on';
   try {
     return { request, resolved: resolveSizing(request), sources };
   } catch (error) {

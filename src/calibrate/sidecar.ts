@@ -11,7 +11,7 @@
  *   "instances": 2, "tasks": 6, "workers": 1 | "auto",
  *   "workerClass": "gevent" | "sync",
  *   "algorithm": "round_robin" | "least_outstanding_requests",
- *   "lorFeedbackMs": 0, "containerMemoryMb": 512, "storage": "efs" | "local",
+ *   "lorFeedbackMs": 0, "stickiness": "on" | "off", "containerMemoryMb": 512, "storage": "efs" | "local",
  *   "scenario": "production-incident" (name, or path relative to the sidecar),
  *   "overrides": { "flow", "burstSize", "baseline", "durationSeconds", "timeoutSeconds" },
  *   "latencyUnit": "ms" | "s", "errorRateUnit": "fraction" | "percent"
@@ -26,6 +26,7 @@ import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
 import { ALGORITHMS } from '../model/balancer/config.js';
 import { WORKER_CLASSES } from '../model/gunicorn.js';
 import { STORAGE_KINDS } from '../model/storage.js';
+import { STICKINESS_CHOICES } from '../cli/sizing-flags.js';
 import type { SummaryUnits } from './summary-metrics.js';
 import type { PartialSizing } from './run-sizing.js';
 
@@ -51,6 +52,7 @@ const KEYS = [
   'workerClass',
   'algorithm',
   'lorFeedbackMs',
+  'stickiness',
   'containerMemoryMb',
   'storage',
   'scenario',
@@ -105,6 +107,8 @@ export function parseSidecar(raw: unknown, path: string): Sidecar {
   if (algorithm !== undefined) sizing.algorithm = algorithm as PartialSizing['algorithm'];
   const lorFeedbackMs = num('lorFeedbackMs', { min: 0 });
   if (lorFeedbackMs !== undefined) sizing.lorFeedbackMs = lorFeedbackMs;
+  const stickiness = str('stickiness', STICKINESS_CHOICES);
+  if (stickiness !== undefined) sizing.stickiness = stickiness as PartialSizing['stickiness'];
   const containerMemoryMb = num('containerMemoryMb', { integer: true, min: 6 });
   if (containerMemoryMb !== undefined) sizing.containerMemoryMb = containerMemoryMb;
   const storage = str('storage', STORAGE_KINDS);

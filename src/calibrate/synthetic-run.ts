@@ -74,12 +74,12 @@ export function validateSummaryOf(spec: SyntheticSpec, result: ReplicationResult
       errors: [],
     };
   });
-  const { instance, instances, tasks, workers, workerClass, algorithm } = spec.sizing;
+  const { instance, instances, tasks, workers, workerClass, algorithm, stickiness } = spec.sizing;
   return {
     ...seedSummaryOf(result, scenario.name),
     target: 'http://127.0.0.1:8080/',
     flow: scenario.flow,
-    sizing: { instance, instances, tasks, workers, workerClass, algorithm },
+    sizing: { instance, instances, tasks, workers, workerClass, algorithm, ...(stickiness !== undefined ? { stickiness: stickiness ? 'on' : 'off' } : {}) },
     scenario,
     diagnostics: [{ source: 'ssm', trigger: { label: 'burst', atSeconds: 50 }, hosts, errors: [] }],
     interrupted: false,

@@ -32,6 +32,7 @@ export function partialSizingOf(flags: Record<string, unknown>): PartialSizing {
   if (flags.algorithm !== undefined) out.algorithm = flags.algorithm as Algorithm;
   take('lorFeedbackMs', 'lor-feedback-ms');
   take('containerMemoryMb', 'container-memory');
+  if (flags.stickiness !== undefined) out.stickiness = flags.stickiness as PartialSizing['stickiness'];
   return out;
 }
 

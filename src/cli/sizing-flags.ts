@@ -3,6 +3,16 @@ import { parseDecimal, parseWholeNumber } from './flags.js';
 import { ALGORITHMS } from '../model/balancer/config.js';
 import { WORKER_CLASSES } from '../model/gunicorn.js';
 import { FLOW_NAMES } from '../scenario/flows.js';
+import { COOKIE_SCOPES } from '../scenario/types.js';
+
+/** `--stickiness on|off`: target-group stickiness (lb_cookie), or the local stack's sticky nginx. */
+export const STICKINESS_CHOICES = ['on', 'off'] as const;
+export type StickinessChoice = (typeof STICKINESS_CHOICES)[number];
+
+/** on -> true, off -> false, absent -> undefined (the balancer's default). */
+export function stickinessOf(choice: string | undefined): boolean | undefined {
+  return choice === undefined ? undefined : choice === 'on';
+}
 
 /** The sizing flags shared by predict and validate (validate only records them). */
 export const sizingFlags = {
@@ -16,6 +26,10 @@ export const sizingFlags = {
   algorithm: Flags.string({ description: 'routing algorithm (least_conn = nginx: least outstanding requests with 0 ms feedback)', options: [...ALGORITHMS, 'least_conn'], default: 'round_robin' }),
   'lor-feedback-ms': Flags.custom<number>({ description: 'least outstanding requests: age of the counts a node routes on, ms (0 = perfect knowledge)', parse: async (raw) => parseDecimal('lor-feedback-ms', raw, 0, 3_600_000) })(),
   'container-memory': Flags.custom<number>({ description: 'container_memory per task, MiB (module default 512)', parse: async (raw) => parseWholeNumber('container-memory', raw, 6, 1_000_000) })(),
+  stickiness: Flags.string({
+    description: 'target-group stickiness (lb_cookie): default on for an AWS instance, as the module deploys it (alb.stickiness), off for a custom machine (the local stack\'s plain nginx; on = its sticky mode)',
+    options: [...STICKINESS_CHOICES],
+  }),
 };
 
 /** Scenario overrides shared by predict and validate. */
@@ -25,4 +39,8 @@ export const scenarioOverrideFlags = {
   baseline: Flags.custom<number>({ description: 'override installs per ordinary iteration', parse: async (raw) => parseWholeNumber('baseline', raw, 0, 100000) })(),
   duration: Flags.custom<number>({ description: 'override the run duration, seconds', parse: async (raw) => parseDecimal('duration', raw, 0.001, 86400) })(),
   'timeout-s': Flags.custom<number>({ description: 'override the client timeout, seconds', parse: async (raw) => parseDecimal('timeout-s', raw, 0.001, 3600) })(),
+  cookies: Flags.string({
+    description: 'override who shares a cookie jar: shared (one for the whole run, the seed tool), per-install (one per install, real pip), none',
+    options: [...COOKIE_SCOPES],
+  }),
 };

@@ -3,7 +3,8 @@ import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibra
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { checkOutputFlags, commandLine, reportFlag } from '../cli/report-flags.js';
 import { writeFileAtomic } from '../output/output-path.js';
-import { scenarioOverrideFlags } from '../cli/sizing-flags.js';
+import { scenarioOverrideFlags, STICKINESS_CHOICES, type StickinessChoice } from '../cli/sizing-flags.js';
+import { UserError } from '../errors.js';
 import { ALGORITHMS, type Algorithm } from '../model/balancer/config.js';
 import { WORKER_CLASSES, type WorkerClass } from '../model/gunicorn.js';
 import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEMENT_GRIDS, type PlacementGrid } from '../plan/grid.js';
@@ -18,7 +19,7 @@ import { planCsv } from '../report/csv/csv-tables.js';
 import { renderPlan } from '../report/plan-report.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import { scaleLoad } from '../scenario/scale.js';
-import type { FlowName } from '../scenario/types.js';
+import type { CookieScope, FlowName } from '../scenario/types.js';
 import { applySetFlags } from '../cli/set-flags.js';
 import { choiceList, splitList, wholeList } from '../cli/list-flags.js';
 
@@ -73,6 +74,10 @@ export default class Plan extends Command {
       description: 'comma-separated ALB algorithms (round_robin, least_outstanding_requests) [default: round_robin]',
       parse: choiceList<Algorithm>('algorithms', ALGORITHMS),
     })(),
+    stickiness: Flags.custom<StickinessChoice[]>({
+      description: 'comma-separated target-group stickiness to try (on, off) [default: as deployed, on (alb.stickiness)]',
+      parse: choiceList<StickinessChoice>('stickiness', STICKINESS_CHOICES),
+    })(),
     'container-memory': Flags.custom<number[]>({
       description: 'comma-separated container_memory values, MiB [default: 512]',
       parse: wholeList('container-memory', 6, 1_000_000),
@@ -109,6 +114,7 @@ export default class Plan extends Command {
       baseline: flags.baseline,
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
+      cookies: flags.cookies as CookieScope | undefined,
     };
     const slo = { errorRate: flags['slo-error-rate'], p95Ms: flags['slo-p95-ms'] };
     const scenario = applyOverrides(loadScenario(flags.scenario), overrides);
@@ -134,6 +140,7 @@ export default class Plan extends Command {
         algorithms: flags.algorithms ?? ['round_robin'],
         containerMemoryMb: flags['container-memory'] ?? [512],
         placements: flags.placements as PlacementGrid,
+        ...(flags.stickiness ? { stickiness: flags.stickiness.map((c) => c === 'on') } : {}),
       },
       replications: flags.replications,
       seed: flags.seed,
@@ -152,6 +159,7 @@ export default class Plan extends Command {
       if (overrides.baseline !== undefined) args.push(`--baseline ${overrides.baseline}`);
       if (overrides.durationSeconds !== undefined) args.push(`--duration ${overrides.durationSeconds}`);
       if (overrides.timeoutSeconds !== undefined) args.push(`--timeout-s ${overrides.timeoutSeconds}`);
+      if (overrides.cookies !== undefined) args.push(`--cookies ${overrides.cookies}`);
       if (planned.profile.executor === 'burst-iterations' && (flags.headroom !== 1 || overrides.burstSize !== undefined)) {
         args.push(`--burst-size ${planned.profile.burstInstalls}`);
       }

@@ -5,7 +5,7 @@ import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/f
 import { checkOutputFlags, commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { rejectInapplicable } from '../cli/applicable-flags.js';
 import { UserError } from '../errors.js';
-import { scenarioOverrideFlags, sizingFlags } from '../cli/sizing-flags.js';
+import { scenarioOverrideFlags, sizingFlags, stickinessOf } from '../cli/sizing-flags.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
 import { parseThresholds } from '../gate/threshold.js';
 import { withOverrides } from '../model/parameters.js';
@@ -22,7 +22,7 @@ import { predictionFigures, predictionTimeline } from '../report/sources/predict
 import { renderTimelineText } from '../report/timeline-text.js';
 import { applyOverrides, loadScenario, MAX_REQUIREMENTS } from '../scenario/load.js';
 import { repositoryFromRun } from '../scenario/repository-from.js';
-import type { FlowName } from '../scenario/types.js';
+import type { CookieScope, FlowName } from '../scenario/types.js';
 
 export default class Predict extends Command {
   static override summary = 'Predict error rate, P95 and cost of a sizing under a CI burst';
@@ -34,6 +34,8 @@ export default class Predict extends Command {
     '<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4',
     '<%= config.bin %> predict --instance t3.small --instances 2 --tasks 6 --workers 1 --json',
     '<%= config.bin %> predict --algorithm least_outstanding_requests --lor-feedback-ms 500 --scenario pip-burst',
+    '<%= config.bin %> predict --stickiness off',
+    '<%= config.bin %> predict --cookies per-install',
     "<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4 --report r.html --threshold 'p95<15000' --threshold 'error_rate<0.1%'",
   ];
   static override flags = {
@@ -80,6 +82,7 @@ export default class Predict extends Command {
       durationSeconds: flags.duration,
       timeoutSeconds: flags['timeout-s'],
       requirements: flags.requirements,
+      cookies: flags.cookies as CookieScope | undefined,
     });
     const scenario = flags['repository-from'] ? { ...loaded, repository: repositoryFromRun(flags['repository-from']) } : loaded;
     const sizing = resolveSizing({
@@ -93,6 +96,7 @@ export default class Predict extends Command {
       algorithm: flags.algorithm as Algorithm | 'least_conn',
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
+      stickiness: stickinessOf(flags.stickiness),
     });
     const idle = idleInstances(sizing);
     if (idle && !flags['allow-idle-instances']) throw new UserError(`${idle.message}: give --instances ${idle.used} or fewer, or --allow-idle-instances`);

@@ -22,6 +22,8 @@ import { runTimeline } from '../report/sources/run-view.js';
 import { renderTimelineText } from '../report/timeline-text.js';
 import { applyOverrides, loadScenario } from '../scenario/load.js';
 import { FLOW_NAMES, type FlowName } from '../scenario/flows.js';
+import { COOKIE_SCOPES, type CookieScope } from '../scenario/types.js';
+import { STICKINESS_CHOICES } from '../cli/sizing-flags.js';
 
 /** "0.05" or "5%" -> 0.05 */
 function parseRate(raw: string): number {
@@ -60,6 +62,7 @@ export default class Validate extends Command {
     baseline: Flags.string({ description: 'override the installs of an ordinary iteration' }),
     duration: Flags.string({ description: 'override the run duration, seconds (no iteration starts after it)' }),
     'timeout-s': Flags.string({ description: 'override the client timeout, seconds' }),
+    cookies: Flags.string({ description: 'override who shares a cookie jar: shared (one for the run, like the seed tool\'s requests.Session), per-install (one per install, like pip), none', options: [...COOKIE_SCOPES] }),
     username: Flags.string({ description: 'user for HTTP basic auth (also taken from the URL)' }),
     password: Flags.string({ description: 'password for HTTP basic auth (prefer the CAPSIM_PASSWORD variable)', env: 'CAPSIM_PASSWORD' }),
     projects: Flags.string({ description: 'projects to install: a,b,c or @FILE (one name a line, # comments); default: every project the index lists on /simple/' }),
@@ -93,6 +96,7 @@ export default class Validate extends Command {
     'worker-class': Flags.string({ description: 'declared: gunicorn worker class (sync or gevent)' }),
     'container-memory': Flags.string({ description: 'declared: container memory of a task, MiB' }),
     algorithm: Flags.string({ description: 'declared: routing algorithm (round_robin, least_outstanding_requests, or least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)' }),
+    stickiness: Flags.string({ description: 'declared: target-group stickiness of the stack (on, off; the local stack\'s sticky mode is on)', options: [...STICKINESS_CHOICES] }),
     json: jsonFlag,
   };
 
@@ -127,6 +131,7 @@ export default class Validate extends Command {
       memoryGiB: flags['memory-gb'],
       lorFeedbackMs: flags['lor-feedback-ms'],
       containerMemoryMb: flags['container-memory'],
+      stickiness: flags.stickiness,
     });
     const requirements = flags.requirements !== undefined ? parseRequirementsFlag(flags.requirements) : undefined;
     if (requirements && 'names' in requirements && flags.projects !== undefined) throw new UserError('--projects and a --requirements file both name the projects: give one of them');
@@ -137,6 +142,7 @@ export default class Validate extends Command {
       baseline: flags.baseline !== undefined ? parseWholeNumber('baseline', flags.baseline, 0) : undefined,
       durationSeconds: flags.duration !== undefined ? parseDecimal('duration', flags.duration, 0) : undefined,
       timeoutSeconds: flags['timeout-s'] !== undefined ? parseDecimal('timeout-s', flags['timeout-s'], 0) : undefined,
+      cookies: flags.cookies as CookieScope | undefined,
     });
     const maxErrorRate = flags['max-error-rate'] !== undefined ? parseRate(flags['max-error-rate']) : undefined;
     const projects = requirements && 'names' in requirements ? requirements.names : flags.projects !== undefined ? parseProjectsFlag(flags.projects) : undefined;

@@ -13,6 +13,7 @@ import { FLOWS } from '../scenario/flows.js';
 import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
+import { HttpCookieJar } from './cookie-jar.js';
 
 export interface LoadOptions {
   /** Server root, ending with "/". */
@@ -80,6 +81,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     headers: clientHeaders(flow.client),
     authorization: options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined,
     client: scenario.client,
+    sharedJar: new HttpCookieJar(),
     counter,
     runStartPerf: options.runStartPerf,
     wallOffsetMs: options.wallOffsetMs,

@@ -32,6 +32,8 @@ export interface AttemptResult {
   location?: string;
   retryAfter?: string;
   contentType?: string;
+  /** The response's Set-Cookie headers (for the client's cookie jar; never recorded). */
+  setCookies?: string[];
   /** Decoded body, when requested and the request succeeded. */
   body?: string;
 }
@@ -125,6 +127,7 @@ interface ResponseHead {
   retryAfter?: string;
   contentType?: string;
   contentEncoding?: string;
+  setCookies?: string[];
 }
 
 /** Picks the few response headers capsim uses out of undici's raw [name, value, ...] list. */
@@ -148,6 +151,9 @@ function readHead(status: number, raw: Buffer[] | string[] | null | undefined): 
         break;
       case 'content-encoding':
         head.contentEncoding = raw[i + 1].toString();
+        break;
+      case 'set-cookie':
+        (head.setCookies ??= []).push(raw[i + 1].toString());
         break;
       default:
     }
@@ -249,6 +255,7 @@ export function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
               location: h.location,
               retryAfter: h.retryAfter,
               contentType: h.contentType,
+              ...(h.setCookies ? { setCookies: h.setCookies } : {}),
             };
             if (h.status >= 400) result.errorClass = 'http_status';
             if (chunks && h.status < 400) {

@@ -16,6 +16,7 @@ import { parseIndexPage, type FileLink } from './index-page.js';
 import { compareVersions } from './package-names.js';
 import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
+import { HttpCookieJar } from './cookie-jar.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** requests' Session.max_redirects. */
@@ -104,6 +105,8 @@ export interface InstallContext {
   /** "Basic ..." for the target origin, or undefined. */
   authorization?: string;
   client: ClientBehaviour;
+  /** The run's one cookie jar, used when client.cookies is "shared". */
+  sharedJar: HttpCookieJar;
   counter: ConnectionCounter;
   /** performance.now() at the run start. */
   runStartPerf: number;
@@ -140,6 +143,7 @@ async function runOperation(
   step: FlowStep,
   firstUrl: URL,
   connections: InstallConnections,
+  jar: HttpCookieJar | null,
   keepBody: boolean,
   onFirstDispatch: (perf: number) => void,
   slot = 0,
@@ -156,9 +160,14 @@ async function runOperation(
   for (;;) {
     if (ctx.signal.aborted || ctx.stopped()) return null;
     const sameOrigin = url.origin === ctx.base.origin;
-    const headers = ctx.authorization && sameOrigin ? { ...baseHeaders, authorization: ctx.authorization } : baseHeaders;
+    const authorized = ctx.authorization && sameOrigin ? { ...baseHeaders, authorization: ctx.authorization } : baseHeaders;
+    // The jar's cookies for this URL, read at dispatch (a shared jar holds the latest response's).
+    const cookie = sameOrigin ? jar?.header(url) : undefined;
+    const headers = cookie ? { ...authorized, cookie } : authorized;
     const { client, connectionId } = connections.clientFor(url.origin, slot);
     const result = await sendAttempt({ client, connectionId, path: url.pathname + url.search, headers, keepBody, signal: ctx.signal, timeoutMs: ctx.client.timeoutSeconds * 1000 });
+    // Completion order: whatever completes last before the next dispatch is what that dispatch sends.
+    if (jar && sameOrigin && result.setCookies) jar.store(result.setCookies, url);
     // Stopped by us: not a measurement (the operation's earlier requests are already on record).
     if (result.errorClass === 'aborted' || (ctx.signal.aborted && result.status === undefined)) return null;
     if (startPerf === null) {
@@ -253,6 +262,18 @@ function noFileOperation(ctx: InstallContext, spec: InstallSpec, step: FlowStep,
   return problem;
 }
 
+/** The jar an install's requests use: the run's (shared), its own (per-install), or none. */
+function jarFor(ctx: InstallContext): HttpCookieJar | null {
+  switch (ctx.client.cookies) {
+    case 'shared':
+      return ctx.sharedJar;
+    case 'per-install':
+      return new HttpCookieJar();
+    case 'none':
+      return null;
+  }
+}
+
 /** requests' HTTPAdapter keeps at most this many connections per host: poetry's parallel requests share them. */
 const SESSION_POOL_SIZE = 10;
 
@@ -264,6 +285,7 @@ const SESSION_POOL_SIZE = 10;
 async function runPhasedInstall(ctx: InstallContext, spec: InstallSpec, flow: Flow): Promise<InstallResult> {
   const timeoutMs = ctx.client.timeoutSeconds * 1000;
   const connections = new InstallConnections(ctx.counter, timeoutMs);
+  const jar = jarFor(ctx);
   let firstDispatchPerf: number | null = null;
   const markFirst = (perf: number) => {
     if (firstDispatchPerf === null) firstDispatchPerf = perf;
@@ -283,7 +305,7 @@ async function runPhasedInstall(ctx: InstallContext, spec: InstallSpec, flow: Fl
   };
   try {
     const pages = await inParallel(async (fetch, slot) => {
-      const run = await runOperation(ctx, spec, pageStep, new URL(stepPath(pageStep, fetch.project), ctx.base), connections, true, markFirst, slot);
+      const run = await runOperation(ctx, spec, pageStep, new URL(stepPath(pageStep, fetch.project), ctx.base), connections, jar, true, markFirst, slot);
       if (!run) {
         stopped = true;
         return null;
@@ -307,7 +329,7 @@ async function runPhasedInstall(ctx: InstallContext, spec: InstallSpec, flow: Fl
       return { id: spec.id, ok: false, problem, operations, firstDispatchPerf };
     }
     const downloads = await inParallel(async (fetch, slot) => {
-      const run = await runOperation(ctx, spec, fileStep, new URL(links[spec.projects.indexOf(fetch)]!.url), connections, false, markFirst, slot);
+      const run = await runOperation(ctx, spec, fileStep, new URL(links[spec.projects.indexOf(fetch)]!.url), connections, jar, false, markFirst, slot);
       if (!run) stopped = true;
       else operations += 1;
       return run?.record.ok ?? false;
@@ -326,6 +348,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
   if (flow.requirementsOrder === 'pages-then-files') return runPhasedInstall(ctx, spec, flow);
   const timeoutMs = ctx.client.timeoutSeconds * 1000;
   let connections = new InstallConnections(ctx.counter, timeoutMs);
+  const jar = jarFor(ctx);
   let firstDispatchPerf: number | null = null;
   const markFirst = (perf: number) => {
     if (firstDispatchPerf === null) firstDispatchPerf = perf;
@@ -359,7 +382,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
         url = new URL(stepPath(step, fetch.project), ctx.base);
       }
       const keepBody = next?.source === 'link-from-page';
-      const run = await runOperation(ctx, spec, step, url, connections, keepBody, markFirst);
+      const run = await runOperation(ctx, spec, step, url, connections, jar, keepBody, markFirst);
       if (!run) {
         ok = false;
         problem = 'stopped';

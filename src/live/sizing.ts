@@ -25,8 +25,8 @@ export interface DeclaredSizing {
   /** Container memory (MiB) and CPU units of a task, when declared or read from the task definition. */
   containerMemoryMb?: number;
   containerCpu?: number;
-  /** Target-group stickiness, when read from AWS. */
-  stickiness?: 'off' | 'lb_cookie' | 'app_cookie';
+  /** Target-group stickiness (lb_cookie, or the local stack's sticky nginx), declared or read from AWS. */
+  stickiness?: 'on' | 'off';
 }
 
 export interface RawSizingFlags {
@@ -40,6 +40,7 @@ export interface RawSizingFlags {
   vcpus?: string | number;
   memoryGiB?: string | number;
   containerMemoryMb?: string | number;
+  stickiness?: string;
 }
 
 function positiveNumber(flag: string, value: string | number | undefined, min: number): number | undefined {
@@ -102,6 +103,10 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
   }
   const containerMemoryMb = positiveInteger('container-memory', flags.containerMemoryMb);
   if (containerMemoryMb !== undefined) sizing.containerMemoryMb = containerMemoryMb;
+  if (flags.stickiness !== undefined) {
+    if (flags.stickiness !== 'on' && flags.stickiness !== 'off') throw new UserError(`--stickiness: expected on or off, got "${flags.stickiness}"`);
+    sizing.stickiness = flags.stickiness;
+  }
   const feedback = positiveNumber('lor-feedback-ms', flags.lorFeedbackMs, 0);
   if (feedback !== undefined) {
     if (sizing.algorithm !== 'least_outstanding_requests') throw new UserError('--lor-feedback-ms needs --algorithm least_outstanding_requests');

@@ -50,6 +50,8 @@ export interface InstanceType {
   architecture: Architecture;
   /** 2: a vCPU is a hyperthread; 1: a vCPU is a full core. */
   threadsPerCore: number;
+  /** Single-thread speed of a physical core relative to a c6a core (the unit of the model's CPU costs); 1 for a custom machine. */
+  coreSpeed: number;
   /** On-demand price, USD per hour (0 for a custom machine without a price). */
   onDemandUsdPerHour: number;
   burstable?: BurstableSpec;
@@ -141,7 +143,8 @@ export class InstanceCatalog {
     const vcpus = checkNumber(spec.vcpus, { above: 0 }, where, 'vcpus');
     const memoryGiB = checkNumber(spec.memoryGiB, { above: 0 }, where, 'memoryGiB');
     const usdPerHour = checkNumber(spec.usdPerHour ?? 0, { min: 0 }, where, 'usdPerHour');
-    const threadsPerCore = checkNumber(spec.threadsPerCore ?? 2, { integer: true, min: 1 }, where, 'threadsPerCore');
+    // A machine of your own is described by the cores its servers are pinned to: one thread each unless told otherwise.
+    const threadsPerCore = checkNumber(spec.threadsPerCore ?? 1, { integer: true, min: 1 }, where, 'threadsPerCore');
     const memoryMiB = Math.round(memoryGiB * 1024);
     const visibleMemoryMiB =
       spec.visibleMemoryMiB === undefined
@@ -158,6 +161,8 @@ export class InstanceCatalog {
       visibleMemoryMiB,
       architecture,
       threadsPerCore,
+      // A calibration of a machine of your own is in that machine's own core (local-stack.json).
+      coreSpeed: 1,
       onDemandUsdPerHour: usdPerHour,
       custom: true,
     };
@@ -174,7 +179,7 @@ export function defaultCatalogPath(): string {
 }
 
 const TOP_LEVEL_KEYS = ['region', 'currency', 'priceDate', 'priceBasis', 'source', 'visibleMemoryRule', 'fields', 'instances'];
-const ENTRY_KEYS = ['name', 'vcpus', 'memoryMiB', 'visibleMemoryMiB', 'architecture', 'threadsPerCore', 'onDemandUsdPerHour', 'burstable'];
+const ENTRY_KEYS = ['name', 'vcpus', 'memoryMiB', 'visibleMemoryMiB', 'architecture', 'threadsPerCore', 'coreSpeed', 'onDemandUsdPerHour', 'burstable'];
 const BURSTABLE_KEYS = ['baselinePerVcpu', 'creditsEarnedPerHour', 'maxCredits', 'mode'];
 const RULE_KEYS = ['fixedMiB', 'perMiB', 'formula', 'basis'];
 const INSTANCE_NAME = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -221,8 +226,9 @@ function parseEntry(value: unknown, index: number, file: string, documented: Set
   const visibleMemoryMiB = requireNumber(obj, 'visibleMemoryMiB', where, { integer: true, min: 1, max: memoryMiB });
   const architecture = requireOneOf(obj, 'architecture', where, ARCHITECTURES);
   const threadsPerCore = requireNumber(obj, 'threadsPerCore', where, { integer: true, min: 1, max: 2 });
+  const coreSpeed = requireNumber(obj, 'coreSpeed', where, { above: 0, max: 10 });
   const onDemandUsdPerHour = requireNumber(obj, 'onDemandUsdPerHour', where, { above: 0 });
-  const type: InstanceType = { name, vcpus, memoryMiB, visibleMemoryMiB, architecture, threadsPerCore, onDemandUsdPerHour, custom: false };
+  const type: InstanceType = { name, vcpus, memoryMiB, visibleMemoryMiB, architecture, threadsPerCore, coreSpeed, onDemandUsdPerHour, custom: false };
   if (obj.burstable !== undefined) type.burstable = parseBurstable(obj.burstable, vcpus, where);
   return type;
 }

@@ -4,6 +4,7 @@ import type { Flow } from '../scenario/flows.js';
 import { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { BalancerClient } from './balancer/load-balancer.js';
+import { CookieJar } from './cookie-jar.js';
 import { type ClientConnection, type Exchange, type ExchangeOrigin, type FailureCause, newExchange } from './exchange.js';
 import type { RunRecorder } from './recorder.js';
 import type { InstallRunner } from './workload.js';
@@ -46,6 +47,8 @@ class Install implements BalancerClient {
   constructor(
     private readonly clients: ClientPopulation,
     public opStart: number,
+    /** The cookie jar its requests use (the run's shared one, its own, or none). */
+    readonly jar: CookieJar | null,
     /** Runs once, when the install has finished (however it ended). */
     readonly done: () => void,
   ) {}
@@ -61,6 +64,9 @@ class Install implements BalancerClient {
  * so), follows the 303, gives up on a request at the client timeout, and
  * retries like pip (urllib3: connection errors, timeouts and the listed
  * statuses; sleep 0 before the first retry, then factor x 2^(n-1), at most 120 s).
+ * Cookies: each request carries the stickiness cookie of its install's jar,
+ * and each response read updates that jar, in the order responses are read
+ * (`client.cookies`: one jar for the run, one per install, or none).
  */
 export class ClientPopulation implements InstallRunner {
   private readonly scheduler: Scheduler;
@@ -80,6 +86,8 @@ export class ClientPopulation implements InstallRunner {
   private nextConnectionId = 0;
   /** No response is read before this time: the generator is still dispatching a burst. */
   private readingFrom = 0;
+  /** The run's one jar (`client.cookies` shared). */
+  private readonly sharedJar = new CookieJar();
 
   constructor(options: ClientOptions) {
     this.scheduler = options.scheduler;
@@ -108,7 +116,18 @@ export class ClientPopulation implements InstallRunner {
 
   /** Starts one install; `onDone(arg)` runs when it has finished (however it ended). */
   startInstall<A>(onDone: (arg: A) => void, arg: A): void {
-    this.send(new Install(this, this.scheduler.now, () => onDone(arg)));
+    this.send(new Install(this, this.scheduler.now, this.jarForInstall(), () => onDone(arg)));
+  }
+
+  private jarForInstall(): CookieJar | null {
+    switch (this.behaviour.cookies) {
+      case 'shared':
+        return this.sharedJar;
+      case 'per-install':
+        return new CookieJar();
+      case 'none':
+        return null;
+    }
   }
 
   private send(install: Install): void {
@@ -128,6 +147,7 @@ export class ClientPopulation implements InstallRunner {
     }
     const kind = this.flow.steps[install.opIndex].requests[install.requestIndex];
     const ex = newExchange<Install>(this.nextExchangeId++, kind, this.balancer, install.connection, install, now);
+    install.jar?.attach(ex);
     install.current = ex;
     this.recorder.requestSent(now);
     install.timeoutHandle = this.scheduler.after(this.timeoutMs, this.timedOut, install);
@@ -158,6 +178,7 @@ export class ClientPopulation implements InstallRunner {
     const install = ex.owner;
     if (install.current !== ex) return; // the client already gave up on it
     install.current = null;
+    install.jar?.received(ex);
     this.scheduler.cancel(install.timeoutHandle);
     install.timeoutHandle = -1;
     const status = ex.status;

@@ -1,7 +1,9 @@
+import type { Uniform } from '../sim/rng.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import type { LoadBalancer } from './balancer/load-balancer.js';
 import type { Target, TargetHealthListener } from './balancer/target.js';
 import { GunicornTask, type GunicornTaskOptions } from './gunicorn.js';
+import { type HealthCheckConfig, HealthProbe } from './health-probe.js';
 import type { Instance } from './instance.js';
 
 /** What every task of the service is: all of a task's options but its id, instance and death notice. */
@@ -16,16 +18,23 @@ export interface EcsServiceOptions {
   maxTasksPerInstance: number;
   /** Time ECS takes to start a replacement task (pull, start, preload), ms. */
   taskStartMs: number;
+  /** The container health check ECS runs in every task (unhealthy after `unhealthyThreshold` failures); null: none. */
+  containerHealth: HealthCheckConfig | null;
+  /** Where in its interval each task's first container check falls. */
+  healthRng: Uniform;
 }
 
 /**
- * The ECS service: starts the tasks of a placement, and replaces a task whose
- * target turned unhealthy. Like ECS since its 2023 change, it starts the
- * replacement first (same instance, after the start delay) and drains the
- * unhealthy task only once the replacement passes its health checks; in the
- * meantime the balancer skips the unhealthy target unless every target is
- * unhealthy (fail open). An OOM-killed task is gone at once
- * (docs/model.md, "ECS service").
+ * The ECS service: starts the tasks of a placement, and replaces a task that
+ * failed its health checks (the target group's, or its own container check)
+ * or died (OOM-killed). Like ECS since its 2023 change it starts the
+ * replacement first where the reservations leave room (same instance first,
+ * after the start delay) and deregisters the old task only once the
+ * replacement passes the target group's checks; with no room anywhere it
+ * deregisters the old task first and starts the replacement once it has
+ * stopped. A deregistered task drains (the balancer's drain: in-flight
+ * requests finish, for at most the deregistration delay) and is then
+ * stopped. docs/model.md, "ECS service".
  */
 export class EcsService implements TargetHealthListener {
   private readonly scheduler: Scheduler;
@@ -34,12 +43,19 @@ export class EcsService implements TargetHealthListener {
   private readonly template: TaskTemplate;
   private readonly maxTasksPerInstance: number;
   private readonly taskStartMs: number;
+  private readonly containerHealth: HealthCheckConfig | null;
+  private readonly healthRng: Uniform;
   private nextTaskId = 0;
+  private nextCheckId = 2_000_000_000;
+  /** Tasks ECS decided to replace (health checks failed, or the task died). */
   replacements = 0;
   private stopped = false;
-  /** Targets waiting for their replacement, by the replacement's target id. */
+  /** Targets waiting for their replacement to turn healthy, by the replacement's target id. */
   private readonly replacing = new Map<number, Target>();
-  private readonly pending = new Set<Target>();
+  /** Targets whose replacement is decided (each is replaced once). */
+  private readonly replaced = new Set<Target>();
+  private readonly targetOf = new Map<GunicornTask, Target>();
+  private readonly containerChecks = new Map<GunicornTask, HealthProbe>();
 
   constructor(options: EcsServiceOptions) {
     this.scheduler = options.scheduler;
@@ -48,37 +64,58 @@ export class EcsService implements TargetHealthListener {
     this.template = options.task;
     this.maxTasksPerInstance = options.maxTasksPerInstance;
     this.taskStartMs = options.taskStartMs;
+    this.containerHealth = options.containerHealth;
+    this.healthRng = options.healthRng;
   }
 
+  /** The run is over: no more replacements or container checks. */
   stop(): void {
     this.stopped = true;
+    for (const probe of this.containerChecks.values()) probe.stop();
   }
 
   /** Starts a task on `instance` and registers it ('healthy' for tasks running before the test). */
   startTask(instance: Instance, state: 'healthy' | 'initial'): Target {
     const task = new GunicornTask({ ...this.template, id: this.nextTaskId++, scheduler: this.scheduler, instance, onDied: (dead) => this.taskDied(dead) });
-    return this.balancer.register(task, state, this);
+    const target = this.balancer.register(task, state, this);
+    this.targetOf.set(task, target);
+    if (this.containerHealth) {
+      const config = this.containerHealth;
+      // Docker counts failures from the first check (no start period, no ECS grace period).
+      const probe = new HealthProbe({
+        scheduler: this.scheduler,
+        config,
+        task,
+        up: true,
+        firstCheckInMs: this.healthRng() * config.intervalMs,
+        nextId: () => this.nextCheckId++,
+        verdict: (_, up) => {
+          if (!up) this.replace(target);
+        },
+      });
+      this.containerChecks.set(task, probe);
+    }
+    return target;
   }
 
-  /** Health checks failed: replace the task. */
+  /** The target group's checks failed: replace the task. */
   targetUnhealthy(target: Target): void {
     this.replace(target);
   }
 
   /**
-   * Health checks failed (or the task died): start a replacement where the
-   * reservations leave room, and drain the old target once the replacement is
-   * healthy. With no room anywhere, ECS stops the unhealthy task first and
-   * starts the replacement in its place.
+   * Health checks failed: start a replacement where the reservations leave
+   * room and deregister the old task once the replacement is healthy; with no
+   * room anywhere, deregister the old task first and start the replacement
+   * once it has stopped.
    */
   replace(target: Target): void {
-    if (target.state === 'draining' || this.pending.has(target) || this.stopped) return;
-    this.pending.add(target);
+    if (this.stopped || this.replaced.has(target) || target.state === 'draining') return;
+    this.replaced.add(target);
     this.replacements++;
-    if (!target.task.alive) target.state = 'draining';
     const room = this.instanceWithRoom(target.task.instance);
-    if (!room) this.drain(target);
-    this.scheduler.after(this.taskStartMs, this.startReplacement, target);
+    if (room) this.scheduler.after(this.taskStartMs, this.startReplacement, { old: target, instance: room });
+    else this.retire(target, () => this.scheduler.after(this.taskStartMs, this.startReplacement, { old: null, instance: this.instanceWithRoom(target.task.instance) ?? target.task.instance }));
   }
 
   private instanceWithRoom(preferred: Instance): Instance | null {
@@ -87,38 +124,39 @@ export class EcsService implements TargetHealthListener {
     return this.instances.find(fits) ?? null;
   }
 
-  /** A target passed its health checks: if it replaces another, that one drains now. */
+  /** A target passed the target group's checks: if it replaces another, that one is deregistered now. */
   targetHealthy(target: Target): void {
     const old = this.replacing.get(target.id);
     if (!old) return;
     this.replacing.delete(target.id);
-    this.drain(old);
+    this.retire(old);
   }
 
-  /** No new requests; the task stops once its in-flight requests are done (deregistration). */
-  private drain(target: Target): void {
-    target.state = 'draining';
-    this.scheduler.after(1000, this.stopWhenDrained, target);
+  /** Deregisters a task and stops it once it has drained; then `stopped`, if given. */
+  private retire(target: Target, stopped?: () => void): void {
+    this.balancer.drain(target, this.balancer.config.deregistrationDelayMs, () => {
+      target.task.kill();
+      stopped?.();
+    });
   }
 
-  private readonly stopWhenDrained = (target: Target): void => {
-    if (!target.task.alive) return;
-    if (target.task.outstanding === 0) target.task.kill();
-    else this.scheduler.after(1000, this.stopWhenDrained, target);
-  };
-
+  /** The task died (OOM-killed): its target is deregistered at once, and ECS replaces it unless it was already doing so. */
   private taskDied(task: GunicornTask): void {
-    const target = this.balancer.targets.find((t) => t.task === task);
-    if (target && target.state !== 'draining') {
-      target.state = 'draining';
-      this.replace(target);
-    }
+    this.containerChecks.get(task)?.stop();
+    const target = this.targetOf.get(task);
+    if (!target) return;
+    if (target.state === 'draining') return; // it was being deregistered: whoever did that goes on
+    // Nothing is left in flight (the kill reset it all): the deregistration completes at once.
+    this.balancer.drain(target, this.balancer.config.deregistrationDelayMs, () => undefined);
+    if (this.replaced.has(target) || this.stopped) return;
+    this.replaced.add(target);
+    this.replacements++;
+    this.scheduler.after(this.taskStartMs, this.startReplacement, { old: null, instance: this.instanceWithRoom(task.instance) ?? task.instance });
   }
 
-  private readonly startReplacement = (old: Target): void => {
+  private readonly startReplacement = ({ old, instance }: { old: Target | null; instance: Instance }): void => {
     if (this.stopped) return;
-    const instance = this.instanceWithRoom(old.task.instance) ?? old.task.instance;
     const fresh = this.startTask(instance, 'initial');
-    if (old.state !== 'draining') this.replacing.set(fresh.id, old);
+    if (old && old.state !== 'draining') this.replacing.set(fresh.id, old);
   };
 }

@@ -47,6 +47,12 @@ export interface Exchange<Owner = unknown> {
   status: number;
   /** Whether it counts toward burst routing shares. */
   duringBurst: boolean;
+  /** The stickiness cookie the request carries: the target it names (-1: none) and when the balancer issued it, ms. */
+  cookieTarget: number;
+  cookieIssuedAt: number;
+  /** The stickiness cookie its response sets (-1: none) and when it was issued, ms. */
+  setCookieTarget: number;
+  setCookieIssuedAt: number;
 }
 
 /** A fresh exchange: only who sends it, what, to where, and when vary. */
@@ -75,5 +81,9 @@ export function newExchange<Owner>(
     stallMs: 0,
     status: 0,
     duringBurst: false,
+    cookieTarget: -1,
+    cookieIssuedAt: 0,
+    setCookieTarget: -1,
+    setCookieIssuedAt: 0,
   };
 }

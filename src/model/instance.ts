@@ -27,6 +27,8 @@ export interface InstanceOptions {
   creditInitialFraction: number;
   /** Extra CPU work when more processes are runnable than cores (see ProcessorSharing). */
   contentionOverhead: number;
+  /** What a physical core's second hardware thread adds when both run (types with threadsPerCore > 1; see ProcessorSharing). */
+  smtGain: number;
 }
 
 /** What an instance needs to know of a task it hosts. */
@@ -59,7 +61,8 @@ export interface InstanceMetrics {
 /**
  * One EC2 instance: its vCPUs shared by every runnable worker process
  * (processor sharing: each gets min(1, cores / runnable), less the cost of
- * switching between them when they outnumber the cores); CPU credits for
+ * switching between them when they outnumber the cores; on types whose vCPUs
+ * are hyperthreads, two busy threads of a core share it); CPU credits for
  * burstable types (standard mode throttles to the baseline when they run out);
  * memory = OS + tasks (base + workers + requests in flight), the rest is page
  * cache; past physical memory (or a container's limit) pages go to swap, and
@@ -100,7 +103,7 @@ export class Instance {
     this.scheduler = scheduler;
     this.memory = options.memory;
     this.workingSetMb = options.workingSetMb;
-    this.cpu = new ProcessorSharing(scheduler, type.vcpus, 1, options.contentionOverhead);
+    this.cpu = new ProcessorSharing(scheduler, type.vcpus, 1, options.contentionOverhead, { threadsPerCore: type.threadsPerCore, gain: options.smtGain });
     this.blocked = new TimeWeighted(scheduler.now);
     this.memoryUsedMb = this.memory.osOverheadMb;
     this.memAvailableMin = this.memoryAvailableMb;

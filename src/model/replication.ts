@@ -5,6 +5,7 @@ import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
 import type { InstanceSeriesData } from './instance-series.js';
 import type { BurstWindow, OperationDistribution, TimelineBin } from './recorder.js';
+import { burstShares } from './burst-shares.js';
 import { SimulationBudget } from './simulation-budget.js';
 import { buildStack, type Stack, type StackConfig } from './stack.js';
 import { loadDurationMs } from '../scenario/schedule.js';
@@ -32,9 +33,16 @@ export interface ReplicationResult {
   /** Successful operations per second of run time. */
   throughputOpsPerSecond: number;
   durationSeconds: number;
-  /** Largest share of burst-time requests any one target received. */
+  /** The busiest target's share of a burst's requests, averaged over the run's bursts (burst-shares.ts). */
   maxTargetShare: number;
+  /** Each target's share of the run's burst requests (all requests when no burst ran), by target id (replacements are targets too). */
   targetShares: number[];
+  /** The busiest instance's share of a burst's requests, averaged over the run's bursts. */
+  maxInstanceShare: number;
+  /** Each instance's share of the run's burst requests, by instance. */
+  instanceShares: number[];
+  /** Requests whose stickiness cookie (or pinned connection) named a target that could not take them, placed anew. */
+  stickyReplacements: number;
   taskReplacements: number;
   /** gunicorn workers killed at the worker timeout and restarted. */
   workerRestarts: number;
@@ -109,9 +117,10 @@ function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
       p95Ms: percentileOf(ok, 0.95),
     };
   });
-  const burstTotal = balancer.targets.reduce((n, t) => n + t.burstRequests, 0);
-  const allTotal = balancer.targets.reduce((n, t) => n + t.requests, 0);
-  const shares = balancer.targets.map((t) => (burstTotal > 0 ? t.burstRequests / burstTotal : allTotal > 0 ? t.requests / allTotal : 0));
+  const shares = burstShares(
+    balancer.targets.map((t) => ({ burstRequests: t.burstRequests, requests: t.requests, instance: instances.indexOf(t.task.instance) })),
+    instances.length,
+  );
   const durationSeconds = endTime / 1000;
   const result: ReplicationResult = {
     operations,
@@ -125,8 +134,8 @@ function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
     httpRequests: recorder.httpRequests,
     throughputOpsPerSecond: durationSeconds > 0 ? (operations - failed) / durationSeconds : 0,
     durationSeconds,
-    maxTargetShare: shares.length > 0 ? Math.max(...shares) : 0,
-    targetShares: shares,
+    ...shares,
+    stickyReplacements: balancer.stickyReplacements,
     taskReplacements: ecs.replacements,
     workerRestarts: balancer.targets.reduce((n, t) => n + t.task.workerRestarts, 0),
     instances: instances.map((i) => i.metrics()),

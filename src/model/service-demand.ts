@@ -28,14 +28,15 @@ export interface ServiceCosts {
   redirectWalks: number;
   simpleWalks: number;
   wheelWalks: number;
-  healthCpuMs: number;
+  healthWalks: number;
 }
 
 /**
  * pypiserver with `--backend simple-dir` (docs/stack.md, "The index"): every
  * request walks the whole package directory (one listing, a stat and a regex
  * per file); the simple page also hashes each of the project's files; a
- * download reads and sends the wheel. The health check does no walk.
+ * download reads and sends the wheel. The health checks request the welcome
+ * page `/`, which counts the packages: `healthWalks` walks (1 as deployed).
  */
 export function serviceDemand(kind: RequestKind, repo: Repository, c: ServiceCosts): ServiceDemand {
   const files = repositoryFiles(repo);
@@ -45,8 +46,10 @@ export function serviceDemand(kind: RequestKind, repo: Repository, c: ServiceCos
     dirs: walks,
   });
   switch (kind) {
-    case 'health':
-      return { cpuMs: c.healthCpuMs, fileStats: 0, directoryReads: 0, bytesRead: 0 };
+    case 'health': {
+      const w = walk(c.healthWalks);
+      return { cpuMs: c.requestCpuMs + w.cpu, fileStats: w.stats, directoryReads: w.dirs, bytesRead: 0 };
+    }
     case 'redirect': {
       const w = walk(c.redirectWalks);
       return { cpuMs: c.requestCpuMs + w.cpu, fileStats: w.stats, directoryReads: w.dirs, bytesRead: 0 };
@@ -84,13 +87,14 @@ export type RequestDemands = ReadonlyMap<RequestKind, RequestDemand>;
 /**
  * The demand of every request kind for a task: `extraCpuMs` on each request
  * (a gevent worker's sockets and greenlets), CPU lognormal with coefficient
- * of variation `cpuCv` (0: deterministic).
+ * of variation `cpuCv` (0: deterministic), on a core of speed `coreSpeed`
+ * (costs are in ms of the reference core: a slower core needs cpu / coreSpeed).
  */
-export function requestDemands(repo: Repository, costs: ServiceCosts, extraCpuMs: number, cpuCv: number): RequestDemands {
+export function requestDemands(repo: Repository, costs: ServiceCosts, extraCpuMs: number, cpuCv: number, coreSpeed = 1): RequestDemands {
   const demands = new Map<RequestKind, RequestDemand>();
   for (const kind of REQUEST_KINDS) {
     const base = serviceDemand(kind, repo, costs);
-    const demand = { ...base, cpuMs: base.cpuMs + extraCpuMs };
+    const demand = { ...base, cpuMs: (base.cpuMs + extraCpuMs) / coreSpeed };
     demands.set(kind, { demand, cpu: cpuCv > 0 && demand.cpuMs > 0 ? new LogNormal(demand.cpuMs, cpuCv) : null });
   }
   return demands;

@@ -22,6 +22,8 @@ export interface SizingRequest {
   /** `least_conn` (nginx) is least outstanding requests with perfect knowledge (feedback 0 ms). */
   algorithm: Algorithm | 'least_conn';
   lorFeedbackMs?: number;
+  /** Target-group stickiness (lb_cookie, or the local stack's sticky nginx); absent: as deployed (alb.stickiness), nginx without. */
+  stickiness?: boolean;
   containerMemoryMb?: number;
   /** 'efs' for AWS (default), 'local' for the local test stack. */
   storage?: StorageKind;
@@ -35,6 +37,8 @@ export interface ResolvedSizing {
   workerClass: WorkerClass;
   algorithm: Algorithm;
   lorFeedbackMs: number | null;
+  /** What the sizing states about stickiness; null: the balancer's default (balancer/config.ts). */
+  stickiness: boolean | null;
   storage: StorageKind;
   /** 'aws' for catalog instances, 'local' for a custom machine. */
   stackKind: StackKind;
@@ -71,6 +75,7 @@ export function resolveSizing(input: SizingRequest): ResolvedSizing {
     workerClass: req.workerClass,
     algorithm: req.algorithm as Algorithm,
     lorFeedbackMs: req.algorithm === 'least_outstanding_requests' ? (req.lorFeedbackMs ?? null) : null,
+    stickiness: req.stickiness ?? null,
     storage: req.storage ?? (custom ? 'local' : 'efs'),
     stackKind: custom ? 'local' : 'aws',
   };

@@ -48,7 +48,7 @@ export function serviceCosts(u: ModelUnits): ServiceCosts {
     redirectWalks: u.value('service.redirectWalks'),
     simpleWalks: u.value('service.simpleWalks'),
     wheelWalks: u.value('service.wheelWalks'),
-    healthCpuMs: u.ms('service.healthCpuMs'),
+    healthWalks: u.value('service.healthWalks'),
   };
 }
 
@@ -116,6 +116,7 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
         memory,
         creditInitialFraction: u.value('cpu.creditInitialFraction'),
         contentionOverhead: u.value('cpu.contentionOverhead'),
+        smtGain: u.value('cpu.smtGain'),
       }),
   );
   const geventCpuMs = sizing.workerClass === 'gevent' ? u.ms('gunicorn.geventCpuMs') : 0;
@@ -125,6 +126,17 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
     instances,
     maxTasksPerInstance: sizing.placement.maxTasksPerInstance,
     taskStartMs: u.ms('ecs.taskStartS'),
+    // ECS's container check exists where ECS does (not on a machine of your own).
+    containerHealth:
+      sizing.stackKind === 'aws'
+        ? {
+            intervalMs: u.ms('ecs.containerHealthIntervalS'),
+            timeoutMs: u.ms('ecs.containerHealthTimeoutS'),
+            healthyThreshold: 1,
+            unhealthyThreshold: u.value('ecs.containerHealthRetries'),
+          }
+        : null,
+    healthRng: rng.stream('container-health'),
     task: {
       workers: sizing.workers,
       workerClass: sizing.workerClass,
@@ -136,7 +148,7 @@ export function buildStack(config: StackConfig, params: ModelParameters, rng: Rn
         workerRestartMs: u.ms('gunicorn.workerRestartMs'),
       },
       memory: { baseMb: u.mb('memory.taskBaseMb'), perWorkerMb: u.mb('memory.perWorkerMb'), perInFlightMb: u.mb('memory.perInFlightKB') },
-      demands: requestDemands(scenario.repository, serviceCosts(u), geventCpuMs, u.value('service.cpuCv')),
+      demands: requestDemands(scenario.repository, serviceCosts(u), geventCpuMs, u.value('service.cpuCv'), sizing.instanceType.coreSpeed),
       storage,
       serviceRng: rng.stream('service'),
       ioRng: rng.stream('io'),

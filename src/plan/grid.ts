@@ -11,7 +11,7 @@ import { monthlyCost } from '../cost/monthly-cost.js';
  * The candidate grid of `capsim plan`.
  *
  * For every instance type x container memory x gunicorn workers x worker
- * class x ALB algorithm, the module's placement formula (placement.ts) gives
+ * class x ALB algorithm (x stickiness, when asked), the module's placement formula (placement.ts) gives
  * m = the most tasks one instance holds. The grid then lists task counts and
  * instance counts within --max-instances N:
  *   fewest (default)  every task count t = 1 .. N x m, each on the fewest
@@ -52,6 +52,8 @@ export interface GridRequest {
   repositoryBytes: number;
   /** least_outstanding_requests feedback delay, ms (default: the calibration's). */
   lorFeedbackMs?: number;
+  /** Target-group stickiness to try (true = on); absent: only the stack as deployed (alb.stickiness), not named in candidate ids. */
+  stickiness?: readonly boolean[];
 }
 
 /** One sizing of the grid, as plain data (workers receive `request`). */
@@ -69,6 +71,8 @@ export interface Candidate {
   workers: number;
   workerClass: WorkerClass;
   algorithm: Algorithm;
+  /** Stickiness the candidate states; null: as deployed (the balancer's default). */
+  stickiness: boolean | null;
   containerMemoryMb: number;
   containerCpu: number;
   reservationMb: number;
@@ -108,6 +112,8 @@ export function describeGridRule(placements: PlacementGrid, maxInstances: number
 
 const ALGORITHM_ORDER = (a: Algorithm) => ALGORITHMS.indexOf(a);
 const CLASS_ORDER = (c: WorkerClass) => WORKER_CLASSES.indexOf(c);
+/** As deployed, then on, then off. */
+const STICKINESS_ORDER = (s: boolean | null) => (s === null ? 0 : s ? 1 : 2);
 
 function compareCandidates(a: Candidate, b: Candidate): number {
   return (
@@ -118,7 +124,8 @@ function compareCandidates(a: Candidate, b: Candidate): number {
     a.workers - b.workers ||
     a.containerMemoryMb - b.containerMemoryMb ||
     CLASS_ORDER(a.workerClass) - CLASS_ORDER(b.workerClass) ||
-    ALGORITHM_ORDER(a.algorithm) - ALGORITHM_ORDER(b.algorithm)
+    ALGORITHM_ORDER(a.algorithm) - ALGORITHM_ORDER(b.algorithm) ||
+    STICKINESS_ORDER(a.stickiness) - STICKINESS_ORDER(b.stickiness)
   );
 }
 
@@ -139,6 +146,7 @@ export function buildGrid(req: GridRequest): Grid {
   const algorithms = nonEmpty(req.algorithms, 'algorithms');
   for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw new UserError(`--algorithms: unknown algorithm "${a}"; use round_robin or least_outstanding_requests`);
   const memories = nonEmpty(req.containerMemoryMb, 'container-memory');
+  const stickinessList: ReadonlyArray<boolean | null> = req.stickiness === undefined ? [null] : nonEmpty(req.stickiness, 'stickiness');
 
   const candidates: Candidate[] = [];
   const excluded: ExcludedCombination[] = [];
@@ -158,7 +166,7 @@ export function buildGrid(req: GridRequest): Grid {
           const first = req.placements === 'fewest' ? (n - 1) * perInstance + 1 : n;
           for (let t = first; t <= n * perInstance; t++) pairs.push([n, t]);
         }
-        const projected = candidates.length + pairs.length * classes.length * algorithms.length;
+        const projected = candidates.length + pairs.length * classes.length * algorithms.length * stickinessList.length;
         if (projected > MAX_GRID_CANDIDATES) {
           throw new UserError(
             `the grid has more than ${MAX_GRID_CANDIDATES} candidates; narrow --instance-types, --workers, --container-memory or --max-instances`,
@@ -168,37 +176,41 @@ export function buildGrid(req: GridRequest): Grid {
           const cost = monthlyCost({ instanceType: type, instances, repositoryBytes: req.repositoryBytes }).totalUsd;
           for (const workerClass of classes) {
             for (const algorithm of algorithms) {
-              const request: SizingRequest = {
-                instance: type.name,
-                instances,
-                tasks,
-                workers,
-                workerClass,
-                algorithm,
-                containerMemoryMb,
-                ...(algorithm === 'least_outstanding_requests' && req.lorFeedbackMs !== undefined ? { lorFeedbackMs: req.lorFeedbackMs } : {}),
-              };
-              const sizing = resolveSizing(request);
-              const p = sizing.placement;
-              candidates.push({
-                index: -1,
-                id: candidateLabel({ instanceType: type.name, instances, tasks, workers, workerClass, algorithm, containerMemoryMb }),
-                request,
-                instanceType: type.name,
-                vcpus: type.vcpus,
-                memoryMiB: type.memoryMiB,
-                instances,
-                tasks,
-                tasksPerInstance: p.tasksPerInstance,
-                workers,
-                workerClass,
-                algorithm,
-                containerMemoryMb: p.containerMemoryMb,
-                containerCpu: p.containerCpu,
-                reservationMb: p.reservationMb,
-                maxTasksPerInstance: p.maxTasksPerInstance,
-                costPerMonthUsd: cost,
-              });
+              for (const stickiness of stickinessList) {
+                const request: SizingRequest = {
+                  instance: type.name,
+                  instances,
+                  tasks,
+                  workers,
+                  workerClass,
+                  algorithm,
+                  containerMemoryMb,
+                  ...(algorithm === 'least_outstanding_requests' && req.lorFeedbackMs !== undefined ? { lorFeedbackMs: req.lorFeedbackMs } : {}),
+                  ...(stickiness !== null ? { stickiness } : {}),
+                };
+                const sizing = resolveSizing(request);
+                const p = sizing.placement;
+                candidates.push({
+                  index: -1,
+                  id: candidateLabel({ instanceType: type.name, instances, tasks, workers, workerClass, algorithm, containerMemoryMb, stickiness }),
+                  request,
+                  instanceType: type.name,
+                  vcpus: type.vcpus,
+                  memoryMiB: type.memoryMiB,
+                  instances,
+                  tasks,
+                  tasksPerInstance: p.tasksPerInstance,
+                  workers,
+                  workerClass,
+                  algorithm,
+                  stickiness,
+                  containerMemoryMb: p.containerMemoryMb,
+                  containerCpu: p.containerCpu,
+                  reservationMb: p.reservationMb,
+                  maxTasksPerInstance: p.maxTasksPerInstance,
+                  costPerMonthUsd: cost,
+                });
+              }
             }
           }
         }
@@ -218,8 +230,11 @@ export function candidateLabel(c: {
   workerClass: string;
   algorithm: string;
   containerMemoryMb: number;
+  /** Named only when the grid states it. */
+  stickiness?: boolean | null;
 }): string {
-  return `${c.instances} x ${c.instanceType}, ${c.tasks} task${c.tasks === 1 ? '' : 's'} x ${c.workers} ${c.workerClass} worker${c.workers === 1 ? '' : 's'}, ${c.algorithm}, ${c.containerMemoryMb} MiB`;
+  const sticky = c.stickiness === undefined || c.stickiness === null ? '' : `, stickiness ${c.stickiness ? 'on' : 'off'}`;
+  return `${c.instances} x ${c.instanceType}, ${c.tasks} task${c.tasks === 1 ? '' : 's'} x ${c.workers} ${c.workerClass} worker${c.workers === 1 ? '' : 's'}, ${c.algorithm}${sticky}, ${c.containerMemoryMb} MiB`;
 }
 
 /** Catalog names, for flag help. */

@@ -17,7 +17,7 @@ export type CandidateStatus = 'meets' | 'misses' | 'dropped';
 /** The sizing a candidate stands for, as a prediction's `config` describes it. */
 type CandidateSizing = Pick<
   Prediction['config'],
-  'instanceType' | 'vcpus' | 'memoryMiB' | 'instances' | 'tasks' | 'tasksPerInstance' | 'workers' | 'workerClass' | 'algorithm' | 'containerMemoryMb' | 'containerCpu'
+  'instanceType' | 'vcpus' | 'memoryMiB' | 'instances' | 'tasks' | 'tasksPerInstance' | 'workers' | 'workerClass' | 'algorithm' | 'stickiness' | 'containerMemoryMb' | 'containerCpu'
 >;
 
 export interface CandidateOutcome extends CandidateSizing {
@@ -41,8 +41,9 @@ export interface CandidateOutcome extends CandidateSizing {
   iowaitPeak: number;
   swapUsedMaxMb: number;
   memAvailableMinMb: number;
-  /** Largest share of burst-time requests one target received. */
+  /** The busiest target's / instance's share of a burst (burst by burst, averaged). */
   maxTargetShare: number;
+  maxInstanceShare: number;
   checks: SloCheck[];
   /** Why it misses the SLO, in words (empty when it meets it). */
   why: string;
@@ -67,6 +68,8 @@ export function toOutcome(candidate: Candidate, prediction: Prediction, busiest:
     workers: candidate.workers,
     workerClass: candidate.workerClass,
     algorithm: candidate.algorithm,
+    // What the candidate ran with: its own statement, or the stack as deployed.
+    stickiness: prediction.config.stickiness,
     containerMemoryMb: candidate.containerMemoryMb,
     containerCpu: candidate.containerCpu,
     reservationMb: candidate.reservationMb,
@@ -84,6 +87,7 @@ export function toOutcome(candidate: Candidate, prediction: Prediction, busiest:
     swapUsedMaxMb: busiest.swapUsedMaxMb,
     memAvailableMinMb: busiest.memAvailableMinMb,
     maxTargetShare: prediction.maxTargetShare.mean,
+    maxInstanceShare: prediction.maxInstanceShare.mean,
     checks,
     why: '',
   };

@@ -50,6 +50,7 @@ export function reproduceCommand(result: PlanResult, o: CandidateOutcome, scenar
     `--workers ${o.workers}`,
     `--worker-class ${o.workerClass}`,
     `--algorithm ${o.algorithm}`,
+    `--stickiness ${o.stickiness ? 'on' : 'off'}`,
     `--container-memory ${o.containerMemoryMb}`,
     `--calibration ${result.calibration}`,
     `--replications ${o.replications}`,
@@ -77,6 +78,7 @@ export function tfvarsHeader(result: PlanResult, reproduce: string): string[] {
   );
   if (o.workerClass !== 'gevent') lines.push(`Worker class ${o.workerClass}: the module runs gevent workers; this is not a module variable.`);
   if (o.algorithm !== 'round_robin') lines.push(`ALB algorithm ${o.algorithm}: set load_balancing_algorithm_type on the target group; not a variable of this module.`);
+  lines.push(stickinessNote(o.stickiness));
   lines.push(`Reproduce: ${reproduce}`);
   return lines;
 }
@@ -85,4 +87,17 @@ export function planTfvars(result: PlanResult, reproduce: string): string | null
   const o = result.analysis.recommendation;
   if (!o) return null;
   return writeTfvars(tfvarsSizingFor(o), tfvarsHeader(result, reproduce));
+}
+
+/**
+ * What the recommendation assumes about stickiness, and where that is set:
+ * stickiness_enabled belongs to the web-pod module the pypiserver module
+ * builds its target group with (default true), so no tfvar of this module can
+ * set it.
+ */
+export function stickinessNote(stickiness: boolean): string {
+  return (
+    `Assumes target-group stickiness ${stickiness ? 'on' : 'off'}${stickiness ? ' (as deployed)' : ''}: stickiness_enabled is a variable of the web-pod module ` +
+    `(default true), not of terraform-aws-pypiserver; no variable is written for it${stickiness ? '' : ': set it to false there'}.`
+  );
 }

@@ -39,6 +39,8 @@ export interface Prediction {
     algorithm: string;
     lorFeedbackMs: number;
     perConnectionRouting: boolean;
+    /** Target-group stickiness (lb_cookie; the sticky nginx on the local stack). */
+    stickiness: boolean;
     albNodes: number;
     /** 'alb' on AWS, 'nginx' on the local stack. */
     balancer: 'alb' | 'nginx';
@@ -60,7 +62,15 @@ export interface Prediction {
   httpRequests: Interval;
   throughputOpsPerSecond: Interval;
   durationSeconds: Interval;
+  /** Largest share of burst requests one target / the tasks of one instance served. */
   maxTargetShare: Interval;
+  maxInstanceShare: Interval;
+  /** Each target's share of the run's burst requests, ranked busiest first (#1, #2, ...; means over replications). */
+  targetShares: Array<{ target: string; share: number }>;
+  /** Each instance's share of the run's burst requests. */
+  instanceShares: Array<{ instance: string; share: number }>;
+  /** Requests whose stickiness cookie named a target that could not take them (unhealthy, draining), placed anew. */
+  stickyReplacements: Interval;
   taskReplacements: Interval;
   workerRestarts: Interval;
   instances: InstancePrediction[];
@@ -122,6 +132,7 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
       algorithm: sizing.algorithm,
       lorFeedbackMs: balancer.routing.lorFeedbackMs,
       perConnectionRouting: balancer.routing.perConnection,
+      stickiness: balancer.routing.stickinessDurationMs !== null,
       albNodes: balancer.nodes,
       balancer: balancer.kind,
       containerMemoryMb: sizing.placement.containerMemoryMb,
@@ -143,6 +154,10 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
     throughputOpsPerSecond: runs.throughputOpsPerSecond,
     durationSeconds: runs.durationSeconds,
     maxTargetShare: runs.maxTargetShare,
+    maxInstanceShare: runs.maxInstanceShare,
+    targetShares: runs.targetShares.map((share, k) => ({ target: `#${k + 1}`, share })),
+    instanceShares: runs.instanceShares.map((share, i) => ({ instance: runs.instances[i]?.name ?? `instance ${i + 1}`, share })),
+    stickyReplacements: runs.stickyReplacements,
     taskReplacements: runs.taskReplacements,
     workerRestarts: runs.workerRestarts,
     instances: runs.instances,

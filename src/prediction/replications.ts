@@ -54,6 +54,12 @@ export interface ReplicationAggregate {
   throughputOpsPerSecond: Interval;
   durationSeconds: Interval;
   maxTargetShare: Interval;
+  maxInstanceShare: Interval;
+  /** Each target's share of the run's burst requests, ranked busiest first in each replication, then averaged. */
+  targetShares: number[];
+  /** Each instance's share of the run's burst requests, by instance, averaged. */
+  instanceShares: number[];
+  stickyReplacements: Interval;
   taskReplacements: Interval;
   workerRestarts: Interval;
   instances: InstancePrediction[];
@@ -69,7 +75,19 @@ function ci(values: number[]): Interval {
   return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
 }
 
-const WHOLE_RUN = ['operations', 'errorRate', 'http5xx', 'httpRequests', 'throughputOpsPerSecond', 'durationSeconds', 'maxTargetShare', 'taskReplacements', 'workerRestarts'] as const;
+const WHOLE_RUN = [
+  'operations',
+  'errorRate',
+  'http5xx',
+  'httpRequests',
+  'throughputOpsPerSecond',
+  'durationSeconds',
+  'maxTargetShare',
+  'maxInstanceShare',
+  'stickyReplacements',
+  'taskReplacements',
+  'workerRestarts',
+] as const;
 const OPERATION_FIGURES = ['operations', 'errorRate', 'meanMs', 'meanOkMs', 'p95Ms'] as const;
 const INSTANCE_FIGURES = ['cpuUtilPeak', 'cpuUtilMean', 'iowaitPeak', 'memAvailableMinMb', 'swapUsedMaxMb', 'pageCacheHitRate', 'nfsOpsPerRequest'] as const;
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;
@@ -95,6 +113,10 @@ export class ReplicationAggregator {
   /** Per instance of the first replication: its name, tasks and the sums of its figures. */
   private instances: Array<{ name: string; tasks: number; sums: Record<(typeof INSTANCE_FIGURES)[number], number> }> | null = null;
   private readonly busiestSums = { cpuUtilPeak: 0, iowaitPeak: 0, swapUsedMaxMb: 0, memAvailableMinMb: 0 };
+  /** Sums over replications of each rank's target share (busiest first; a replication with fewer targets adds 0). */
+  private readonly rankedTargetShareSums: number[] = [];
+  /** Sums over replications of each instance's share, by instance. */
+  private instanceShareSums: number[] | null = null;
   private events = 0;
   /** Per operation, the running averages of its distributions; null once a replication came without them. */
   private distributions: Map<string, { ok: DistributionAverage; failed: DistributionAverage }> | null | undefined = undefined;
@@ -120,6 +142,12 @@ export class ReplicationAggregator {
     this.busiestSums.swapUsedMaxMb += most((i) => i.swapUsedMaxMb);
     this.busiestSums.memAvailableMinMb += least((i) => i.memAvailableMinMb);
     this.events += run.events;
+    run.targetShares
+      .slice()
+      .sort((a, b) => b - a)
+      .forEach((share, k) => (this.rankedTargetShareSums[k] = (this.rankedTargetShareSums[k] ?? 0) + share));
+    this.instanceShareSums ??= run.instanceShares.map(() => 0);
+    this.instanceShareSums.forEach((sum, i) => (this.instanceShareSums![i] = sum + run.instanceShares[i]));
     const kept = run.latencyDistribution;
     if (this.distributions === undefined) {
       this.distributions = kept ? new Map(Object.keys(kept).map((name) => [name, { ok: new DistributionAverage(), failed: new DistributionAverage() }])) : null;
@@ -167,6 +195,12 @@ export class ReplicationAggregator {
       throughputOpsPerSecond: interval(this.whole.throughputOpsPerSecond),
       durationSeconds: interval(this.whole.durationSeconds),
       maxTargetShare: interval(this.whole.maxTargetShare),
+      maxInstanceShare: interval(this.whole.maxInstanceShare),
+      // Where the bursts went: targets ranked (which target is busiest changes between replications, how busy
+      // it is does not), instances by instance.
+      targetShares: n > 0 ? this.rankedTargetShareSums.map((sum) => sum / n) : [],
+      instanceShares: n > 0 ? (this.instanceShareSums ?? []).map((sum) => sum / n) : [],
+      stickyReplacements: interval(this.whole.stickyReplacements),
       taskReplacements: interval(this.whole.taskReplacements),
       workerRestarts: interval(this.whole.workerRestarts),
       instances,

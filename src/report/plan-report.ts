@@ -1,6 +1,7 @@
 import type { Prediction } from '../prediction/predict.js';
 import type { CandidateOutcome } from '../plan/outcome.js';
 import type { PlanResult, PlanTiming } from '../plan/plan.js';
+import { stickinessNote } from '../plan/plan-tfvars.js';
 import { describeSlo, formatPercent } from '../plan/slo.js';
 import type { Interval } from '../sim/stats/interval.js';
 import { renderTable } from './table.js';
@@ -68,6 +69,7 @@ export function renderPlan(result: PlanResult, options: { reproduce?: string; tf
       `  ${'terraform'.padEnd(14)}asg_instance_type = "${rec.instanceType}", asg_min_size = asg_max_size = ${rec.instances}, task_min_count = task_max_count = ${rec.tasks}, ` +
         `container_memory = ${rec.containerMemoryMb}, container_cpu = ${rec.containerCpu}, gunicorn_workers = ${rec.workers}`,
     );
+    lines.push(`  ${'stickiness'.padEnd(14)}${stickinessNote(rec.stickiness)}`);
     if (options.tfvarsPath) lines.push(`  ${'tfvars'.padEnd(14)}written to ${options.tfvarsPath}`);
     if (options.reproduce) lines.push(`  ${'reproduce'.padEnd(14)}${options.reproduce}`);
   } else {

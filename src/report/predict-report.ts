@@ -1,6 +1,8 @@
 import { repositoryFiles } from '../scenario/repository.js';
 import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
+import type { PredictionData } from './sources/prediction-view.js';
+import { readShares } from './sources/shares.js';
 import { renderTable } from './table.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : 2)} %`;
@@ -12,17 +14,36 @@ function row(label: string, i: Interval, f: (x: number) => string, withInterval:
   return withInterval ? [label, f(i.mean), `${f(i.ciLow)} .. ${f(i.ciHigh)}`] : [label, f(i.mean)];
 }
 
-/** Per-instance peaks as a table (the text output and the HTML report show the same columns). */
-export function instanceTable(p: Prediction): { header: string[]; rows: string[][]; numeric: boolean[] } {
+const JARS = { shared: 'shared by the whole run', 'per-install': 'one per install', none: 'none' } as const;
+
+/** Per-instance burst shares and peaks as a table (the text output and the HTML report show the same columns). */
+export function instanceTable(p: PredictionData): { header: string[]; rows: string[][]; numeric: boolean[] } {
+  const shares = readShares(p.instanceShares, 'instance');
   return {
-    header: ['instance', 'tasks', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
-    rows: p.instances.map((i) => [i.name, String(i.tasks), pct(i.cpuUtilPeak), pct(i.iowaitPeak), `${Math.round(i.memAvailableMinMb)} MB`, `${Math.round(i.swapUsedMaxMb)} MB`, pct(i.pageCacheHitRate), num(i.nfsOpsPerRequest)]),
-    numeric: [false, true, true, true, true, true, true, true],
+    header: ['instance', 'tasks', 'burst share', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
+    rows: p.instances.map((i, k) => [
+      i.name,
+      String(i.tasks),
+      shares[k] ? pct(shares[k].share) : 'n/a',
+      pct(i.cpuUtilPeak),
+      pct(i.iowaitPeak),
+      `${Math.round(i.memAvailableMinMb)} MB`,
+      `${Math.round(i.swapUsedMaxMb)} MB`,
+      pct(i.pageCacheHitRate),
+      num(i.nfsOpsPerRequest),
+    ]),
+    numeric: [false, true, true, true, true, true, true, true, true],
   };
 }
 
+/** Where the bursts went: each target's share, busiest first (ranked per replication, then averaged). */
+export function targetSharesLine(p: Prediction): string {
+  const ranked = p.targetShares.filter((t) => t.share >= 0.005).map((t) => pct(t.share));
+  return `burst requests per target, busiest first (mean over replications): ${ranked.length > 0 ? ranked.join(', ') : 'none'}`;
+}
+
 /** Failed operations by cause, one line (means over replications). */
-export function failuresLine(p: Prediction): string {
+export function failuresLine(p: PredictionData): string {
   const f = p.failures;
   return (
     `failures: client timeout ${num(f.clientTimeout.mean)}, connection error ${num(f.connectionError.mean)}, ` +
@@ -31,18 +52,21 @@ export function failuresLine(p: Prediction): string {
 }
 
 /** The monthly cost line. */
-export function costLine(p: Prediction): string {
+export function costLine(p: PredictionData): string {
   return p.cost ? `cost: ${p.cost.totalUsd.toFixed(2)} USD per month (${p.cost.region}, prices of ${p.cost.priceDate})` : 'cost: not priced (local stack)';
 }
 
 /** The two lines that say what was predicted: the sizing, and scenario / calibration / replications / seed. */
-export function predictionHeader(p: Prediction): string[] {
+export function predictionHeader(p: PredictionData): string[] {
   const c = p.config;
   const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
+  // A prediction file written before stickiness and cookie jars were modelled states neither.
+  const sticky = c.stickiness === undefined ? '' : `, stickiness ${c.stickiness ? 'on' : 'off'}`;
+  const jar = p.scenario.client?.cookies === undefined ? '' : `, cookie jar ${JARS[p.scenario.client.cookies]}`;
   return [
     `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
-      `${c.workers} ${c.workerClass} workers per task, ${alg}, ${c.containerMemoryMb} MiB containers`,
-    `scenario ${p.scenario.name} (${p.scenario.flow}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
+      `${c.workers} ${c.workerClass} workers per task, ${alg}${sticky}, ${c.containerMemoryMb} MiB containers`,
+    `scenario ${p.scenario.name} (${p.scenario.flow}${jar}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
   ];
 }
 
@@ -65,7 +89,9 @@ export function renderPrediction(p: Prediction): string {
         r('P95 (all ops)', p.latencyAllMs.p95, ms),
         r('operations', p.operations, num),
         r('5xx responses', p.http5xx, num),
-        r('max target share (bursts)', p.maxTargetShare, pct),
+        r('busiest target, share of a burst', p.maxTargetShare, pct),
+        r('busiest instance, share of a burst', p.maxInstanceShare, pct),
+        r('sticky clients re-placed', p.stickyReplacements, num),
         r('task replacements', p.taskReplacements, num),
       ],
       intervals ? [false, true, true] : [false, true],
@@ -74,6 +100,8 @@ export function renderPrediction(p: Prediction): string {
   if (!intervals) lines.push('1 replication: no interval (give --replications 2 or more for 95 % intervals)');
   lines.push('');
   lines.push(failuresLine(p));
+  lines.push('');
+  lines.push(targetSharesLine(p));
   lines.push('');
   const instances = instanceTable(p);
   lines.push(renderTable(instances.header, instances.rows, instances.numeric));

@@ -17,6 +17,8 @@
  * project on its one connection, poetry every page and then every file (`requirementsOrder`).
  */
 
+import type { CookieScope } from './types.js';
+
 export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'poetry'] as const;
 export type FlowName = (typeof FLOW_NAMES)[number];
 
@@ -59,6 +61,8 @@ export interface Flow {
   client: 'pip' | 'poetry' | 'python-requests';
   /** Several requirements: project after project (pip), or every page then every file (poetry). */
   requirementsOrder: 'per-project' | 'pages-then-files';
+  /** The cookie jar the flow's real client keeps: a scenario that does not say has this (scenario/load.ts). */
+  cookies: CookieScope;
 }
 
 function step(operation: OperationName, resource: FlowStep['resource'], source: PathSource): FlowStep {
@@ -72,6 +76,7 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: true,
     client: 'pip',
     requirementsOrder: 'per-project',
+    cookies: 'per-install',
   },
   'pip-simple-index': {
     name: 'pip-simple-index',
@@ -79,6 +84,7 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: true,
     client: 'pip',
     requirementsOrder: 'per-project',
+    cookies: 'per-install',
   },
   'seed-tool': {
     name: 'seed-tool',
@@ -86,6 +92,7 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: false,
     client: 'python-requests',
     requirementsOrder: 'per-project',
+    cookies: 'shared',
   },
   poetry: {
     name: 'poetry',
@@ -93,6 +100,8 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     stopOnFailure: true,
     client: 'poetry',
     requirementsOrder: 'pages-then-files',
+    // One poetry install runs its parallel downloads through one session: one jar per install.
+    cookies: 'per-install',
   },
 };
 

@@ -15,8 +15,8 @@ import {
 import { packagePath } from '../package-root.js';
 import { MAX_RUN_SECONDS, readReplayOffsets } from './replay-offsets.js';
 import { loadDurationMs, nominalInstalls } from './schedule.js';
-import { FLOW_NAMES, type FlowName } from './flows.js';
-import { EXECUTORS, VERSION_PICKS, type ClientBehaviour, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
+import { FLOW_NAMES, FLOWS, type FlowName } from './flows.js';
+import { COOKIE_SCOPES, EXECUTORS, VERSION_PICKS, type ClientBehaviour, type CookieScope, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
 /** The scenarios shipped in scenarios/, by name. */
 export function shippedScenarioNames(): string[] {
@@ -53,7 +53,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   const description = typeof root.description === 'string' ? root.description : '';
   const flow = requireOneOf(root, 'flow', file, FLOW_NAMES);
   const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file);
-  const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`);
+  const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`, flow);
   const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
   const requirements = root.requirements === undefined ? undefined : requireNumber(root, 'requirements', file, { integer: true, min: 1, max: MAX_REQUIREMENTS });
   return checkLoadSize({ name, description, flow, ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file }, file);
@@ -137,8 +137,8 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
   }
 }
 
-function validateClient(c: JsonObject, where: string): ClientBehaviour {
-  rejectUnknownKeys(c, ['timeoutSeconds', 'retries', 'backoffFactorSeconds', 'retryStatuses', 'keepAlive'], where);
+function validateClient(c: JsonObject, where: string, flow: FlowName): ClientBehaviour {
+  rejectUnknownKeys(c, ['timeoutSeconds', 'retries', 'backoffFactorSeconds', 'retryStatuses', 'keepAlive', 'cookies'], where);
   const statuses = expectArray(c, 'retryStatuses', where).map((s, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 100 || s > 599) throw new UserError(`${where}: retryStatuses[${i}] must be an HTTP status 100-599 (got ${shown(s)})`);
     return s;
@@ -150,6 +150,8 @@ function validateClient(c: JsonObject, where: string): ClientBehaviour {
     backoffFactorSeconds: requireNumber(c, 'backoffFactorSeconds', where, { min: 0, max: 60 }),
     retryStatuses: statuses,
     keepAlive: c.keepAlive,
+    // Unstated: the jar the flow's real client keeps (a run summary written before the field existed says nothing).
+    cookies: c.cookies === undefined ? FLOWS[flow].cookies : requireOneOf(c, 'cookies', where, COOKIE_SCOPES),
   };
 }
 
@@ -188,7 +190,7 @@ export function scenarioAsWritten(scenario: Scenario): Omit<Scenario, 'profile'>
   return { ...scenario, profile: profileAsWritten(scenario.profile) };
 }
 
-/** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s`). */
+/** Scenario overrides shared by `predict` and `validate` (`--flow --burst-size --baseline --duration --timeout-s --cookies`). */
 export interface ScenarioOverrides {
   flow?: FlowName;
   /** Projects per install. */
@@ -197,6 +199,7 @@ export interface ScenarioOverrides {
   baseline?: number;
   durationSeconds?: number;
   timeoutSeconds?: number;
+  cookies?: CookieScope;
 }
 
 /** Applies command-line overrides; an override that does not fit the scenario's executor is an error. */
@@ -207,6 +210,10 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     next.flow = o.flow;
   }
   if (o.requirements !== undefined) next.requirements = checkRequirements(o.requirements);
+  if (o.cookies !== undefined) {
+    if (!COOKIE_SCOPES.includes(o.cookies)) throw new UserError(`--cookies must be one of ${COOKIE_SCOPES.join(', ')}, got "${o.cookies}"`);
+    next.client.cookies = o.cookies;
+  }
   if (o.timeoutSeconds !== undefined) {
     if (!(o.timeoutSeconds > 0)) throw new UserError(`--timeout-s must be > 0, got ${o.timeoutSeconds}`);
     next.client.timeoutSeconds = o.timeoutSeconds;

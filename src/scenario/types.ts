@@ -12,6 +12,14 @@ export type { FlowName };
 /** The load profiles (k6-style executors). */
 export const EXECUTORS = ['burst-iterations', 'constant-arrival-rate', 'ramping-arrival-rate', 'replay'] as const;
 
+/**
+ * Who shares a cookie jar (the balancer's stickiness cookie): `shared` = one
+ * jar for the whole run (the seed tool's one requests.Session), `per-install`
+ * = one per install (a pip process), `none` = no cookies kept.
+ */
+export const COOKIE_SCOPES = ['shared', 'per-install', 'none'] as const;
+export type CookieScope = (typeof COOKIE_SCOPES)[number];
+
 /** Which version of a project an install downloads. */
 export const VERSION_PICKS = ['latest', 'uniform'] as const;
 
@@ -81,6 +89,8 @@ export interface ClientBehaviour {
   retryStatuses: number[];
   /** Reuse connections across the requests of one install (pip and requests: true). */
   keepAlive: boolean;
+  /** Who shares a cookie jar (seed tool: shared; pip: per-install). */
+  cookies: CookieScope;
 }
 
 export interface Repository {

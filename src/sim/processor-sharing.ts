@@ -12,10 +12,23 @@ export interface PsJob {
   cancelled: boolean;
 }
 
+/** Simultaneous multithreading: hardware threads per physical core, and what a core's other threads add. */
+export interface Smt {
+  threadsPerCore: number;
+  /** Extra throughput of a core whose threads all run, as a fraction of one thread alone (0.25: two busy threads each run at 62.5 %). */
+  gain: number;
+}
+
+const NO_SMT: Smt = { threadsPerCore: 1, gain: 0 };
+
 /**
- * Egalitarian processor sharing over `cores` cores: with n runnable jobs each
- * progresses at speed x min(1, cores / n) (work in core-ms), less the
- * contention overhead below. Implemented with
+ * Egalitarian processor sharing over `cores` cores (hardware threads, the
+ * vCPUs): with n runnable jobs each progresses at speed x min(1, cores / n)
+ * (work in core-ms), less the contention overhead below. With SMT the cores
+ * are cores / threadsPerCore physical cores: k running threads deliver
+ * min(k, P) + gain x max(0, k - P) core-ms per ms (P physical cores), shared
+ * by the n jobs; a busy thread still counts as busy in coreMsUsed (what mpstat
+ * and docker stats report). Implemented with
  * a virtual clock that advances at that per-job rate, so each arrival or
  * departure costs O(log n) and only one completion event is ever scheduled.
  * `speed` scales every core (CPU credit throttling, swap stalls).
@@ -35,14 +48,22 @@ export class ProcessorSharing {
   private readonly usedCores: TimeWeighted;
   private readonly onCompletion = (): void => this.complete();
 
+  private readonly physicalCores: number;
+  private readonly smtGain: number;
+
   constructor(
     private readonly scheduler: Scheduler,
     readonly cores: number,
     speed = 1,
     readonly contentionOverhead = 0,
+    smt: Smt = NO_SMT,
   ) {
     if (!(cores > 0)) throw new RangeError(`cores must be > 0, got ${cores}`);
     if (!(contentionOverhead >= 0)) throw new RangeError(`contentionOverhead must be >= 0, got ${contentionOverhead}`);
+    if (!(Number.isInteger(smt.threadsPerCore) && smt.threadsPerCore >= 1)) throw new RangeError(`threadsPerCore must be a whole number >= 1, got ${smt.threadsPerCore}`);
+    if (!(smt.gain >= 0 && smt.gain <= 1)) throw new RangeError(`SMT gain must be within [0, 1], got ${smt.gain}`);
+    this.physicalCores = cores / smt.threadsPerCore;
+    this.smtGain = smt.gain;
     this.speedFactor = speed;
     this.lastUpdate = scheduler.now;
     this.usedCores = new TimeWeighted(scheduler.now);
@@ -59,10 +80,14 @@ export class ProcessorSharing {
 
   /** Service rate each job receives now (core-ms per ms). */
   get ratePerJob(): number {
-    if (this.active === 0) return 0;
-    if (this.active <= this.cores) return this.speedFactor;
-    const share = this.cores / this.active;
-    return (this.speedFactor * share) / (1 + this.contentionOverhead * (1 - share));
+    const n = this.active;
+    if (n === 0) return 0;
+    const running = Math.min(n, this.cores);
+    const p = this.physicalCores;
+    const throughput = running <= p ? running : p + this.smtGain * (running - p);
+    const rate = (this.speedFactor * throughput) / n;
+    if (n <= this.cores) return rate;
+    return rate / (1 + this.contentionOverhead * (1 - this.cores / n));
   }
 
   /** Core-ms the cores were busy from the start to now (for utilization; includes the contention overhead). */

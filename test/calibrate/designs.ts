@@ -1,8 +1,12 @@
 import type { SyntheticSpec } from '../../src/calibrate/synthetic-run.js';
 
-/** A CPU-saturated burst: 2 x t3.small, 6 tasks of one gevent worker, 100 installs at t = 50 s. */
+/**
+ * A CPU-saturated burst: 2 x t3.small, 6 tasks of one gevent worker, 100 installs at t = 50 s, spread
+ * over the tasks (stickiness off: with the seed tool's shared jar the burst would sit on one task, whose
+ * health checks then fail and move it on, which is not what this design isolates).
+ */
 export const HEAVY: Omit<SyntheticSpec, 'truth' | 'seed'> = {
-  sizing: { instance: 't3.small', instances: 2, tasks: 6, workers: 1, workerClass: 'gevent', algorithm: 'round_robin' },
+  sizing: { instance: 't3.small', instances: 2, tasks: 6, workers: 1, workerClass: 'gevent', algorithm: 'round_robin', stickiness: false },
   scenario: 'production-incident',
   overrides: { burstSize: 100, durationSeconds: 70 },
 };

@@ -56,9 +56,21 @@ describe('capsim predict', () => {
     expect(r.stdout).toMatch(/cost: \d+\.\d\d USD per month/);
   });
 
+  it('--stickiness and --cookies change what is simulated and say so in the result', () => {
+    const json = (args: string[]) => JSON.parse(runCli(['predict', ...args, '--replications', '1', '--duration', '20', '--json']).stdout);
+    const deployed = json([]);
+    expect(deployed.config.stickiness).toBe(true);
+    expect(deployed.scenario.client.cookies).toBe('shared');
+    expect(json(['--stickiness', 'off']).config.stickiness).toBe(false);
+    expect(json(['--cookies', 'per-install']).scenario.client.cookies).toBe('per-install');
+    expect(json(['--instance', 'custom', '--vcpus', '1', '--memory-gb', '4', '--tasks', '2', '--workers', '1', '--stickiness', 'on']).config).toMatchObject({ balancer: 'nginx', stickiness: true });
+  });
+
   const dir = mkdtempSync(join(tmpdir(), 'capsim-predict-'));
   const malformed = join(dir, 'broken.json');
   writeFileSync(malformed, '{ "name": "x", ');
+  const badCookies = join(dir, 'bad-cookies.json');
+  writeFileSync(badCookies, JSON.stringify({ name: 'x', flow: 'seed-tool', profile: { executor: 'constant-arrival-rate', installsPerSecond: 1, durationSeconds: 10 }, client: { timeoutSeconds: 30, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 3 }, repository: { projects: 1, versionsPerProject: 1, wheelBytes: 1, versionPick: 'latest' } }));
   const wrongField = join(dir, 'wrong.json');
   writeFileSync(wrongField, JSON.stringify({ name: 'x', flow: 'seed-tool', profile: { executor: 'constant-arrival-rate', installsPerSecond: -1, durationSeconds: 10 }, client: { timeoutSeconds: 30, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true }, repository: { projects: 1, versionsPerProject: 1, wheelBytes: 1, versionPick: 'latest' } }));
 
@@ -72,6 +84,9 @@ describe('capsim predict', () => {
     ['scenario field out of range', ['--scenario', wrongField], /profile: field "installsPerSecond" must be/],
     ['unknown algorithm', ['--algorithm', 'random'], /algorithm/],
     ['unknown parameter', ['--set', 'alb.nope=1'], /unknown parameter "alb\.nope"/],
+    ['stickiness that is neither on nor off', ['--stickiness', 'maybe'], /--stickiness=maybe to be one of: on, off/],
+    ['an unknown cookie scope', ['--cookies', 'jar'], /--cookies=jar to be one of: shared, per-install, none/],
+    ['a scenario whose client.cookies is not a scope', ['--scenario', badCookies], /client: field "cookies" must be one of "shared", "per-install", "none" \(got 3\)/],
   ] as Array<[string, string[], RegExp]>) {
     it(`rejects ${label} with one line and exit 2`, () => {
       const r = runCli(['predict', ...args, '--replications', '1']);

@@ -39,7 +39,7 @@ describe('predict --threshold, --csv, --timeline', () => {
     const headline = lines(join(csv, 'headline.csv'));
     expect(headline[0]).toBe('metric,label,unit,mean,ci_low,ci_high');
     expect(headline.slice(1).map((l) => l.split(',')[0])).toEqual([
-      'error_rate', 'p50', 'p95', 'p99', 'p95_all', 'operations', 'http_requests', 'http_5xx', 'throughput', 'max_target_share', 'task_replacements',
+      'error_rate', 'p50', 'p95', 'p99', 'p95_all', 'operations', 'http_requests', 'http_5xx', 'throughput', 'max_target_share', 'max_instance_share', 'sticky_replacements', 'task_replacements',
     ]);
     expect(headline[3]).toMatch(/^p95,P95 \(successful operations\),ms,[\d.]+,[\d.]+,[\d.]+$/);
     expect(lines(join(csv, 'operations.csv'))[0]).toBe('operation,operations,error_rate,mean_ms,mean_ok_ms,p95_ms,p95_ci_low_ms,p95_ci_high_ms');

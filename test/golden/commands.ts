@@ -25,8 +25,10 @@ export const GOLDEN_COMMANDS: readonly GoldenCommand[] = [
     name: 'predict-final-lor-pinned',
     args: ['predict', ...FINAL, '--algorithm', 'least_outstanding_requests', '--lor-feedback-ms', '500', '--routing', 'per-connection', '--replications', '2', '--json'],
   },
-  // The baseline as the README reads it (3 x t3.small, 6 tasks, 1 worker).
-  { name: 'predict-baseline', args: ['predict', '--instance', 't3.small', '--instances', '3', '--tasks', '6', '--workers', '1', '--replications', '3', '--json'] },
+  // The baseline as the README reads it (4 x t3.small, 12 tasks, 1 worker).
+  { name: 'predict-baseline', args: ['predict', '--instance', 't3.small', '--instances', '4', '--tasks', '12', '--workers', '1', '--replications', '3', '--json'] },
+  // The final sizing without stickiness: every request placed by round robin.
+  { name: 'predict-final-stickiness-off', args: ['predict', ...FINAL, '--stickiness', 'off', '--replications', '2', '--json'] },
   // Sync workers under real pip's retries: worker timeouts, 502s, health checks and replacements.
   {
     name: 'predict-baseline-sync-pip',

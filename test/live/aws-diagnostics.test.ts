@@ -88,7 +88,7 @@ describe('AwsStateCollector', () => {
   it('reads the sizing the service runs at from ECS, EC2 and the target group', async () => {
     const { found, sources, errors } = await collector().sizing();
     expect(errors).toEqual([]);
-    expect(found).toEqual({ tasks: 12, workers: 4, containerMemoryMb: 512, containerCpu: 640, instances: 2, instance: 'c6a.xlarge', algorithm: 'round_robin', stickiness: 'lb_cookie' });
+    expect(found).toEqual({ tasks: 12, workers: 4, containerMemoryMb: 512, containerCpu: 640, instances: 2, instance: 'c6a.xlarge', algorithm: 'round_robin', stickiness: 'on' });
     expect(sources.workers).toBe('GUNICORN_WORKERS of pypiserver:7 (pypiserver)');
     // Declared flags fill in; a contradicting one is an error naming both values.
     expect(completeSizing({ workerClass: 'gevent', tasks: 12 }, found, sources)).toMatchObject({ workerClass: 'gevent', tasks: 12, workers: 4, instance: 'c6a.xlarge' });
@@ -137,7 +137,7 @@ describe('a validate run with AWS diagnostics (mocked AWS, a loopback index)', (
   const twoBursts = {
     name: 'two-bursts', description: 'two bursts', flow: 'pip-root-index' as const,
     profile: { executor: 'burst-iterations' as const, iterationSeconds: 0.4, baselineInstalls: 0, burstInstalls: 4, burstEvery: 1, firstBurstIteration: 0, waitForInstalls: true, durationSeconds: 0.7 },
-    client: { timeoutSeconds: 5, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true },
+    client: { timeoutSeconds: 5, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install' as const },
     repository: { projects: 10, versionsPerProject: 3, wheelBytes: 1000, versionPick: 'latest' as const },
   };
 

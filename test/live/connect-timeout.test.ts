@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionCounter, InstallConnections } from '../../src/live/connections.js';
 import { clientHeaders } from '../../src/live/client-headers.js';
 import { sendAttempt } from '../../src/live/http-attempt.js';
+import { HttpCookieJar } from '../../src/live/cookie-jar.js';
 import { runInstall, type RequestRecord } from '../../src/live/install.js';
 
 /**
@@ -64,7 +65,8 @@ describe('a connect that hangs', () => {
         base: new URL(`http://127.0.0.1:${listener.port}/`),
         flow: 'pip-simple-index',
         headers: clientHeaders('pip'),
-        client: { timeoutSeconds: 0.3, retries: 2, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true },
+        client: { timeoutSeconds: 0.3, retries: 2, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install' },
+        sharedJar: new HttpCookieJar(),
         counter: new ConnectionCounter(),
         runStartPerf: performance.now(),
         wallOffsetMs: Date.now() - performance.now(),

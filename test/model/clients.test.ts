@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { BalancerClient } from '../../src/model/balancer/load-balancer.js';
+import { type BalancerClient, LoadBalancer } from '../../src/model/balancer/load-balancer.js';
+import type { TargetTask } from '../../src/model/balancer/target.js';
 import { ClientPopulation, type ClientFacingBalancer } from '../../src/model/clients.js';
 import type { Exchange } from '../../src/model/exchange.js';
 import { RunRecorder } from '../../src/model/recorder.js';
 import { FLOWS, type FlowName } from '../../src/scenario/flows.js';
 import type { ClientBehaviour } from '../../src/scenario/types.js';
 import { Scheduler } from '../../src/sim/scheduler.js';
+import { albConfig } from './parts.js';
 
 /**
  * A balancer that answers request k (in arrival order) with statuses[k]
@@ -34,8 +36,8 @@ class ScriptedBalancer implements ClientFacingBalancer {
   targetAnswered(): void {}
 }
 
-const PIP: ClientBehaviour = { timeoutSeconds: 1, retries: 2, backoffFactorSeconds: 0.5, retryStatuses: [503], keepAlive: true };
-const SEED: ClientBehaviour = { timeoutSeconds: 30, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true };
+const PIP: ClientBehaviour = { timeoutSeconds: 1, retries: 2, backoffFactorSeconds: 0.5, retryStatuses: [503], keepAlive: true, cookies: 'per-install' };
+const SEED: ClientBehaviour = { timeoutSeconds: 30, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'shared' };
 
 function clients(flow: FlowName, behaviour: ClientBehaviour, lb: (s: Scheduler) => ScriptedBalancer, burstDispatchMsPerInstall = 0) {
   const s = new Scheduler();
@@ -119,5 +121,62 @@ describe('clients', () => {
     c.start(0);
     c.s.run();
     expect(c.balancer.arrivals.map((a) => a.at)).toEqual([15, 55]);
+  });
+});
+
+/** A sticky balancer (one node, no latency) in front of `targets` targets that answer every request after 10 ms. */
+function stickyStack(cookies: ClientBehaviour['cookies'], targets = 3) {
+  const s = new Scheduler();
+  const config = albConfig({ processingMs: 0, routing: { algorithm: 'round_robin', lorFeedbackMs: 0, perConnection: false, stickinessDurationMs: 86_400_000 } });
+  const lb = new LoadBalancer<TargetTask>({ scheduler: s, config, clientTimeoutMs: 30_000, routingRng: () => 0, surgeRng: () => 0.5, healthRng: () => 0 });
+  const arrivals: Array<{ at: number; kind: string; target: number }> = [];
+  for (let t = 0; t < targets; t++) {
+    lb.register(
+      {
+        accept(ex) {
+          arrivals.push({ at: s.now, kind: ex.kind, target: t });
+          s.after(10, () => ex.origin.targetAnswered(ex, ex.kind === 'redirect' ? 303 : 200));
+          return true;
+        },
+      },
+      'healthy',
+      { targetHealthy: () => undefined, targetUnhealthy: () => undefined },
+    );
+  }
+  const recorder = new RunRecorder(FLOWS['seed-tool'].steps.map((step) => step.operation));
+  const population = new ClientPopulation({ scheduler: s, balancer: lb as unknown as ClientFacingBalancer, flow: FLOWS['seed-tool'], behaviour: { ...SEED, cookies }, recorder, rttMs: 10, connectTimeoutMs: 300, burstDispatchMsPerInstall: 0, routingRng: () => 0 });
+  return { s, lb, arrivals, population };
+}
+
+describe('cookie jars and stickiness', () => {
+  it('a shared jar: every request sent after the first response carries its cookie and goes to that target', () => {
+    const { s, arrivals, population } = stickyStack('shared');
+    s.after(0, () => population.startInstall(() => undefined, null));
+    for (let k = 0; k < 5; k++) s.after(40, () => population.startInstall(() => undefined, null));
+    s.run();
+    // The first install's redirect reaches target 0 at 15 and its answer is read at 30: the jar holds target 0's cookie.
+    expect(arrivals[0]).toMatchObject({ at: 15, kind: 'redirect', target: 0 });
+    expect(arrivals).toHaveLength(24);
+    expect(new Set(arrivals.map((a) => a.target))).toEqual(new Set([0]));
+  });
+
+  it('per-install jars: each install follows its own cookie, so installs spread like round robin', () => {
+    const { s, arrivals, population } = stickyStack('per-install');
+    s.after(0, () => population.startInstall(() => undefined, null));
+    for (let k = 0; k < 5; k++) s.after(40, () => population.startInstall(() => undefined, null));
+    s.run();
+    // First requests: the first install at 15 (target 0), the five others at 55 (targets 1, 2, 0, 1, 2 in turn);
+    // every later request of an install goes where its first went.
+    const firsts = arrivals.filter((a) => a.kind === 'redirect').map((a) => [a.at, a.target]);
+    expect(firsts).toEqual([[15, 0], [55, 1], [55, 2], [55, 0], [55, 1], [55, 2]]);
+    const perTarget = [0, 1, 2].map((t) => arrivals.filter((a) => a.target === t).length);
+    expect(perTarget).toEqual([8, 8, 8]);
+  });
+
+  it('no jar: every request is placed by the algorithm, in turn', () => {
+    const { s, arrivals, population } = stickyStack('none');
+    s.after(0, () => population.startInstall(() => undefined, null));
+    s.run();
+    expect(arrivals.map((a) => a.target)).toEqual([0, 1, 2, 0]);
   });
 });

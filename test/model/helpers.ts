@@ -34,7 +34,7 @@ export function steadyScenario(installsPerSecond: number, durationSeconds: numbe
       name: 'test-steady',
       flow,
       profile: { executor: 'constant-arrival-rate', installsPerSecond, durationSeconds },
-      client: { timeoutSeconds: 60, retries: 0, backoffFactorSeconds: 0.25, retryStatuses: [], keepAlive: true },
+      client: { timeoutSeconds: 60, retries: 0, backoffFactorSeconds: 0.25, retryStatuses: [], keepAlive: true, cookies: 'per-install' },
       repository: { projects: 100, versionsPerProject: 3, wheelBytes: 50000, versionPick: 'latest' },
     },
     'test scenario',

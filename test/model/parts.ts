@@ -16,7 +16,7 @@ import type { Scheduler } from '../../src/sim/scheduler.js';
  */
 
 export function machine(vcpus: number, memoryMiB = 4096, extra: Partial<InstanceType> = {}): InstanceType {
-  return { name: 'test.machine', vcpus, memoryMiB, visibleMemoryMiB: memoryMiB, architecture: 'x86_64', threadsPerCore: 2, onDemandUsdPerHour: 0, custom: true, ...extra };
+  return { name: 'test.machine', vcpus, memoryMiB, visibleMemoryMiB: memoryMiB, architecture: 'x86_64', threadsPerCore: 1, coreSpeed: 1, onDemandUsdPerHour: 0, custom: true, ...extra };
 }
 
 export function instance(scheduler: Scheduler, type: InstanceType, changes: Partial<InstanceOptions> = {}): Instance {
@@ -28,6 +28,7 @@ export function instance(scheduler: Scheduler, type: InstanceType, changes: Part
     memory: { osOverheadMb: 0, minFreeMb: 0, swapMb: 0, swapStallPerFraction: 0 },
     creditInitialFraction: 1,
     contentionOverhead: 0,
+    smtGain: 0,
     ...changes,
   });
 }
@@ -93,9 +94,10 @@ export function albConfig(changes: Partial<BalancerConfig> = {}): BalancerConfig
     nodes: 1,
     processingMs: 2,
     idleTimeoutMs: 60_000,
-    routing: { algorithm: 'round_robin', lorFeedbackMs: 0, perConnection: false },
+    routing: { algorithm: 'round_robin', lorFeedbackMs: 0, perConnection: false, stickinessDurationMs: null },
     surge: { connectionsPerSecond: 100, connectFailureProbability: 0 },
     healthChecks: null,
+    deregistrationDelayMs: 300_000,
     ...changes,
   };
 }

@@ -51,7 +51,8 @@ describe('stack model physics', () => {
     // One ALB node, 4 single-worker sync targets, steady traffic of cheap redirects and expensive walks.
     // Redirects do no walk (fast); simple pages and downloads walk the repository (slow). About 75 % busy.
     const s = steadyScenario(13, 60);
-    const p = params({ 'alb.nodes': 1, 'alb.healthIntervalS': 300, 'service.redirectWalks': 0 });
+    // Without stickiness: every request is the algorithm's to place.
+    const p = params({ 'alb.nodes': 1, 'alb.healthIntervalS': 300, 'service.redirectWalks': 0, 'alb.stickiness': 0 });
     const sizing = { instance: 'c6a.4xlarge', tasks: 4, workers: 1, workerClass: 'sync' as const };
     const rr = run({ ...sizing, algorithm: 'round_robin' }, s, p);
     const lor = run({ ...sizing, algorithm: 'least_outstanding_requests', lorFeedbackMs: 0 }, s, p);
@@ -70,8 +71,8 @@ describe('stack model physics', () => {
 
   it('per-connection routing (keep-alive pinning) raises the largest target share during bursts', () => {
     const s = burstScenario({ burst: 200, duration: 25 });
-    const perRequest = run({ instance: 'c6a.xlarge', tasks: 6, workers: 2 }, s, params({ 'alb.perConnectionRouting': 0 }));
-    const perConnection = run({ instance: 'c6a.xlarge', tasks: 6, workers: 2 }, s, params({ 'alb.perConnectionRouting': 1 }));
+    const perRequest = run({ instance: 'c6a.xlarge', tasks: 6, workers: 2 }, s, params({ 'alb.perConnectionRouting': 0, 'alb.stickiness': 0 }));
+    const perConnection = run({ instance: 'c6a.xlarge', tasks: 6, workers: 2 }, s, params({ 'alb.perConnectionRouting': 1, 'alb.stickiness': 0 }));
     expect(perConnection.maxTargetShare.ciLow).toBeGreaterThan(perRequest.maxTargetShare.ciHigh);
   });
 
@@ -79,8 +80,9 @@ describe('stack model physics', () => {
     // t3.micro, 128 MB containers, swap on the host: requests in flight push the containers over their limit.
     const s = burstScenario({ burst: 60, duration: 25, timeout: 120 });
     const sizing = { instance: 't3.micro', tasks: 2, workers: 2, containerMemoryMb: 128 };
-    const lean = run(sizing, s, params({ 'memory.swapMb': 2047, 'memory.perInFlightKB': 50 }), 3);
-    const heavy = run(sizing, s, params({ 'memory.swapMb': 2047, 'memory.perInFlightKB': 6000 }), 3);
+    // Without stickiness both containers carry the burst.
+    const lean = run(sizing, s, params({ 'memory.swapMb': 2047, 'memory.perInFlightKB': 50, 'alb.stickiness': 0 }), 3);
+    const heavy = run(sizing, s, params({ 'memory.swapMb': 2047, 'memory.perInFlightKB': 6000, 'alb.stickiness': 0 }), 3);
     expect(lean.instances[0].swapUsedMaxMb).toBe(0);
     expect(heavy.instances[0].swapUsedMaxMb).toBeGreaterThan(100);
     expect(heavy.latencyMs.p50.mean).toBeGreaterThan(2 * lean.latencyMs.p50.mean);

@@ -30,6 +30,17 @@ describe('plan grid', () => {
     expect(last.maxTasksPerInstance).toBe(6);
   });
 
+  it('stickiness as a grid dimension: each sizing on and off, named in the id and stated in the request; absent, the stack as deployed and not named', () => {
+    const grid = buildGrid({ ...base, maxInstances: 1, stickiness: [true, false] });
+    expect(grid.candidates.map((c) => [c.tasks, c.stickiness])).toEqual([1, 2, 3, 4, 5, 6].flatMap((t) => [[t, true], [t, false]]));
+    expect(grid.candidates[0].id).toBe('1 x c6a.xlarge, 1 task x 4 gevent workers, round_robin, stickiness on, 512 MiB');
+    expect(grid.candidates[1].request.stickiness).toBe(false);
+    const deployed = buildGrid({ ...base, maxInstances: 1 });
+    expect(deployed.candidates.map((c) => c.stickiness)).toEqual(Array(6).fill(null));
+    expect(deployed.candidates[0].id).toBe('1 x c6a.xlarge, 1 task x 4 gevent workers, round_robin, 512 MiB');
+    expect('stickiness' in deployed.candidates[0].request).toBe(false);
+  });
+
   it('all: every task count on every instance count, never an idle instance, every placement valid', () => {
     const grid = buildGrid({ ...base, placements: 'all' });
     expect(grid.candidates).toHaveLength(6 + 11); // n = 1: 1..6, n = 2: 2..12

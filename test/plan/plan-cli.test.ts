@@ -40,6 +40,10 @@ describe('capsim plan', () => {
     expect(header).toMatch(/Scenario: production-incident/);
     expect(header).toMatch(/Calibration: published-2025/);
     expect(header).toMatch(/Predicted at the planned load: error rate .* P95 [\d,]+ ms/);
+    // Stickiness is the web-pod module's: the recommendation says what it assumes and writes no variable for it.
+    expect(header).toMatch(/Assumes target-group stickiness on \(as deployed\): stickiness_enabled is a variable of the web-pod module/);
+    expect(r.stdout).toMatch(/^ {2}stickiness {4}Assumes target-group stickiness on/m);
+    expect(header).toMatch(/Reproduce: capsim predict .*--stickiness on/);
 
     const p = runCli([
       'predict', '--scenario', 'production-incident', '--instance', String(vars.asg_instance_type), '--instances', String(vars.asg_max_size),
@@ -52,6 +56,18 @@ describe('capsim plan', () => {
     expect(fresh.errorRate.mean).toBeLessThanOrEqual(0.001);
     expect(fresh.latencyMs.p95.mean).toBeLessThanOrEqual(15_000);
     expect(r.stdout).toContain(`P95 ${Math.round(fresh.latencyMs.p95.mean).toLocaleString('en-US')} [`);
+  });
+
+  it('--stickiness on,off puts both in the grid, named in each id; the reproduce command states the recommendation\'s', () => {
+    const r = runCli(['plan', '--slo-error-rate', '5%', '--slo-p95-ms', '60000', '--duration', '70', '--instance-types', 'c6a.xlarge', '--max-instances', '1', '--workers', '4', '--stickiness', 'on,off', '--replications', '2', '--threads', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    const outcomes = plan.candidates as Array<{ id: string; stickiness: boolean }>;
+    expect(outcomes.filter((o) => o.stickiness).length).toBe(6);
+    expect(outcomes.filter((o) => !o.stickiness).length).toBe(6);
+    expect(outcomes.every((o) => o.id.includes(`stickiness ${o.stickiness ? 'on' : 'off'}`))).toBe(true);
+    const rec = plan.analysis.recommendation as { stickiness: boolean };
+    expect(plan.reproduce).toContain(`--stickiness ${rec.stickiness ? 'on' : 'off'}`);
   });
 
   it('prints identical JSON with --threads 1 and --threads 2, the progress bar only on stderr', async () => {

@@ -164,9 +164,9 @@ describe('gates and reports on the local stack', () => {
     expect(readCsv(path.join(csv, 'operations.csv'))[0]).toBe('operation,predicted_mean_ms,measured_mean_ms,relative_error,difference_ms');
     expect(readCsv(path.join(csv, 'timeline.csv'))[0]).toBe('t_s,predicted_requests,predicted_responses,predicted_errors,measured_requests,measured_responses,measured_errors');
     expect(readCsv(path.join(csv, 'timeline.csv')).length).toBeGreaterThan(2);
-    // compare section (figures, timelines and CDFs on the same axes) + the prediction's timeline, CDF and
-    // instance series + the run's four
-    pages.compare = { file: html, charts: 3 + 3 + 4 };
+    // compare section (figures, timelines and CDFs on the same axes) + the prediction's timeline, CDF,
+    // burst shares per target and per instance, and instance series + the run's four
+    pages.compare = { file: html, charts: 3 + 5 + 4 };
     expect(chartsIn(readFileSync(html, 'utf8'))).toBe(pages.compare.charts);
 
     expect(strict.code).toBe(99);
@@ -181,7 +181,7 @@ describe('gates and reports on the local stack', () => {
     const planCsvDir = path.join(dir, 'plan-csv');
     const [predict, plan] = await Promise.all([
       runCliAsync(['predict', '--instance', 'c6a.xlarge', '--tasks', '12', '--workers', '4', '--report', html]),
-      runCliAsync(['plan', '--slo-error-rate', '10%', '--slo-p95-ms', '30000', '--instance-types', 't3.small,c6a.large', '--max-instances', '2', '--workers', '2,4', '--replications', '2', '--threads', '1', '--report', planHtml, '--csv', planCsvDir, '--json']),
+      runCliAsync(['plan', '--slo-error-rate', '10%', '--slo-p95-ms', '45000', '--instance-types', 't3.small,c6a.large', '--max-instances', '2', '--workers', '2,4', '--replications', '2', '--threads', '1', '--report', planHtml, '--csv', planCsvDir, '--json']),
     ]);
     expect(predict.code, predict.stderr).toBe(0);
     expect(plan.code, plan.stderr).toBe(0);

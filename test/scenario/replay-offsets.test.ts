@@ -14,7 +14,7 @@ function scenarioWith(file: string) {
       name: 'replay',
       flow: 'pip-simple-index',
       profile: { executor: 'replay', file, timeScale: 0.5 },
-      client: { timeoutSeconds: 15, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true },
+      client: { timeoutSeconds: 15, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install' },
       repository: { projects: 10, versionsPerProject: 1, wheelBytes: 1000, versionPick: 'latest' },
     },
     join(dir, 'scenario.json'),

@@ -3,7 +3,7 @@ import { loadScenario, validateScenario } from '../../src/scenario/load.js';
 import { describeScaling, scaleLoad } from '../../src/scenario/scale.js';
 import type { Scenario } from '../../src/scenario/types.js';
 
-const client = { timeoutSeconds: 30, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true };
+const client = { timeoutSeconds: 30, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install' };
 const repository = { projects: 10, versionsPerProject: 1, wheelBytes: 1000, versionPick: 'latest' };
 
 describe('scaleLoad (headroom)', () => {

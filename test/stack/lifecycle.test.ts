@@ -54,22 +54,25 @@ describe('stack lifecycle', () => {
     ]);
   });
 
-  it('writes nginx configurations that nginx itself accepts (nginx -t), for every balancing and keep-alive choice', () => {
+  it('writes nginx configurations that nginx itself accepts (nginx -t), for every balancing, keep-alive and sticky choice', () => {
     const dir = mkdtempSync(join(tmpdir(), 'capsim-nginx-t-'));
     try {
       for (const balancing of ['round_robin', 'least_conn'] as const) {
         for (const keepaliveToUpstreams of [false, true]) {
-          const conf = nginxConfig({
-            listenPort: 1, upstreams: ['127.0.0.1:2', '127.0.0.1:3'], balancing, keepaliveToUpstreams,
-            upstreamKeepaliveConnections: 64, upstreamKeepaliveTimeoutSeconds: 1, workerConnections: 4096, listenBacklog: 4096,
-            clientKeepaliveTimeoutSeconds: 60, proxyConnectTimeoutSeconds: 10, proxyReadTimeoutSeconds: 60,
-            accessLog: join(dir, 'access.log'), errorLog: join(dir, 'error.log'), pidFile: join(dir, 'nginx.pid'), tempDir: dir,
-            runAsRoot: process.getuid?.() === 0,
-          });
-          expect(conf.includes('least_conn;')).toBe(balancing === 'least_conn');
-          expect(conf.includes('keepalive 64;')).toBe(keepaliveToUpstreams);
-          writeFileSync(join(dir, 'nginx.conf'), conf);
-          execFileSync(NGINX, ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
+          for (const stickySeconds of [null, 86_400]) {
+            const conf = nginxConfig({
+              listenPort: 1, upstreams: ['127.0.0.1:2', '127.0.0.1:3'], balancing, keepaliveToUpstreams,
+              upstreamKeepaliveConnections: 64, upstreamKeepaliveTimeoutSeconds: 1, workerConnections: 4096, listenBacklog: 4096,
+              clientKeepaliveTimeoutSeconds: 60, proxyConnectTimeoutSeconds: 10, proxyReadTimeoutSeconds: 60,
+              accessLog: join(dir, 'access.log'), errorLog: join(dir, 'error.log'), pidFile: join(dir, 'nginx.pid'), tempDir: dir,
+              runAsRoot: process.getuid?.() === 0, stickySeconds,
+            });
+            expect(conf.includes('least_conn;')).toBe(balancing === 'least_conn');
+            expect(conf.includes('keepalive 64;')).toBe(keepaliveToUpstreams);
+            expect(conf.includes('Set-Cookie "AWSALB=$upstream_addr; Path=/; Max-Age=86400"')).toBe(stickySeconds !== null);
+            writeFileSync(join(dir, 'nginx.conf'), conf);
+            execFileSync(NGINX, ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
+          }
         }
       }
     } finally {

@@ -20,7 +20,12 @@ export interface NginxConfigParams {
   pidFile: string;
   tempDir: string;
   runAsRoot: boolean;
+  /** The sticky mode (like the ALB's lb_cookie): the cookie's lifetime, s; null = plain round robin / least_conn. */
+  stickySeconds: number | null;
 }
+
+/** The cookie the sticky mode sets, named like the ALB's duration-based stickiness cookie. */
+export const STICKY_COOKIE = 'AWSALB';
 
 /**
  * Access log format: one JSON object a line. Fields: time (ISO 8601), msec (epoch seconds with ms),
@@ -117,9 +122,26 @@ export async function waitForAccessLog(file: string, count: number, timeoutMs = 
   }
 }
 
+/**
+ * The sticky mode, emulating the ALB's lb_cookie: a request whose AWSALB cookie names one of the upstreams
+ * goes there; any other request (no cookie, or one naming no upstream) goes through the normal upstream
+ * group; every response an upstream gave (2xx/3xx: add_header without `always`, so nginx's own 502/504
+ * carry none) sets a cookie naming the upstream it came from, valid `stickySeconds`.
+ */
+function stickyRouting(p: NginxConfigParams): { map: string; target: string; cookie: string } {
+  if (p.stickySeconds === null) return { map: '', target: 'pypiserver', cookie: '' };
+  const named = p.upstreams.map((u) => `    "${u}" ${u};`).join('\n');
+  return {
+    map: `  map $cookie_${STICKY_COOKIE} $capsim_target {\n    default pypiserver;\n${named}\n  }\n\n`,
+    target: '$capsim_target',
+    cookie: `      add_header Set-Cookie "${STICKY_COOKIE}=$upstream_addr; Path=/; Max-Age=${p.stickySeconds}";\n`,
+  };
+}
+
 export function nginxConfig(p: NginxConfigParams): string {
   const t = p.tempDir;
   const servers = p.upstreams.map((u) => `    server ${u} max_fails=0;`).join('\n');
+  const sticky = stickyRouting(p);
   const keepalive = p.keepaliveToUpstreams
     ? `    keepalive ${p.upstreamKeepaliveConnections};\n    keepalive_timeout ${p.upstreamKeepaliveTimeoutSeconds}s;\n    keepalive_requests 100000;\n`
     : '';
@@ -151,14 +173,14 @@ http {
   keepalive_timeout ${p.clientKeepaliveTimeoutSeconds}s;
   keepalive_requests 10000;
 
-  upstream pypiserver {
+${sticky.map}  upstream pypiserver {
 ${p.balancing === 'least_conn' ? '    least_conn;\n' : ''}${servers}
 ${keepalive}  }
 
   server {
     listen 127.0.0.1:${p.listenPort} backlog=${p.listenBacklog};
     location / {
-      proxy_pass http://pypiserver;
+      proxy_pass http://${sticky.target};
 ${proxyKeepalive}      proxy_set_header Host $http_host;
       proxy_redirect off;
       proxy_next_upstream off;
@@ -166,7 +188,7 @@ ${proxyKeepalive}      proxy_set_header Host $http_host;
       proxy_send_timeout ${p.proxyReadTimeoutSeconds}s;
       proxy_read_timeout ${p.proxyReadTimeoutSeconds}s;
       add_header X-Upstream $upstream_addr always;
-    }
+${sticky.cookie}    }
   }
 }
 `;

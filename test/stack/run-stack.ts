@@ -13,6 +13,7 @@ import { tailOf } from './process-groups.js';
 const USAGE = `usage: stack.sh start|serve|status|stop [--name NAME] [--servers N] [--workers N]
   [--worker-class sync|gevent] [--balancing round_robin|least_conn] [--projects N] [--versions N]
   [--cpu-set LIST] [--keepalive-to-upstreams] [--timeout SECONDS] [--backlog N] [--worker-connections N]
+  [--stickiness [--stickiness-seconds S]]
   [--capture-headers] [--server pypiserver|lookalike] [--backend simple-dir|cached-dir]`;
 
 interface State {
@@ -57,6 +58,8 @@ function parse(argv: string[]) {
       backlog: { type: 'string' },
       'worker-connections': { type: 'string' },
       'capture-headers': { type: 'boolean', default: false },
+      stickiness: { type: 'boolean', default: false },
+      'stickiness-seconds': { type: 'string' },
       server: { type: 'string' },
       backend: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -88,6 +91,8 @@ function parse(argv: string[]) {
     backlog: intFlag(values.backlog, 'backlog'),
     workerConnections: intFlag(values['worker-connections'], 'worker-connections'),
     captureHeaders: values['capture-headers'],
+    stickiness: values.stickiness,
+    stickinessSeconds: intFlag(values['stickiness-seconds'], 'stickiness-seconds'),
   };
   return { command: positionals[0], name: values.name!, options };
 }

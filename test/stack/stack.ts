@@ -51,6 +51,8 @@ export interface StackOptions {
   nginxBacklog?: number; // nginx listen backlog, default 4096
   nginxCpuSet?: string; // optional taskset CPU list for nginx
   startTimeoutMs?: number; // bounded wait for every process to answer, default 30000
+  stickiness?: boolean; // default false; true: nginx's sticky mode, like the ALB's lb_cookie (nginx-config.ts)
+  stickinessSeconds?: number; // the sticky cookie's Max-Age, default 86400 (the module's 1 day)
 }
 
 export interface RunningStack {
@@ -92,6 +94,8 @@ const DEFAULTS = {
   nginxWorkerConnections: 4096,
   nginxBacklog: 4096,
   startTimeoutMs: 30_000,
+  stickiness: false,
+  stickinessSeconds: 86_400,
   backend: 'simple-dir' as const,
   projectPrefix: DEFAULT_PROJECT_PREFIX,
 };
@@ -140,7 +144,7 @@ function resolveOptions(o: StackOptions): Resolved {
   };
   for (const k of ['servers', 'workers', 'projects', 'versionsPerProject', 'gunicornTimeoutSeconds', 'backlog',
     'workerConnections', 'gunicornKeepAliveSeconds', 'proxyConnectTimeoutSeconds', 'proxyReadTimeoutSeconds',
-    'clientKeepaliveTimeoutSeconds', 'nginxWorkerConnections', 'nginxBacklog', 'startTimeoutMs'] as const) posInt(k);
+    'clientKeepaliveTimeoutSeconds', 'nginxWorkerConnections', 'nginxBacklog', 'startTimeoutMs', 'stickinessSeconds'] as const) posInt(k);
   posInt('wheelPayloadBytes', 0);
   if (r.workerClass !== 'sync' && r.workerClass !== 'gevent') {
     throw new Error(`startStack: workerClass must be "sync" or "gevent" (got ${JSON.stringify(r.workerClass)})`);
@@ -398,6 +402,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         accessLog,
         errorLog,
         pidFile: join(nginxDir, 'nginx.pid'),
+        stickySeconds: o.stickiness ? o.stickinessSeconds : null,
         tempDir: nginxDir,
         runAsRoot: process.getuid?.() === 0,
       }));

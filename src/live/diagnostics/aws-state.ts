@@ -97,7 +97,8 @@ export interface FoundSizing {
   containerMemoryMb?: number;
   containerCpu?: number;
   algorithm?: 'round_robin' | 'least_outstanding_requests';
-  stickiness?: 'off' | 'lb_cookie' | 'app_cookie';
+  /** As the model reads it: on for lb_cookie; off when disabled, and for app_cookie, which sticks only to a cookie the app sets (pypiserver sets none). */
+  stickiness?: 'on' | 'off';
 }
 
 export interface AwsStateOptions {
@@ -362,8 +363,8 @@ export class AwsStateCollector {
         sources.algorithm = 'target group load_balancing.algorithm.type';
       }
       if (group?.stickinessEnabled !== null && group?.stickinessEnabled !== undefined) {
-        found.stickiness = group.stickinessEnabled ? (group.stickinessType === 'app_cookie' ? 'app_cookie' : 'lb_cookie') : 'off';
-        sources.stickiness = 'target group stickiness.enabled / stickiness.type';
+        found.stickiness = group.stickinessEnabled && group.stickinessType !== 'app_cookie' ? 'on' : 'off';
+        sources.stickiness = `target group stickiness.enabled / stickiness.type (${group.stickinessEnabled ? group.stickinessType ?? 'lb_cookie' : 'disabled'})`;
       }
     }
     return { found, sources, errors };

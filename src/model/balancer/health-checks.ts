@@ -1,101 +1,92 @@
 import type { Uniform } from '../../sim/rng.js';
 import type { Scheduler } from '../../sim/scheduler.js';
-import { type Exchange, type ExchangeOrigin, newExchange } from '../exchange.js';
-import type { HealthCheckConfig } from './config.js';
+import { type HealthCheckConfig, HealthProbe } from '../health-probe.js';
 import type { Target, TargetHealthListener, TargetTask } from './target.js';
 
-interface CheckState {
+export type { HealthCheckConfig };
+
+interface Watched {
   target: Target<TargetTask>;
   listener: TargetHealthListener<TargetTask>;
-  failures: number;
-  successes: number;
-  inFlight: Exchange<CheckState> | null;
-  timeoutHandle: number;
+  probes: HealthProbe[];
 }
 
 export interface HealthCheckerOptions {
   scheduler: Scheduler;
   config: HealthCheckConfig;
-  /** Where in its interval each target's first check falls. */
+  /** ALB nodes: each checks every target on its own schedule. */
+  nodes: number;
+  /** Where in its interval each node's first check of a target falls. */
   phaseRng: Uniform;
 }
 
 /**
- * Target health checks: every interval each target gets a GET of the health
- * endpoint that queues behind real traffic in its gunicorn; no answer within
- * the timeout (or a refused connection) is a failure; N consecutive failures
- * make a healthy target unhealthy, M successes make a new (or unhealthy)
- * target healthy. The target's listener hears both. The deployed settings:
- * docs/stack.md, "Health checks and task replacement".
+ * The target group's health checks: every ALB node checks every target on
+ * its own (one HealthProbe per node, each from its own random phase), so a
+ * target gets `nodes` checks per interval, each queued behind the task's real
+ * traffic. The target's state is the worst of the nodes' views: it turns
+ * unhealthy when any node has seen `unhealthyThreshold` consecutive failures,
+ * and (new or unhealthy) healthy when every node has seen `healthyThreshold`
+ * consecutive successes. Its listener (the ECS service) hears both. A
+ * draining target is checked no more. The deployed settings: docs/stack.md,
+ * "Health checks and task replacement".
  */
-export class HealthChecker implements ExchangeOrigin<CheckState> {
+export class HealthChecker {
   private readonly scheduler: Scheduler;
   private readonly config: HealthCheckConfig;
+  private readonly nodes: number;
   private readonly phaseRng: Uniform;
+  private readonly watched = new Map<Target<TargetTask>, Watched>();
   private nextId = 1_000_000_000;
-  private stopped = false;
 
   constructor(options: HealthCheckerOptions) {
     this.scheduler = options.scheduler;
     this.config = options.config;
+    this.nodes = options.nodes;
     this.phaseRng = options.phaseRng;
   }
 
-  /** Stops scheduling checks (the run is over). */
+  /** Stops every check (the run is over). */
   stop(): void {
-    this.stopped = true;
+    for (const w of this.watched.values()) for (const probe of w.probes) probe.stop();
   }
 
   watch<T extends TargetTask>(target: Target<T>, listener: TargetHealthListener<T>): void {
-    const state: CheckState = { target, listener, failures: 0, successes: 0, inFlight: null, timeoutHandle: -1 };
-    this.scheduler.after(this.phaseRng() * this.config.intervalMs, this.check, state);
+    const w: Watched = { target, listener: listener as TargetHealthListener<TargetTask>, probes: [] };
+    const up = target.state === 'healthy';
+    for (let node = 0; node < this.nodes; node++) {
+      w.probes.push(
+        new HealthProbe({
+          scheduler: this.scheduler,
+          config: this.config,
+          task: target.task,
+          up,
+          firstCheckInMs: this.phaseRng() * this.config.intervalMs,
+          nextId: () => this.nextId++,
+          verdict: () => this.verdict(w),
+        }),
+      );
+    }
+    this.watched.set(target, w);
   }
 
-  private readonly check = (state: CheckState): void => {
-    if (this.stopped || state.target.state === 'draining') return;
-    this.scheduler.after(this.config.intervalMs, this.check, state);
-    if (state.inFlight) return; // the previous check is still waiting for its timeout
-    const ex = newExchange(this.nextId++, 'health', this, null, state, this.scheduler.now, state.target.id);
-    state.inFlight = ex;
-    state.timeoutHandle = this.scheduler.after(this.config.timeoutMs, this.timedOut, state);
-    if (!state.target.task.accept(ex)) this.targetAnswered(ex, 502);
-  };
-
-  private readonly timedOut = (state: CheckState): void => {
-    state.timeoutHandle = -1;
-    if (!state.inFlight) return;
-    state.inFlight.albClosed = true;
-    state.inFlight = null;
-    this.result(state, false);
-  };
-
-  targetAnswered(ex: Exchange<CheckState>, status: number): void {
-    if (ex.targetDone) return;
-    ex.targetDone = true;
-    const state = ex.owner;
-    if (state.inFlight !== ex) return; // answered after its timeout
-    state.inFlight = null;
-    if (state.timeoutHandle >= 0) this.scheduler.cancel(state.timeoutHandle);
-    state.timeoutHandle = -1;
-    this.result(state, status >= 200 && status < 400);
+  /** The target is deregistered: its checks stop. */
+  forget(target: Target<TargetTask>): void {
+    const w = this.watched.get(target);
+    if (!w) return;
+    for (const probe of w.probes) probe.stop();
+    this.watched.delete(target);
   }
 
-  private result(state: CheckState, ok: boolean): void {
-    const t = state.target;
-    if (ok) {
-      state.failures = 0;
-      state.successes++;
-      if ((t.state === 'initial' || t.state === 'unhealthy') && state.successes >= this.config.healthyThreshold) {
-        t.state = 'healthy';
-        state.listener.targetHealthy(t);
-      }
-    } else {
-      state.successes = 0;
-      state.failures++;
-      if (t.state === 'healthy' && state.failures >= this.config.unhealthyThreshold) {
-        t.state = 'unhealthy';
-        state.listener.targetUnhealthy(t);
-      }
+  private verdict(w: Watched): void {
+    const t = w.target;
+    if (t.state === 'draining') return;
+    if (t.state === 'healthy' && w.probes.some((p) => !p.up)) {
+      t.state = 'unhealthy';
+      w.listener.targetUnhealthy(t);
+    } else if (t.state !== 'healthy' && w.probes.every((p) => p.up)) {
+      t.state = 'healthy';
+      w.listener.targetHealthy(t);
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Uniform } from '../../sim/rng.js';
 import type { Scheduler } from '../../sim/scheduler.js';
 import type { Exchange, ExchangeOrigin } from '../exchange.js';
 import type { GunicornTask } from '../gunicorn.js';
-import { CONNECTION_PINNING, NO_AFFINITY, type TargetAffinity } from './affinity.js';
+import { CONNECTION_PINNING, firstOf, StickyCookies, type TargetAffinity } from './affinity.js';
 import type { BalancerConfig } from './config.js';
 import { HealthChecker } from './health-checks.js';
 import { LeastOutstandingRequests } from './least-outstanding-requests.js';
@@ -28,8 +28,22 @@ export interface LoadBalancerOptions {
   healthRng: Uniform;
   /** The routing algorithm; default: the one the config names. */
   policy?: RoutingPolicy;
-  /** Whether requests name their target; default: keep-alive pinning when the config asks for it. */
+  /** Whether requests name their target; default: stickiness and/or keep-alive pinning as the config asks. */
   affinity?: TargetAffinity;
+}
+
+function affinityFor(config: BalancerConfig, clock: { readonly now: number }): TargetAffinity {
+  const { stickinessDurationMs, perConnection } = config.routing;
+  const named: TargetAffinity[] = [];
+  if (stickinessDurationMs !== null) named.push(new StickyCookies(stickinessDurationMs, clock));
+  if (perConnection) named.push(CONNECTION_PINNING);
+  return firstOf(named);
+}
+
+/** A deregistration in progress (see LoadBalancer.drain). */
+interface Draining {
+  done: () => void;
+  timer: number;
 }
 
 function policyFor(config: BalancerConfig, clock: { readonly now: number }): RoutingPolicy {
@@ -47,9 +61,9 @@ function policyFor(config: BalancerConfig, clock: { readonly now: number }): Rou
  * that names its target (affinity) goes there while it is eligible, any
  * other is placed by the routing policy; 503 with no target, 502 when the
  * target refuses or resets, 504 at the idle timeout; unhealthy targets get
- * no traffic unless all are unhealthy (fail open); the target group's
- * health checks, when configured (docs/stack.md, "The Application Load
- * Balancer"; docs/model.md, "Balancer").
+ * no traffic unless all are unhealthy (fail open); a deregistered target
+ * drains (drain); the target group's health checks, when configured
+ * (docs/stack.md, "The Application Load Balancer"; docs/model.md, "Balancer").
  */
 export class LoadBalancer<T extends TargetTask = GunicornTask> implements ExchangeOrigin<BalancerClient> {
   readonly targets: Target<T>[] = [];
@@ -64,14 +78,19 @@ export class LoadBalancer<T extends TargetTask = GunicornTask> implements Exchan
   private readonly idleTimeoutMs: number;
   private readonly clientTimeoutMs: number;
   private burstActive = false;
+  /** Bursts begun so far; the one running (or last run) is burstCount - 1. */
+  private burstCount = 0;
+  private readonly draining = new Map<Target<T>, Draining>();
+  /** Requests that named a target (stickiness cookie, pinned connection) it could not take, placed anew. */
+  stickyReplacements = 0;
 
   constructor(options: LoadBalancerOptions) {
     const { scheduler, config } = options;
     this.scheduler = scheduler;
     this.config = config;
     this.policy = options.policy ?? policyFor(config, scheduler);
-    this.affinity = options.affinity ?? (config.routing.perConnection ? CONNECTION_PINNING : NO_AFFINITY);
-    this.health = config.healthChecks ? new HealthChecker({ scheduler, config: config.healthChecks, phaseRng: options.healthRng }) : null;
+    this.affinity = options.affinity ?? affinityFor(config, scheduler);
+    this.health = config.healthChecks ? new HealthChecker({ scheduler, config: config.healthChecks, nodes: config.nodes, phaseRng: options.healthRng }) : null;
     this.surgeRng = options.surgeRng;
     this.halfLatency = config.processingMs / 2;
     this.idleTimeoutMs = config.idleTimeoutMs;
@@ -85,24 +104,65 @@ export class LoadBalancer<T extends TargetTask = GunicornTask> implements Exchan
     return this.nodes.length;
   }
 
-  /** Marks whether a burst iteration is running (for burst routing shares). */
+  /** Marks whether a burst iteration is running (for burst routing shares); bursts that overlap count as one. */
   setBurstActive(active: boolean): void {
+    if (active && !this.burstActive) this.burstCount++;
     this.burstActive = active;
+  }
+
+  /** Bursts begun so far. */
+  get bursts(): number {
+    return this.burstCount;
   }
 
   /** Registers a task as a target; health checks (if any) start, and `listener` hears their verdicts. */
   register(task: T, state: TargetState, listener: TargetHealthListener<T>): Target<T> {
-    const target: Target<T> = { id: this.targets.length, task, state, requests: 0, burstRequests: 0 };
+    const target: Target<T> = { id: this.targets.length, task, state, requests: 0, burstRequests: [] };
     this.targets.push(target);
     for (const node of this.nodes) node.outstanding.push(0);
     this.health?.watch(target, listener);
     return target;
   }
 
-  /** The run is over: no more health checks. */
+  /** The run is over: no more health checks, and deregistrations in progress end with it. */
   stop(): void {
     this.health?.stop();
+    for (const d of this.draining.values()) this.scheduler.cancel(d.timer);
+    this.draining.clear();
   }
+
+  /**
+   * Deregisters a target: it gets no new requests (sticky clients are placed
+   * anew and get a new cookie) and no more health checks; `done` runs once
+   * the requests it holds have been answered, at once when it holds none, or
+   * after `delayMs` (the deregistration delay), whichever comes first; the
+   * caller then stops the task, resetting what is left. A target already
+   * draining keeps its first deregistration.
+   */
+  drain(target: Target<T>, delayMs: number, done: () => void): void {
+    if (target.state === 'draining') return;
+    target.state = 'draining';
+    this.health?.forget(target);
+    const entry: Draining = { done, timer: -1 };
+    this.draining.set(target, entry);
+    entry.timer = this.scheduler.after(delayMs, this.drained, target);
+    if (this.outstandingAt(target) === 0) this.scheduler.after(0, this.drained, target);
+  }
+
+  /** Requests the balancer has routed to `target` and not yet had answered, over all nodes. */
+  outstandingAt(target: Target<T>): number {
+    let n = 0;
+    for (const node of this.nodes) n += node.outstanding[target.id];
+    return n;
+  }
+
+  private readonly drained = (target: Target<T>): void => {
+    const entry = this.draining.get(target);
+    if (!entry) return;
+    this.draining.delete(target);
+    this.scheduler.cancel(entry.timer);
+    entry.done();
+  };
 
   /**
    * A client opens a connection to a node; false = the attempt times out. Past
@@ -134,7 +194,9 @@ export class LoadBalancer<T extends TargetTask = GunicornTask> implements Exchan
     this.affinity.routed(ex, target);
     target.requests++;
     if (this.burstActive) {
-      target.burstRequests++;
+      const burst = this.burstCount - 1;
+      while (target.burstRequests.length <= burst) target.burstRequests.push(0);
+      target.burstRequests[burst]++;
       ex.duringBurst = true;
     }
     node.outstanding[target.id]++;
@@ -153,7 +215,12 @@ export class LoadBalancer<T extends TargetTask = GunicornTask> implements Exchan
     ex.targetDone = true;
     const node = this.nodes[ex.connection ? ex.connection.node : 0];
     node.outstanding[ex.target]--;
-    if (!ex.albClosed) this.answer(ex, status);
+    const target = this.targets[ex.target];
+    if (target.state === 'draining' && this.draining.has(target) && this.outstandingAt(target) === 0) this.scheduler.after(0, this.drained, target);
+    if (ex.albClosed) return;
+    // A response the target gave carries what the affinity adds (the cookie); a reset (502) is the balancer's own answer.
+    if (status !== 502) this.affinity.answered(ex, this.scheduler.now);
+    this.answer(ex, status);
   }
 
   private readonly idleTimeout = (ex: Exchange<BalancerClient>): void => {
@@ -176,6 +243,7 @@ export class LoadBalancer<T extends TargetTask = GunicornTask> implements Exchan
     if (asked >= 0) {
       const named = targets[asked];
       if (eligible(named)) return named;
+      this.stickyReplacements++;
     }
     if (targets.length === 0) return null;
     return this.policy.place(node, targets, eligible);

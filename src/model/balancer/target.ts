@@ -15,9 +15,10 @@ export interface Target<T extends TargetTask = GunicornTask> {
   id: number;
   task: T;
   state: TargetState;
-  /** Requests routed to it, in all and while a burst iteration ran. */
+  /** Requests routed to it in all. */
   requests: number;
-  burstRequests: number;
+  /** Requests routed to it while a burst ran, per burst of the run (0, 1, ...: see LoadBalancer.setBurstActive). */
+  burstRequests: number[];
 }
 
 /** Who hears about a target's health checks (the ECS service, which replaces unhealthy tasks). */

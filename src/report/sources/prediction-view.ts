@@ -15,14 +15,15 @@ import type { LabelledTimeline } from '../timeline-bins.js';
 import { readShares } from './shares.js';
 
 /**
- * A prediction as a file may hold it: the model's fields, plus outputs that other parts of the model add
- * and the report draws when present (read leniently: shares per target and per instance, autoscaling's
- * task counts and events).
+ * A prediction as a file may hold it: the model's fields (a file written before burst shares existed may
+ * lack them: read leniently), plus outputs that other parts of the model add and the report draws when
+ * present (autoscaling's task counts and events).
  */
-export type PredictionData = Prediction & {
+export type PredictionData = Omit<Prediction, 'targetShares' | 'instanceShares' | 'maxInstanceShare' | 'stickyReplacements'> & {
   targetShares?: unknown;
   instanceShares?: unknown;
   maxInstanceShare?: Prediction['maxTargetShare'];
+  stickyReplacements?: Prediction['stickyReplacements'];
   autoscaling?: { tasks?: TaskCountSample[]; events?: ScalingEvent[] };
 };
 
@@ -37,9 +38,10 @@ export function predictionFigures(p: PredictionData): Figure[] {
     intervalFigure('http_requests', 'HTTP requests', 'count', p.httpRequests),
     intervalFigure('http_5xx', '5xx responses', 'count', p.http5xx),
     intervalFigure('throughput', 'throughput (successful operations)', 'ops/s', p.throughputOpsPerSecond),
-    intervalFigure('max_target_share', 'max target share (bursts)', 'fraction', p.maxTargetShare),
+    intervalFigure('max_target_share', 'busiest target, share of a burst', 'fraction', p.maxTargetShare),
   ];
-  if (p.maxInstanceShare) figures.push(intervalFigure('max_instance_share', 'max instance share (bursts)', 'fraction', p.maxInstanceShare));
+  if (p.maxInstanceShare) figures.push(intervalFigure('max_instance_share', 'busiest instance, share of a burst', 'fraction', p.maxInstanceShare));
+  if (p.stickyReplacements) figures.push(intervalFigure('sticky_replacements', 'sticky clients re-placed', 'count', p.stickyReplacements));
   figures.push(intervalFigure('task_replacements', 'task replacements', 'count', p.taskReplacements));
   return figures;
 }

@@ -16,7 +16,7 @@ export function oneBurst(flow: FlowName, installs: number, client: Partial<Clien
       waitForInstalls: true,
       durationSeconds: 0.5,
     },
-    client: { timeoutSeconds: 5, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, ...client },
+    client: { timeoutSeconds: 5, retries: 0, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install', ...client },
     repository: { projects: 10, versionsPerProject: 3, wheelBytes: 1000, versionPick: 'latest' },
   };
 }

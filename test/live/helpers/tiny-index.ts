@@ -42,6 +42,8 @@ export interface TinyIndexOptions {
   listing?: 'html' | 'json' | 'text' | 'empty';
   /** A project it does not hold: 303 to the public index (pypiserver's default) or 404 (--disable-fallback). */
   unknownProject?: 'fallback' | 404;
+  /** A Set-Cookie header for the load's n-th response (1, 2, ...), like a sticky balancer's, or undefined. */
+  setCookie?: (response: number) => string | undefined;
 }
 
 const VERSIONS = ['1.0.0', '1.1.0', '2.0.0'];
@@ -51,6 +53,7 @@ const wheelName = (project: string, version: string) => `${project.replace(/[-.]
 export async function startTinyIndex(options: TinyIndexOptions = {}): Promise<TinyIndex> {
   const projects = options.projects ?? Array.from({ length: 10 }, (_, i) => `demo-${String(i).padStart(3, '0')}`);
   const held = new Set(projects);
+  let responses = 0;
   const seen: SeenRequest[] = [];
   const counts = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
@@ -66,6 +69,8 @@ export async function startTinyIndex(options: TinyIndexOptions = {}): Promise<Ti
     const count = inLoad ? (counts.get(path) ?? 0) + 1 : 0;
     if (inLoad) counts.set(path, count);
     const answer = () => {
+      const cookie = inLoad ? options.setCookie?.(++responses) : undefined;
+      if (cookie !== undefined) res.setHeader('set-cookie', cookie);
       const fault = inLoad ? options.fault?.(path, count) : undefined;
       if (fault === 'hang') return;
       if (fault === 'reset') {
