@@ -6,6 +6,7 @@
 import { benchCalibrateRecovery } from './calibrate-recovery.js';
 import { benchGenerator } from './generator.js';
 import { benchKernel } from './kernel.js';
+import { benchMemory } from './memory.js';
 import { benchPlan } from './plan.js';
 import { benchPredict } from './predict.js';
 import { benchReport } from './report.js';
@@ -19,6 +20,7 @@ const benches: Record<string, BenchFn> = {
   plan: () => benchPlan() as unknown as Promise<Record<string, unknown>>,
   'calibrate-recovery': () => benchCalibrateRecovery(),
   report: () => benchReport() as unknown as Promise<Record<string, unknown>>,
+  memory: () => benchMemory() as unknown as Record<string, unknown>,
 };
 
 async function main(): Promise<void> {
