@@ -3,6 +3,8 @@
  * Figures are printed as ratios against a reference run in the same process;
  * nothing here is a pass/fail test.
  */
+import { benchAlbImport } from './alb-import.js';
+import { benchAutoscaling } from './autoscaling.js';
 import { benchCalibrateRecovery } from './calibrate-recovery.js';
 import { benchGenerator } from './generator.js';
 import { benchKernel } from './kernel.js';
@@ -16,9 +18,11 @@ type BenchFn = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 const benches: Record<string, BenchFn> = {
   kernel: () => benchKernel() as unknown as Record<string, unknown>,
   predict: () => benchPredict() as unknown as Record<string, unknown>,
+  autoscaling: () => benchAutoscaling() as unknown as Record<string, unknown>,
   generator: () => benchGenerator() as unknown as Promise<Record<string, unknown>>,
   plan: () => benchPlan() as unknown as Promise<Record<string, unknown>>,
   'calibrate-recovery': () => benchCalibrateRecovery(),
+  'alb-import': () => benchAlbImport(),
   report: () => benchReport() as unknown as Promise<Record<string, unknown>>,
   memory: () => benchMemory() as unknown as Record<string, unknown>,
 };

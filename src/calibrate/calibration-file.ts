@@ -5,6 +5,7 @@ import { expectObject, readJsonFile, shown } from '../input/data-file.js';
 import { defaultParameters, isParameterName, type ModelParameters, withOverrides } from '../model/parameters.js';
 import { packagePath } from '../package-root.js';
 import { STACK_KINDS, type StackKind } from '../model/sizing.js';
+import { type AutoscalingSettings, settingsFromFile } from '../model/autoscaling/policy.js';
 
 /** The calibration `predict` uses when none is named. */
 export const DEFAULT_CALIBRATION = 'published-2025';
@@ -35,6 +36,8 @@ export interface CalibrationFile {
   identifiability?: unknown[];
   /** Written by `capsim calibrate` (optional): leave-one-out prediction errors, null with fewer than 3 runs. */
   leaveOneOut?: unknown;
+  /** Optional: the autoscaling the stack is deployed with (any of the policy's settings; flags override them). */
+  autoscaling?: AutoscalingSettings;
 }
 
 export interface LoadedCalibration {
@@ -125,5 +128,6 @@ function optionalFields(root: Record<string, unknown>, where: string): Partial<C
     out.identifiability = root.identifiability;
   }
   if (root.leaveOneOut !== undefined) out.leaveOneOut = root.leaveOneOut;
+  if (root.autoscaling !== undefined) out.autoscaling = settingsFromFile(root.autoscaling, where);
   return out;
 }

@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
+import { autoscalingArgs, planAutoscalingFlags, planAutoscalingLayers } from '../cli/autoscaling-flags.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { checkOutputFlags, commandLine, reportFlag } from '../cli/report-flags.js';
 import { writeFileAtomic } from '../output/output-path.js';
@@ -30,6 +31,8 @@ export default class Plan extends Command {
     "terraform-aws-pypiserver module's formula) under a scenario with its burst scaled by --headroom, using common random " +
     'numbers. Candidates that clearly miss the SLO after a few replications are dropped (racing); survivors get the full ' +
     'count. Prints the recommendation, the Pareto frontier of cost vs P95 and why the cheaper candidates fail. ' +
+    'With autoscaling (on by default, as the module deploys it; each candidate gets the module bounds for its sizing) a ' +
+    'candidate is priced at the mean instance count it needed over the scenario, and its peak is reported. ' +
     'Exit 1 when no candidate meets the SLO.';
   static override examples = [
     '<%= config.bin %> plan --scenario production-incident --slo-error-rate 0.001 --slo-p95-ms 15000',
@@ -38,6 +41,7 @@ export default class Plan extends Command {
   static override flags = {
     scenario: Flags.string({ description: 'scenario name (scenarios/NAME.json) or path', default: 'production-incident' }),
     ...scenarioOverrideFlags,
+    ...planAutoscalingFlags,
     'slo-error-rate': Flags.custom<number>({
       description: 'largest acceptable error rate, a fraction (0.001) or a percentage (0.1%)',
       required: true,
@@ -147,6 +151,7 @@ export default class Plan extends Command {
       threads,
       racing: flags.racing ? undefined : false,
       onProgress: bar ? (p) => bar.update(p) : undefined,
+      autoscaling: planAutoscalingLayers(calibration, flags),
     });
     bar?.finish();
 
@@ -160,6 +165,7 @@ export default class Plan extends Command {
       if (overrides.durationSeconds !== undefined) args.push(`--duration ${overrides.durationSeconds}`);
       if (overrides.timeoutSeconds !== undefined) args.push(`--timeout-s ${overrides.timeoutSeconds}`);
       if (overrides.cookies !== undefined) args.push(`--cookies ${overrides.cookies}`);
+      args.push(...autoscalingArgs(flags));
       if (planned.profile.executor === 'burst-iterations' && (flags.headroom !== 1 || overrides.burstSize !== undefined)) {
         args.push(`--burst-size ${planned.profile.burstInstalls}`);
       }

@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
+import { autoscalingFlags, autoscalingLayers } from '../cli/autoscaling-flags.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { checkOutputFlags, commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
@@ -12,6 +13,7 @@ import { withOverrides } from '../model/parameters.js';
 import { applySetFlags } from '../cli/set-flags.js';
 import { predict } from '../prediction/predict.js';
 import { idleInstances, resolveSizing } from '../model/sizing.js';
+import { autoscalingFor } from '../model/stack.js';
 import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
 import { writeReport } from '../report/build-report.js';
@@ -29,11 +31,14 @@ export default class Predict extends Command {
   static override description =
     'Simulates the stack (ALB, ECS tasks on EC2 instances, gunicorn workers, CPU, memory, page cache, EFS) under a ' +
     'traffic scenario and prints error rate and latency percentiles with 95 % intervals over replications, the ' +
-    'failure breakdown, per-instance peaks and the monthly cost.';
+    'failure breakdown, per-instance peaks and the monthly cost; with autoscaling (on by default for AWS sizings, as the ' +
+    'module deploys it) also when and how the service and its instances scaled.';
   static override examples = [
     '<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4',
     '<%= config.bin %> predict --instance t3.small --instances 2 --tasks 6 --workers 1 --json',
     '<%= config.bin %> predict --algorithm least_outstanding_requests --lor-feedback-ms 500 --scenario pip-burst',
+    '<%= config.bin %> predict --scenario sustained-growth --replications 3',
+    '<%= config.bin %> predict --scenario ci-day --scale-metric requests --scale-target 1000 --max-tasks 36 --json',
     '<%= config.bin %> predict --stickiness off',
     '<%= config.bin %> predict --cookies per-install',
     "<%= config.bin %> predict --instance c6a.xlarge --tasks 12 --workers 4 --report r.html --threshold 'p95<15000' --threshold 'error_rate<0.1%'",
@@ -44,6 +49,7 @@ export default class Predict extends Command {
     ...scenarioOverrideFlags,
     requirements: Flags.custom<number>({ description: 'projects one install fetches one after another (pip install -r), default the scenario\'s (1)', parse: async (raw) => parseWholeNumber('requirements', raw, 1, MAX_REQUIREMENTS) })(),
     'repository-from': Flags.string({ description: 'model the index a validate run read: RUN/summary.json (its projects, file count, files per page, sizes) instead of the scenario\'s repository' }),
+    ...autoscalingFlags,
     routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target (nginx on the local stack routes every request)', options: ['per-request', 'per-connection'] }),
     calibration: Flags.string({ description: `calibration name (calibration/NAME.json) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
     force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
@@ -104,7 +110,9 @@ export default class Predict extends Command {
     let params = applySetFlags(calibration.params, flags.set ?? []);
     if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
     checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);
+    const autoscaling = autoscalingFor(sizing, autoscalingLayers(calibration, flags));
     const prediction = predict({
+      autoscaling,
       sizing,
       scenario,
       params,

@@ -82,8 +82,13 @@ export default class Validate extends Command {
     'asg-name': Flags.string({ description: 'Auto Scaling group whose instances run the diagnostics through SSM' }),
     'target-group-arn': Flags.string({ description: 'ALB target group: per burst, the health of every target and the group\'s attributes (Elastic Load Balancing v2)' }),
     cluster: Flags.string({ description: 'ECS cluster of --service' }),
-    service: Flags.string({ description: 'ECS service: per burst, desired / running / pending tasks and each task\'s instance; before the run, the sizing it runs at (instance type and count, tasks, GUNICORN_WORKERS, container memory and CPU, algorithm, stickiness)' }),
+    service: Flags.string({ description: 'ECS service: per burst, desired / running / pending tasks and each task\'s instance; over the whole run, its counts and its autoscaling alarms\' states (CloudWatch), then its scaling activities and CPU; before the run, the sizing it runs at (instance type and count, tasks, GUNICORN_WORKERS, container memory and CPU, algorithm, stickiness)' }),
     region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
+    'scaling-sample-s': Flags.custom<number>({
+      description: "with --service: seconds between samples of the service's desired / running / pending counts and its target tracking alarms' states, over the whole run",
+      default: 15,
+      parse: async (raw) => parseDecimal('scaling-sample-s', raw, 1, 3600),
+    })(),
     'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
     seed: seedFlag(),
     instance: Flags.string({ description: 'declared: EC2 instance type of the stack, or custom (a machine of your own) with --vcpus and --memory-gb (recorded in the summary)' }),
@@ -252,7 +257,7 @@ export default class Validate extends Command {
 }
 
 /** The AWS side of validate (--target-group-arn, --cluster/--service): the collector and the sizing read before the run. */
-async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string }): Promise<AwsRunOptions | null> {
+async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string; 'scaling-sample-s': number }): Promise<AwsRunOptions | null> {
   const { cluster, service } = flags;
   const targetGroupArn = flags['target-group-arn'];
   if ((cluster === undefined) !== (service === undefined)) throw new UserError('--cluster and --service go together (the ECS service and its cluster)');
@@ -266,5 +271,10 @@ async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: str
   const { AwsStateCollector } = await import('../live/diagnostics/aws-state.js');
   const collector = new AwsStateCollector({ region, targetGroupArn, cluster, service });
   const read = collector.hasService ? await collector.sizing() : { found: null, sources: {}, errors: [] };
-  return { collector, region, cluster, service, sizingFound: read.found, sizingSources: read.sources, sizingErrors: read.errors };
+  let scaling = null;
+  if (cluster !== undefined && service !== undefined) {
+    const { ScalingWatcher } = await import('../live/diagnostics/scaling-watch.js');
+    scaling = new ScalingWatcher({ region, cluster, service, intervalMs: flags['scaling-sample-s'] * 1000 });
+  }
+  return { collector, scaling, region, cluster, service, sizingFound: read.found, sizingSources: read.sources, sizingErrors: read.errors };
 }

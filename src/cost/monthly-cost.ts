@@ -18,6 +18,12 @@ export interface CostInput {
   instanceType: InstanceType;
   /** Instances running all month. */
   instances: number;
+  /**
+   * When autoscaling changes the instance count: the mean number of instances
+   * over the month (fractional, e.g. instance-hours of a scenario / its hours),
+   * billed instead of `instances`.
+   */
+  meanInstances?: number;
   /** Bytes stored on EFS (the repository). */
   repositoryBytes: number;
   /** Default "bursting" (no charge beyond storage). */
@@ -71,7 +77,9 @@ export function monthlyCost(input: CostInput): MonthlyCost {
   const costs = input.costs ?? shippedCostTable();
   const where = 'cost';
   const type = input.instanceType;
-  const instances = checkNumber(input.instances, { integer: true, min: 0 }, where, 'instances');
+  const fixed = checkNumber(input.instances, { integer: true, min: 0 }, where, 'instances');
+  const instances = input.meanInstances === undefined ? fixed : checkNumber(input.meanInstances, { min: 0 }, where, 'meanInstances');
+  const count = input.meanInstances === undefined ? String(instances) : `${instances.toFixed(2)} (mean under autoscaling)`;
   const repositoryBytes = checkNumber(input.repositoryBytes, { min: 0 }, where, 'repositoryBytes');
   const mode = input.efsThroughputMode ?? 'bursting';
   if (!(EFS_THROUGHPUT_MODES as readonly string[]).includes(mode)) {
@@ -79,8 +87,8 @@ export function monthlyCost(input: CostInput): MonthlyCost {
   }
   const hours = costs.hoursPerMonth;
   const lines: CostLine[] = [
-    line('instances', `${instances} x ${type.name} on demand`, instances * hours, 'instance-hours', type.onDemandUsdPerHour),
-    line('rootVolumes', `${instances} x ${costs.ebs.rootVolumeGb} GB gp3 root volume`, instances * costs.ebs.rootVolumeGb, 'GB-months', costs.ebs.gp3UsdPerGbMonth),
+    line('instances', `${count} x ${type.name} on demand`, instances * hours, 'instance-hours', type.onDemandUsdPerHour),
+    line('rootVolumes', `${count} x ${costs.ebs.rootVolumeGb} GB gp3 root volume`, instances * costs.ebs.rootVolumeGb, 'GB-months', costs.ebs.gp3UsdPerGbMonth),
     line('albBase', 'Application Load Balancer', hours, 'ALB-hours', costs.alb.usdPerHour),
     line('albLcu', `ALB capacity, ${costs.alb.assumedLcu} LCU assumed`, costs.alb.assumedLcu * hours, 'LCU-hours', costs.alb.usdPerLcuHour),
     line('efsStorage', 'EFS Standard storage (repository)', repositoryBytes / costs.bytesPerGb, 'GB-months', costs.efs.standardStorageUsdPerGbMonth),

@@ -6,6 +6,7 @@
  * and each AWS problem once.
  */
 import type { AwsBurstState, FoundSizing } from './diagnostics/aws-state.js';
+import type { ScalingWatch } from './diagnostics/scaling-watch.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
 
 export interface AwsTaskContainer {
@@ -25,6 +26,12 @@ export interface AwsSection {
   sizingFound: FoundSizing | null;
   sizingSources: Record<string, string>;
   bursts: Array<Omit<AwsBurstState, 'tasks'> & { tasks: Array<Omit<NonNullable<AwsBurstState['tasks']>[number], 'containers'> & { containers: AwsTaskContainer[]; cpuPercent: number | null }> | null }>;
+  /**
+   * With --cluster/--service: the service's desired / running / pending counts and its target tracking alarms'
+   * states sampled over the run, the alarms' definitions, their changes, the scaling activities and the
+   * service's CPUUtilization datapoints of the run (null without a service, or when the watch did not finish).
+   */
+  scaling: ScalingWatch | null;
   /** Every distinct problem, once (a refused permission names its IAM action). */
   errors: string[];
 }
@@ -39,6 +46,7 @@ export interface AwsSectionInput {
   sizingErrors: string[];
   states: AwsBurstState[];
   diagnostics: DiagnosticsCollection[];
+  scaling?: ScalingWatch | null;
 }
 
 export function buildAwsSection(input: AwsSectionInput): AwsSection {
@@ -63,6 +71,7 @@ export function buildAwsSection(input: AwsSectionInput): AwsSection {
     sizingFound: input.sizingFound,
     sizingSources: input.sizingSources,
     bursts,
-    errors: [...new Set([...input.sizingErrors, ...input.states.flatMap((s) => s.errors)])],
+    scaling: input.scaling ?? null,
+    errors: [...new Set([...input.sizingErrors, ...input.states.flatMap((s) => s.errors), ...(input.scaling?.errors ?? [])])],
   };
 }

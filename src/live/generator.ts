@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
 import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { ConnectionCounter } from './connections.js';
+import { installKinds, kindPicker } from '../scenario/flow-mix.js';
 import { FLOWS } from '../scenario/flows.js';
 import { runInstall, type InstallContext, type InstallResult, type InstallSpec, type OperationRecord, type ProjectFetch, type RequestRecord } from './install.js';
 import { installsInIteration, isBurstIteration, iterationMayStart, nextIterationStartMs, startOffsetsMs } from '../scenario/schedule.js';
@@ -23,6 +24,8 @@ export interface LoadOptions {
   password?: string;
   /** What the next install fetches, in order (the discovered index's projects, seeded). */
   pickInstall: () => ProjectFetch[];
+  /** With a flow mix: draws for the kind of installs their replay line does not name (seeded; src/scenario/flow-mix.ts). */
+  kindDraws?: () => number;
   stopSignal: AbortSignal;
   hardSignal: AbortSignal;
   runStartPerf: number;
@@ -72,15 +75,17 @@ export function emptyLoadResult(): LoadResult {
  */
 export async function runLoad(options: LoadOptions, result: LoadResult = emptyLoadResult()): Promise<LoadResult> {
   const { scenario } = options;
-  const flow = FLOWS[scenario.flow];
   const counter = new ConnectionCounter();
   let operationId = 0;
-  const ctx: InstallContext = {
+  const authorization = options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined;
+  // One context per kind of install (one, or a flow mix: src/scenario/flow-mix.ts), sharing the run's counters.
+  const contexts: InstallContext[] = installKinds(scenario).map((kind) => ({
     base: options.base,
-    flow: scenario.flow,
-    headers: clientHeaders(flow.client),
-    authorization: options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined,
-    client: scenario.client,
+    flow: kind.flow,
+    headers: clientHeaders(FLOWS[kind.flow].client),
+    authorization,
+    client: kind.client,
+    // A kind whose client.cookies is shared keeps one jar for its installs in the run.
     sharedJar: new HttpCookieJar(),
     counter,
     runStartPerf: options.runStartPerf,
@@ -90,7 +95,11 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
     signal: options.hardSignal,
     onRequest: options.onRequest,
     onOperation: options.onOperation,
-  };
+  }));
+  const pick = kindPicker(scenario, options.kindDraws ?? (() => 0));
+  let installNumber = 0;
+  /** Runs the next install of the run with its kind's flow and client. */
+  const start = (spec: InstallSpec) => runInstall(contexts[pick(installNumber++)], spec);
   let nextInstallId = 0;
   const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, projects: options.pickInstall() });
 
@@ -144,7 +153,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
       result.iterations.push(record);
       result.installsStarted += count;
       // All installs of the iteration are created in one synchronous loop.
-      const running = specs.map((spec) => runInstall(ctx, spec).then(settle));
+      const running = specs.map((spec) => start(spec).then(settle));
       if (burst) options.onBurst?.({ label: `burst iteration ${index}`, iteration: index, atSeconds: record.started_s });
       if (profile.waitForInstalls) {
         finishIteration(record, await Promise.all(running));
@@ -171,7 +180,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
         nextPoint += every;
       }
       result.installsStarted += 1;
-      running.push(runInstall(ctx, newSpec(null)).then(settle));
+      running.push(start(newSpec(null)).then(settle));
     }
     await Promise.all(running);
   }

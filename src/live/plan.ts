@@ -3,7 +3,7 @@
  * (paths, headers with the credentials masked), the schedule, and the totals,
  * without sending anything.
  */
-import type { Scenario } from '../scenario/types.js';
+import type { FlowMixEntry, Scenario } from '../scenario/types.js';
 import { clientHeaders } from './client-headers.js';
 import { FLOWS, nominalRequestsPerInstall } from '../scenario/flows.js';
 import { stepPath } from './step-path.js';
@@ -27,6 +27,8 @@ export interface RequestPlan {
   requirements: number;
   /** Burst-iterations profiles: the iterations if none overruns its period. */
   iterations: NominalIteration[] | null;
+  /** With a flow mix: each kind, its share, and its installs (those a replay's lines name, plus the expected share of the rest). */
+  mix?: Array<{ name: string; flow: string; share: number; installs: number }>;
   totals: {
     installs: number;
     operations: number;
@@ -71,7 +73,7 @@ export function planValidation(scenario: Scenario, target: string, authenticated
   // An install of several requirements runs the steps once per project, one after another.
   const requirements = scenario.requirements ?? 1;
   const perInstallRequests = nominalRequestsPerInstall(scenario.flow) * requirements;
-  return {
+  const plan: RequestPlan = {
     target,
     flow: scenario.flow,
     profile: profileAsWritten(scenario.profile),
@@ -87,12 +89,27 @@ export function planValidation(scenario: Scenario, target: string, authenticated
       burstInstalls,
     },
   };
+  if (scenario.flowMix) {
+    const named = scenario.profile.executor === 'replay' ? scenario.profile.offsetsMix : undefined;
+    const stated = scenario.flowMix.map((_, k) => named?.filter((n) => n === k).length ?? 0);
+    const unnamed = installs - stated.reduce((a, b) => a + b, 0);
+    plan.mix = scenario.flowMix.map((kind, k) => ({ name: kind.name, flow: kind.flow, share: kind.share, installs: Math.round(stated[k] + unnamed * kind.share) }));
+    const kinds: FlowMixEntry[] = scenario.flowMix;
+    const sum = (f: (kind: FlowMixEntry, installs: number) => number) => kinds.reduce((n, kind, k) => n + f(kind, plan.mix![k].installs), 0);
+    plan.totals.operations = sum((kind, n) => n * FLOWS[kind.flow].steps.length * requirements);
+    plan.totals.httpRequests = sum((kind, n) => n * nominalRequestsPerInstall(kind.flow) * requirements);
+    plan.totals.httpRequestsWithAllRetries = sum((kind, n) => n * nominalRequestsPerInstall(kind.flow) * requirements * (1 + kind.client.retries));
+  }
+  return plan;
 }
 
 export function renderPlan(plan: RequestPlan): string {
   const lines: string[] = [];
   lines.push(`Dry run: nothing is sent. Target ${plan.target}, flow ${plan.flow}; the projects are read from the index's /simple/ when the run starts.`);
   lines.push(`Client: timeout ${plan.client.timeoutSeconds} s, retries ${plan.client.retries} (backoff ${plan.client.backoffFactorSeconds} s on ${plan.client.retryStatuses.join('/') || 'none'} and connection errors), keep-alive ${plan.client.keepAlive ? 'on' : 'off'}.`);
+  if (plan.mix) {
+    lines.push(`Flow mix: ${plan.mix.map((m) => `${m.name}${m.name === m.flow ? '' : ` (as ${m.flow})`} ${(m.share * 100).toFixed(1)} %, ${m.installs} installs`).join('; ')}. The steps below are ${plan.flow}'s, the flow of the largest share.`);
+  }
   lines.push(plan.requirements > 1 ? `Each install fetches ${plan.requirements} projects one after another, each:` : 'Each install:');
   for (const step of plan.perInstall) {
     lines.push(`  ${step.operation}: ${step.request}${step.note ? `  (${step.note})` : ''}`);

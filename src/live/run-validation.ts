@@ -20,6 +20,7 @@ import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION, loadCalibration } from '../cali
 import { expectedServerOpsPerRequest } from '../model/nfs-per-request.js';
 import { buildAwsSection } from './aws-summary.js';
 import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
+import type { ScalingWatch, ScalingWatcher } from './diagnostics/scaling-watch.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
 import { emptyLoadResult, runLoad } from './generator.js';
 import type { OperationRecord, RequestRecord } from './install.js';
@@ -85,6 +86,8 @@ export interface ValidationOptions {
 
 export interface AwsRunOptions {
   collector: Pick<AwsStateCollector, 'collect' | 'targetGroupArnInUse'>;
+  /** With --cluster/--service: the service's counts and its autoscaling alarms sampled over the whole run. */
+  scaling?: Pick<ScalingWatcher, 'start' | 'stop'> | null;
   region: string;
   cluster?: string;
   service?: string;
@@ -296,6 +299,7 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
             sizingErrors: options.aws.sizingErrors,
             states: awsStates,
             diagnostics,
+            scaling: scalingWatch,
           })
         : null,
       maxErrorRate,
@@ -334,6 +338,13 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
 
   progress?.start();
   const load = emptyLoadResult();
+  // What the service's autoscaling did, sampled from the first request to the last (null until the run is over).
+  let scalingWatch: ScalingWatch | null = null;
+  options.aws?.scaling?.start(startMs, (error) => {
+    if (said.has(error)) return;
+    said.add(error);
+    (progress ? progress.message.bind(progress) : log)(`AWS diagnostics: ${error}; the run goes on without it`);
+  });
   try {
     await runLoad(
       {
@@ -342,6 +353,7 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
         username: target.username,
         password: target.password,
         pickInstall: () => picker.install(requirements, options.requirementsInOrder),
+        kindDraws: seedrandom(`${options.seed ?? 1}/flows`),
         stopSignal: stop.signal,
         hardSignal: hard.signal,
         runStartPerf,
@@ -374,6 +386,12 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
       abandonDiagnostics.abort();
       await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 1000))]);
     }
+  }
+  const scaling = options.aws?.scaling;
+  if (scaling) {
+    const stopped = scaling.stop();
+    // After an interruption the AWS calls get only the grace period.
+    scalingWatch = interruptReason === null ? await stopped : await Promise.race([stopped, new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs + 1000))]);
   }
   await recorder.close();
 

@@ -170,6 +170,31 @@ function awsMarkdown(aws: AwsSection): string[] {
     }
     lines.push('');
   }
+  const w = aws.scaling;
+  if (w && w.samples.length > 0) {
+    lines.push('## AWS: service autoscaling over the run');
+    lines.push('');
+    lines.push(`Sampled every ${w.intervalSeconds} s; the rows where a count or an alarm changed.`);
+    lines.push('');
+    lines.push('| at (s) | desired | running | pending | alarms in ALARM |');
+    lines.push('|---|---|---|---|---|');
+    const key = (x: (typeof w.samples)[number]) => JSON.stringify([x.desired, x.running, x.pending, x.alarms]);
+    w.samples.forEach((x, i) => {
+      if (i > 0 && i < w.samples.length - 1 && key(x) === key(w.samples[i - 1])) return;
+      const firing = Object.entries(x.alarms).filter(([, state]) => state === 'ALARM').map(([name]) => name);
+      lines.push(`| ${x.atSeconds.toFixed(1)} | ${x.desired ?? '-'} | ${x.running ?? '-'} | ${x.pending ?? '-'} | ${firing.join(', ') || '-'} |`);
+    });
+    lines.push('');
+    for (const a of w.alarms) {
+      const rule = a.datapointsToAlarm !== null && a.evaluationPeriods !== null ? ` for ${a.datapointsToAlarm} of ${a.evaluationPeriods} datapoints` : '';
+      lines.push(`- alarm ${a.name}: ${a.metric ?? '?'} ${a.comparison ?? '?'} ${a.threshold ?? '?'}${rule}${a.periodSeconds !== null ? ` of ${a.periodSeconds} s` : ''}`);
+    }
+    for (const act of w.activities) {
+      lines.push(`- scaling activity at ${act.startedAtSeconds === null ? '?' : act.startedAtSeconds.toFixed(1)} s (${act.status ?? '?'}): ${act.description ?? ''}${act.cause ? ` Cause: ${act.cause}` : ''}`);
+    }
+    if (w.cpuUtilization.length > 0) lines.push(`- service CPUUtilization a minute: ${w.cpuUtilization.map((d) => `${d.atSeconds.toFixed(0)} s ${d.value.toFixed(1)} %`).join(', ')}`);
+    lines.push('');
+  }
   if (aws.errors.length > 0) {
     lines.push('AWS problems (the run went on without what they hid):');
     lines.push('');

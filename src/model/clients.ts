@@ -7,6 +7,7 @@ import type { BalancerClient } from './balancer/load-balancer.js';
 import { CookieJar } from './cookie-jar.js';
 import { type ClientConnection, type Exchange, type ExchangeOrigin, type FailureCause, newExchange } from './exchange.js';
 import type { RunRecorder } from './recorder.js';
+import type { RequestObserver } from './request-observer.js';
 import type { InstallRunner } from './workload.js';
 
 /** What the clients need of the balancer in front of the tasks. */
@@ -18,11 +19,23 @@ export interface ClientFacingBalancer extends ExchangeOrigin<BalancerClient> {
   receive(exchange: Exchange<BalancerClient>): void;
 }
 
+/** One kind of install: its flow, its client's behaviour, and where the recorder counts each of its operations. */
+export interface ClientKind {
+  flow: Flow;
+  behaviour: ClientBehaviour;
+  /** For each step of the flow, the recorder's operation index. */
+  operations: readonly number[];
+}
+
 export interface ClientOptions {
   scheduler: Scheduler;
   balancer: ClientFacingBalancer;
-  flow: Flow;
-  behaviour: ClientBehaviour;
+  /** The one kind of install (a scenario without a flow mix)... */
+  flow?: Flow;
+  behaviour?: ClientBehaviour;
+  /** ...or the kinds of a mix, and which kind install k is (src/scenario/flow-mix.ts). */
+  kinds?: readonly ClientKind[];
+  pick?: (install: number) => number;
   recorder: RunRecorder;
   /** Network round trip between the clients and the balancer, ms. */
   rttMs: number;
@@ -32,6 +45,28 @@ export interface ClientOptions {
   burstDispatchMsPerInstall: number;
   /** Which balancer node a new connection goes to. */
   routingRng: Uniform;
+  /** Sees every request the balancer receives (for writing a simulated access log). */
+  observer?: RequestObserver;
+}
+
+/** A kind with what the clients check per request. */
+interface Kind extends ClientKind {
+  timeoutMs: number;
+  retryStatuses: Set<number>;
+  /** The jar of this kind's installs when its `client.cookies` is shared (one per kind and run). */
+  sharedJar: CookieJar;
+}
+
+/** The jar an install's requests use: its kind's shared one, its own, or none. */
+function jarForInstall(kind: Kind): CookieJar | null {
+  switch (kind.behaviour.cookies) {
+    case 'shared':
+      return kind.sharedJar;
+    case 'per-install':
+      return new CookieJar();
+    case 'none':
+      return null;
+  }
 }
 
 /** One "pip install" in progress. */
@@ -46,6 +81,7 @@ class Install implements BalancerClient {
 
   constructor(
     private readonly clients: ClientPopulation,
+    readonly kind: Kind,
     public opStart: number,
     /** The cookie jar its requests use (the run's shared one, its own, or none). */
     readonly jar: CookieJar | null,
@@ -59,50 +95,51 @@ class Install implements BalancerClient {
 }
 
 /**
- * The clients: each install runs its flow's steps in order, one request at a
- * time on its connection (kept alive across requests when the scenario says
- * so), follows the 303, gives up on a request at the client timeout, and
- * retries like pip (urllib3: connection errors, timeouts and the listed
- * statuses; sleep 0 before the first retry, then factor x 2^(n-1), at most 120 s).
+ * The clients: each install runs its flow's steps in order (its kind's flow,
+ * with a flow mix), one request at a time on its connection (kept alive
+ * across requests when the scenario says so), follows the 303, gives up on a
+ * request at the client timeout, and retries like pip (urllib3: connection
+ * errors, timeouts and the listed statuses; sleep 0 before the first retry,
+ * then factor x 2^(n-1), at most 120 s).
  * Cookies: each request carries the stickiness cookie of its install's jar,
  * and each response read updates that jar, in the order responses are read
- * (`client.cookies`: one jar for the run, one per install, or none).
+ * (its kind's `client.cookies`: one jar for the kind's installs in the run,
+ * one per install, or none).
  */
 export class ClientPopulation implements InstallRunner {
   private readonly scheduler: Scheduler;
   private readonly balancer: ClientFacingBalancer;
-  private readonly flow: Flow;
-  private readonly behaviour: ClientBehaviour;
+  private readonly kinds: readonly Kind[];
+  private readonly pick: (install: number) => number;
   private readonly recorder: RunRecorder;
   private readonly routingRng: Uniform;
   private readonly rttMs: number;
   private readonly halfRtt: number;
   private readonly returnDelay: number;
-  private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly burstDispatchMsPerInstall: number;
-  private readonly retryStatuses: Set<number>;
+  private readonly observer: RequestObserver | null;
+  private installsStarted = 0;
   private nextExchangeId = 0;
   private nextConnectionId = 0;
   /** No response is read before this time: the generator is still dispatching a burst. */
   private readingFrom = 0;
-  /** The run's one jar (`client.cookies` shared). */
-  private readonly sharedJar = new CookieJar();
 
   constructor(options: ClientOptions) {
     this.scheduler = options.scheduler;
     this.balancer = options.balancer;
-    this.flow = options.flow;
-    this.behaviour = options.behaviour;
+    const kinds = options.kinds ?? (options.flow && options.behaviour ? [{ flow: options.flow, behaviour: options.behaviour, operations: options.flow.steps.map((_, i) => i) }] : []);
+    if (kinds.length === 0) throw new Error('ClientPopulation needs a flow and a behaviour, or kinds');
+    this.kinds = kinds.map((k) => ({ ...k, timeoutMs: k.behaviour.timeoutSeconds * 1000, retryStatuses: new Set(k.behaviour.retryStatuses), sharedJar: new CookieJar() }));
+    this.pick = options.pick ?? (() => 0);
     this.recorder = options.recorder;
     this.routingRng = options.routingRng;
     this.rttMs = options.rttMs;
     this.halfRtt = options.rttMs / 2;
     this.returnDelay = this.halfRtt + options.balancer.config.processingMs / 2;
-    this.timeoutMs = options.behaviour.timeoutSeconds * 1000;
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.burstDispatchMsPerInstall = options.burstDispatchMsPerInstall;
-    this.retryStatuses = new Set(options.behaviour.retryStatuses);
+    this.observer = options.observer ?? null;
   }
 
   /**
@@ -114,20 +151,11 @@ export class ClientPopulation implements InstallRunner {
     this.readingFrom = Math.max(this.readingFrom, this.scheduler.now + installs * this.burstDispatchMsPerInstall);
   }
 
-  /** Starts one install; `onDone(arg)` runs when it has finished (however it ended). */
-  startInstall<A>(onDone: (arg: A) => void, arg: A): void {
-    this.send(new Install(this, this.scheduler.now, this.jarForInstall(), () => onDone(arg)));
-  }
-
-  private jarForInstall(): CookieJar | null {
-    switch (this.behaviour.cookies) {
-      case 'shared':
-        return this.sharedJar;
-      case 'per-install':
-        return new CookieJar();
-      case 'none':
-        return null;
-    }
+  /** Starts install number `index` (default: the next); `onDone(arg)` runs when it has finished (however it ended). */
+  startInstall<A>(onDone: (arg: A) => void, arg: A, index = this.installsStarted): void {
+    this.installsStarted++;
+    const kind = this.kinds[this.pick(index)];
+    this.send(new Install(this, kind, this.scheduler.now, jarForInstall(kind), () => onDone(arg)));
   }
 
   private send(install: Install): void {
@@ -141,16 +169,16 @@ export class ClientPopulation implements InstallRunner {
         // The node does not accept: the connect attempt times out.
         install.connection = null;
         this.recorder.requestSent(now);
-        install.timeoutHandle = this.scheduler.after(Math.min(this.connectTimeoutMs, this.timeoutMs), this.connectFailed, install);
+        install.timeoutHandle = this.scheduler.after(Math.min(this.connectTimeoutMs, install.kind.timeoutMs), this.connectFailed, install);
         return;
       }
     }
-    const kind = this.flow.steps[install.opIndex].requests[install.requestIndex];
+    const kind = install.kind.flow.steps[install.opIndex].requests[install.requestIndex];
     const ex = newExchange<Install>(this.nextExchangeId++, kind, this.balancer, install.connection, install, now);
     install.jar?.attach(ex);
     install.current = ex;
     this.recorder.requestSent(now);
-    install.timeoutHandle = this.scheduler.after(this.timeoutMs, this.timedOut, install);
+    install.timeoutHandle = this.scheduler.after(install.kind.timeoutMs, this.timedOut, install);
     this.scheduler.after(handshake + this.halfRtt, this.arriveAtBalancer, ex);
   }
 
@@ -161,12 +189,14 @@ export class ClientPopulation implements InstallRunner {
       ex.targetDone = true;
       return;
     }
+    this.observer?.received(ex, this.scheduler.now);
     this.balancer.receive(ex);
   };
 
   /** The balancer's answer to one of our requests (through its install); read after the way back. */
   answered(ex: Exchange<Install>, status: number): void {
     ex.status = status;
+    this.observer?.answered(ex, this.scheduler.now, status);
     this.scheduler.after(this.returnDelay, this.receive, ex);
   }
 
@@ -183,18 +213,19 @@ export class ClientPopulation implements InstallRunner {
     install.timeoutHandle = -1;
     const status = ex.status;
     this.recorder.responseReceived(this.scheduler.now, status);
-    if (!this.behaviour.keepAlive) install.connection = null;
+    if (!install.kind.behaviour.keepAlive) install.connection = null;
     if (status < 400) {
       install.requestIndex++;
       install.attempt = 0;
-      if (install.requestIndex < this.flow.steps[install.opIndex].requests.length) this.send(install);
+      if (install.requestIndex < install.kind.flow.steps[install.opIndex].requests.length) this.send(install);
       else this.operationDone(install, true, null);
       return;
     }
-    this.failed(install, causeOf(status), this.retryStatuses.has(status));
+    this.failed(install, causeOf(status), install.kind.retryStatuses.has(status));
   };
 
   private readonly timedOut = (install: Install): void => {
+    if (install.current) this.observer?.abandoned(install.current, this.scheduler.now);
     install.timeoutHandle = -1;
     install.current = null;
     install.connection = null; // requests closes a connection it timed out on
@@ -209,9 +240,10 @@ export class ClientPopulation implements InstallRunner {
   };
 
   private failed(install: Install, cause: FailureCause, retryable: boolean): void {
-    if (retryable && install.attempt < this.behaviour.retries) {
+    const behaviour = install.kind.behaviour;
+    if (retryable && install.attempt < behaviour.retries) {
       install.attempt++;
-      this.scheduler.after(retryBackoffSeconds(install.attempt, this.behaviour.backoffFactorSeconds) * 1000, this.retry, install);
+      this.scheduler.after(retryBackoffSeconds(install.attempt, behaviour.backoffFactorSeconds) * 1000, this.retry, install);
       return;
     }
     this.operationDone(install, false, cause);
@@ -221,12 +253,13 @@ export class ClientPopulation implements InstallRunner {
 
   private operationDone(install: Install, ok: boolean, cause: FailureCause | null): void {
     const now = this.scheduler.now;
-    this.recorder.operation(install.opIndex, install.opStart, now, ok, cause);
+    const flow = install.kind.flow;
+    this.recorder.operation(install.kind.operations[install.opIndex], install.opStart, now, ok, cause);
     install.opIndex++;
     install.requestIndex = 0;
     install.attempt = 0;
     install.opStart = now;
-    const more = install.opIndex < this.flow.steps.length && (ok || !this.flow.stopOnFailure);
+    const more = install.opIndex < flow.steps.length && (ok || !flow.stopOnFailure);
     if (more) this.send(install);
     else install.done();
   }

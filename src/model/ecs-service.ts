@@ -9,6 +9,25 @@ import type { Instance } from './instance.js';
 /** What every task of the service is: all of a task's options but its id, instance and death notice. */
 export type TaskTemplate = Omit<GunicornTaskOptions, 'id' | 'instance' | 'onDied' | 'scheduler'>;
 
+/**
+ * Where a replacement may go, and who hears about it. A fixed service (no
+ * autoscaling) counts the tasks running on an instance and tells nobody; an
+ * autoscaled one keeps the cluster's slots (a task still starting holds one)
+ * and follows which container stands for which of its tasks.
+ */
+export interface ReplacementSlots {
+  /** Whether `instance` has room for one more task. */
+  fits(instance: Instance): boolean;
+  /** A replacement will start on `instance`: it holds a slot there from now. */
+  placed(instance: Instance): void;
+  /** Whether the task `replaces` stood for still needs its replacement when it is due (a scale-in may have taken it). */
+  wanted(replaces: Target): boolean;
+  /** `fresh` has started and stands for `replaces` from now. */
+  started(replaces: Target, fresh: Target): void;
+  /** A slot on `instance` is free again: a task ECS stopped itself (replaced, or dead), or a replacement not started. */
+  released(instance: Instance): void;
+}
+
 export interface EcsServiceOptions {
   scheduler: Scheduler;
   balancer: LoadBalancer;
@@ -22,6 +41,15 @@ export interface EcsServiceOptions {
   containerHealth: HealthCheckConfig | null;
   /** Where in its interval each task's first container check falls. */
   healthRng: Uniform;
+  /** Default: room = fewer running tasks than maxTasksPerInstance, nobody told. */
+  slots?: ReplacementSlots;
+}
+
+/** A replacement due to start: on `instance`, standing for `replaces`; `old` is deregistered once it is healthy. */
+interface DueReplacement {
+  old: Target | null;
+  replaces: Target;
+  instance: Instance;
 }
 
 /**
@@ -56,6 +84,7 @@ export class EcsService implements TargetHealthListener {
   private readonly replaced = new Set<Target>();
   private readonly targetOf = new Map<GunicornTask, Target>();
   private readonly containerChecks = new Map<GunicornTask, HealthProbe>();
+  private readonly slots: ReplacementSlots;
 
   constructor(options: EcsServiceOptions) {
     this.scheduler = options.scheduler;
@@ -66,6 +95,13 @@ export class EcsService implements TargetHealthListener {
     this.taskStartMs = options.taskStartMs;
     this.containerHealth = options.containerHealth;
     this.healthRng = options.healthRng;
+    this.slots = options.slots ?? {
+      fits: (i) => i.taskCount < this.maxTasksPerInstance,
+      placed: () => undefined,
+      wanted: () => true,
+      started: () => undefined,
+      released: () => undefined,
+    };
   }
 
   /** The run is over: no more replacements or container checks. */
@@ -114,14 +150,26 @@ export class EcsService implements TargetHealthListener {
     this.replaced.add(target);
     this.replacements++;
     const room = this.instanceWithRoom(target.task.instance);
-    if (room) this.scheduler.after(this.taskStartMs, this.startReplacement, { old: target, instance: room });
-    else this.retire(target, () => this.scheduler.after(this.taskStartMs, this.startReplacement, { old: null, instance: this.instanceWithRoom(target.task.instance) ?? target.task.instance }));
+    if (room) this.replaceOn(room, target, target);
+    // No room: the replacement starts in the slot the old task leaves (handed over, never released to another task).
+    else this.retire(target, () => this.startIn(target.task.instance, null, target));
   }
 
   private instanceWithRoom(preferred: Instance): Instance | null {
-    const fits = (i: Instance) => i.taskCount < this.maxTasksPerInstance;
+    const fits = (i: Instance) => this.slots.fits(i);
     if (fits(preferred)) return preferred;
     return this.instances.find(fits) ?? null;
+  }
+
+  /** A replacement for `replaces` starts on `instance` after the start delay (it holds the slot meanwhile). */
+  private replaceOn(instance: Instance, old: Target | null, replaces: Target): void {
+    this.slots.placed(instance);
+    this.startIn(instance, old, replaces);
+  }
+
+  /** A replacement for `replaces` starts on `instance`, in a slot it already holds, after the start delay. */
+  private startIn(instance: Instance, old: Target | null, replaces: Target): void {
+    this.scheduler.after(this.taskStartMs, this.startReplacement, { old, replaces, instance });
   }
 
   /** A target passed the target group's checks: if it replaces another, that one is deregistered now. */
@@ -132,11 +180,15 @@ export class EcsService implements TargetHealthListener {
     this.retire(old);
   }
 
-  /** Deregisters a task and stops it once it has drained; then `stopped`, if given. */
-  private retire(target: Target, stopped?: () => void): void {
+  /**
+   * Deregisters a task and stops it once it has drained: its slot is freed, or
+   * handed to `handOver` (its replacement) when given.
+   */
+  private retire(target: Target, handOver?: () => void): void {
     this.balancer.drain(target, this.balancer.config.deregistrationDelayMs, () => {
       target.task.kill();
-      stopped?.();
+      if (handOver) handOver();
+      else this.slots.released(target.task.instance);
     });
   }
 
@@ -148,15 +200,23 @@ export class EcsService implements TargetHealthListener {
     if (target.state === 'draining') return; // it was being deregistered: whoever did that goes on
     // Nothing is left in flight (the kill reset it all): the deregistration completes at once.
     this.balancer.drain(target, this.balancer.config.deregistrationDelayMs, () => undefined);
-    if (this.replaced.has(target) || this.stopped) return;
+    if (this.replaced.has(target) || this.stopped) {
+      this.slots.released(task.instance);
+      return;
+    }
     this.replaced.add(target);
     this.replacements++;
-    this.scheduler.after(this.taskStartMs, this.startReplacement, { old: null, instance: this.instanceWithRoom(task.instance) ?? task.instance });
+    // Its replacement starts in the slot it leaves.
+    this.startIn(task.instance, null, target);
   }
 
-  private readonly startReplacement = ({ old, instance }: { old: Target | null; instance: Instance }): void => {
-    if (this.stopped) return;
+  private readonly startReplacement = ({ old, replaces, instance }: DueReplacement): void => {
+    if (this.stopped || !this.slots.wanted(replaces)) {
+      this.slots.released(instance);
+      return;
+    }
     const fresh = this.startTask(instance, 'initial');
+    this.slots.started(replaces, fresh);
     if (old && old.state !== 'draining') this.replacing.set(fresh.id, old);
   };
 }

@@ -72,6 +72,9 @@ export class Instance {
   readonly cpu: ProcessorSharing;
   private readonly blocked: TimeWeighted;
   private memoryUsedMb: number;
+  /** memoryUsedMb over time (for the service's memory utilization). */
+  private readonly usedMemory: TimeWeighted;
+  private readonly startedAt: number;
   private readonly containerExcessMb = new Map<number, number>();
   private swapMb = 0;
   private credits: number | null;
@@ -106,6 +109,8 @@ export class Instance {
     this.cpu = new ProcessorSharing(scheduler, type.vcpus, 1, options.contentionOverhead, { threadsPerCore: type.threadsPerCore, gain: options.smtGain });
     this.blocked = new TimeWeighted(scheduler.now);
     this.memoryUsedMb = this.memory.osOverheadMb;
+    this.startedAt = scheduler.now;
+    this.usedMemory = new TimeWeighted(scheduler.now, this.memoryUsedMb);
     this.memAvailableMin = this.memoryAvailableMb;
     this.ioWaitStart = scheduler.now;
     const burst = type.burstable;
@@ -115,6 +120,11 @@ export class Instance {
   /** Keep every 1-s sample from now on (for the report's per-instance chart). */
   recordSeries(): void {
     this.series ??= new InstanceSeries(this.name);
+  }
+
+  /** Whether it keeps its 1-s samples. */
+  get recordsSeries(): boolean {
+    return this.series !== null;
   }
 
   /** The recorded samples (null unless recordSeries was called). */
@@ -174,6 +184,7 @@ export class Instance {
    */
   changeMemory(taskId: number, deltaMb: number, containerExcessMb: number): void {
     this.memoryUsedMb += deltaMb;
+    this.usedMemory.set(this.scheduler.now, this.memoryUsedMb);
     if (containerExcessMb > 0) this.containerExcessMb.set(taskId, containerExcessMb);
     else this.containerExcessMb.delete(taskId);
     let containerSwap = 0;
@@ -184,6 +195,11 @@ export class Instance {
     const available = this.memoryAvailableMb;
     if (available < this.memAvailableMin) this.memAvailableMin = available;
     if (this.swapMb > this.swapMax) this.swapMax = this.swapMb;
+  }
+
+  /** Memory the tasks have used since the instance started, integrated over time, MB x ms. */
+  taskMemoryMbMs(now: number): number {
+    return this.usedMemory.integral(now) - this.memory.osOverheadMb * (now - this.startedAt);
   }
 
   /** Memory pressure the instance cannot absorb: used beyond physical memory and swap, MB. */

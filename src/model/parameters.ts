@@ -71,6 +71,19 @@ export const PARAMETER_NAMES = [
   'client.burstSpreadMs',
   'client.burstDispatchMsPerInstall',
   'client.connectTimeoutS',
+  'autoscaling.metricPeriodS',
+  'autoscaling.metricDelayS',
+  'autoscaling.scaleOutDatapoints',
+  'autoscaling.scaleInDatapoints',
+  'autoscaling.scaleInThresholdFraction',
+  'capacity.targetCapacityPercent',
+  'capacity.minScalingStep',
+  'capacity.maxScalingStep',
+  'capacity.scaleOutDatapoints',
+  'capacity.scaleInDatapoints',
+  'capacity.instanceWarmupS',
+  'capacity.instanceBootS',
+  'capacity.asgCpuTargetPercent',
 ] as const;
 
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
@@ -97,6 +110,9 @@ const UNITS = {
   connections: { dimension: 'other', toModel: (v: number) => v },
   nodes: { dimension: 'other', toModel: (v: number) => v },
   checks: { dimension: 'other', toModel: (v: number) => v },
+  datapoints: { dimension: 'other', toModel: (v: number) => v },
+  instances: { dimension: 'other', toModel: (v: number) => v },
+  '%': { dimension: 'other', toModel: (v: number) => v },
 } as const;
 export type ParameterUnit = keyof typeof UNITS;
 const UNIT_NAMES = Object.keys(UNITS) as ParameterUnit[];

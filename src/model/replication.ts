@@ -1,10 +1,12 @@
 import { RngStreams } from '../sim/rng.js';
 import { percentileOf } from '../sim/stats/percentile.js';
+import { type AutoscalingRun, autoscalingRun } from './autoscaling/outcome.js';
 import type { FailureCause } from './exchange.js';
 import type { InstanceMetrics } from './instance.js';
 import type { ModelParameters } from './parameters.js';
 import type { InstanceSeriesData } from './instance-series.js';
 import type { BurstWindow, OperationDistribution, TimelineBin } from './recorder.js';
+import type { RequestObserver } from './request-observer.js';
 import { burstShares } from './burst-shares.js';
 import { SimulationBudget } from './simulation-budget.js';
 import { buildStack, type Stack, type StackConfig } from './stack.js';
@@ -54,6 +56,8 @@ export interface ReplicationResult {
   instanceSeries?: InstanceSeriesData[];
   /** With `distributions`: per operation, the latency distributions of successful and failed operations. */
   latencyDistribution?: Record<string, OperationDistribution>;
+  /** What autoscaling did (absent when it is off). */
+  autoscaling?: AutoscalingRun;
 }
 
 export interface ReplicationInput {
@@ -63,11 +67,13 @@ export interface ReplicationInput {
   timeline?: boolean;
   /** Keep the per-operation latency distributions of this run. */
   distributions?: boolean;
+  /** Sees every request the balancer receives (for writing a simulated access log). */
+  observer?: RequestObserver;
 }
 
 /** Builds the stack for one replication, runs the scenario on it, and measures. */
 export function runReplication(input: ReplicationInput, streams: RngStreams): ReplicationResult {
-  const stack = buildStack(input.config, input.params, streams);
+  const stack = buildStack(input.config, input.params, streams, input.observer);
   if (input.timeline) for (const instance of stack.instances) instance.recordSeries();
   stack.workload.start();
   stack.scheduler.run(...budgetFor(input, stack));
@@ -146,6 +152,7 @@ function summarizeRun(stack: Stack, withTimeline: boolean): ReplicationResult {
     result.bursts = recorder.bursts();
     result.instanceSeries = instances.map((i) => i.seriesData()).filter((s): s is InstanceSeriesData => s !== null);
   }
+  if (stack.autoscaler) result.autoscaling = autoscalingRun(stack.autoscaler);
   return result;
 }
 

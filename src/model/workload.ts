@@ -5,7 +5,8 @@ import type { BurstIterationsProfile, LoadProfile } from '../scenario/types.js';
 
 /** What the workload drives: something that runs installs, and is told when a burst starts. */
 export interface InstallRunner {
-  startInstall<A>(onDone: (arg: A) => void, arg: A): void;
+  /** Starts install number `index` of the run (open loop: in offset order; iterations: in launch order). */
+  startInstall<A>(onDone: (arg: A) => void, arg: A, index: number): void;
   /** A burst of `installs` starts now (before its installs are launched). */
   burstStarted(installs: number): void;
 }
@@ -55,6 +56,8 @@ export class Workload {
   private outstanding = 0;
   private generating = true;
   private activeBursts = 0;
+  /** Installs of burst iterations launched so far. */
+  private launched = 0;
   /** When the last install finished (the run's end), ms; null while it runs. */
   finishedAt: number | null = null;
 
@@ -74,13 +77,13 @@ export class Workload {
       return;
     }
     const times = startOffsetsMs(p);
-    for (const t of times) this.scheduler.at(t, this.startOpenInstall, null);
+    times.forEach((t, k) => this.scheduler.at(t, this.startOpenInstall, k));
     this.scheduler.at(times.length > 0 ? times[times.length - 1] : 0, this.endGeneration, null);
   }
 
-  private readonly startOpenInstall = (): void => {
+  private readonly startOpenInstall = (index: number): void => {
     this.outstanding++;
-    this.runner.startInstall(this.openInstallDone, null);
+    this.runner.startInstall(this.openInstallDone, null, index);
   };
 
   private readonly openInstallDone = (): void => {
@@ -124,7 +127,7 @@ export class Workload {
   };
 
   private readonly launch = (it: Iteration): void => {
-    this.runner.startInstall(this.iterationInstallDone, it);
+    this.runner.startInstall(this.iterationInstallDone, it, this.launched++);
   };
 
   private readonly iterationInstallDone = (it: Iteration): void => {

@@ -47,6 +47,27 @@ export interface CandidateOutcome extends CandidateSizing {
   checks: SloCheck[];
   /** Why it misses the SLO, in words (empty when it meets it). */
   why: string;
+  /**
+   * With autoscaling (absent when it is off): what it did under the planned
+   * load. `costPerMonthUsd` above is then the stack at the mean instance count
+   * the scenario needed (as if that held all month); `baseCostPerMonthUsd` is
+   * the sizing's own instances all month.
+   */
+  autoscaling?: CandidateScaling;
+}
+
+export interface CandidateScaling {
+  baseCostPerMonthUsd: number;
+  maxTasks: number;
+  maxInstances: number;
+  /** Replications that scaled out, and the mean time of the first scale-out among them, s (null: none did). */
+  scaledOutReplications: number;
+  firstScaleOutS: number | null;
+  peakRunningTasks: number;
+  peakInstances: number;
+  meanInstances: number;
+  taskHours: number;
+  instanceHours: number;
 }
 
 /** Reduces a candidate's prediction (over the replications it ran) to an outcome. */
@@ -73,7 +94,7 @@ export function toOutcome(candidate: Candidate, prediction: Prediction, busiest:
     containerMemoryMb: candidate.containerMemoryMb,
     containerCpu: candidate.containerCpu,
     reservationMb: candidate.reservationMb,
-    costPerMonthUsd: candidate.costPerMonthUsd,
+    costPerMonthUsd: prediction.autoscaling ? prediction.autoscaling.summary.costPerMonthUsd : candidate.costPerMonthUsd,
     replications: prediction.replications,
     status,
     drop: status === 'dropped' ? drop : null,
@@ -91,6 +112,22 @@ export function toOutcome(candidate: Candidate, prediction: Prediction, busiest:
     checks,
     why: '',
   };
+  const a = prediction.autoscaling;
+  if (a) {
+    const s = a.summary;
+    outcome.autoscaling = {
+      baseCostPerMonthUsd: candidate.costPerMonthUsd,
+      maxTasks: a.policy.maxTasks,
+      maxInstances: a.policy.maxInstances,
+      scaledOutReplications: s.firstScaleOutS.n,
+      firstScaleOutS: s.firstScaleOutS.n > 0 ? s.firstScaleOutS.mean : null,
+      peakRunningTasks: s.peakRunningTasks.mean,
+      peakInstances: s.peakInstances.mean,
+      meanInstances: s.meanInstances.mean,
+      taskHours: s.taskHours.mean,
+      instanceHours: s.instanceHours.mean,
+    };
+  }
   outcome.why = explainMiss(outcome, slo);
   return outcome;
 }

@@ -5,19 +5,21 @@ import { describeSlo, formatMs, formatPercent } from './slo.js';
 import { writeTfvars, type TfvarsSizing } from './tfvars.js';
 
 /**
- * The recommendation as terraform-aws-pypiserver variables. Minimum and
- * maximum are the same: a CI burst arrives within seconds, far faster than
- * an Auto Scaling group or ECS service autoscaling adds capacity, so the
- * planned capacity has to be running when the burst starts. EFS stays in
- * bursting mode (the mode the cost assumes).
+ * The recommendation as terraform-aws-pypiserver variables. The minimum is
+ * the planned sizing: a CI burst arrives within seconds, far faster than an
+ * Auto Scaling group or ECS service autoscaling adds capacity, so that
+ * capacity has to be running when the burst starts. With autoscaling the
+ * maximum is the policy's (what sustained load may scale to, as predicted);
+ * without, minimum = maximum. EFS stays in bursting mode (the mode the cost
+ * assumes).
  */
 export function tfvarsSizingFor(o: CandidateOutcome): TfvarsSizing {
   return {
     instanceType: o.instanceType,
     instancesMin: o.instances,
-    instancesMax: o.instances,
+    instancesMax: o.autoscaling ? o.autoscaling.maxInstances : o.instances,
     tasksMin: o.tasks,
-    tasksMax: o.tasks,
+    tasksMax: o.autoscaling ? o.autoscaling.maxTasks : o.tasks,
     containerMemoryMb: o.containerMemoryMb,
     containerMemoryReservationMb: o.reservationMb,
     containerCpu: o.containerCpu,
@@ -72,10 +74,17 @@ export function tfvarsHeader(result: PlanResult, reproduce: string): string[] {
     `Predicted at the planned load: ${figures(result.recommended)}`,
   ];
   if (result.recommendedAtNominalLoad) lines.push(`Predicted at the scenario's own load: ${figures(result.recommendedAtNominalLoad)}`);
-  lines.push(
-    `Cost: ${o.costPerMonthUsd.toFixed(2)} ${result.prices.currency} per month (${result.prices.region}, instance prices of ${result.prices.instancePriceDate})`,
-    'Min = max: a CI burst arrives faster than autoscaling adds capacity, so the planned capacity must already run.',
-  );
+  const price = `${result.prices.currency} per month (${result.prices.region}, instance prices of ${result.prices.instancePriceDate})`;
+  const a = o.autoscaling;
+  if (a) {
+    lines.push(
+      `Cost: ${o.costPerMonthUsd.toFixed(2)} ${price}, at the ${a.meanInstances.toFixed(2)} instances autoscaling averaged under the planned load ` +
+        `(${a.baseCostPerMonthUsd.toFixed(2)} at the minimum); peak ${a.peakRunningTasks.toFixed(1)} tasks on ${a.peakInstances.toFixed(1)} instances`,
+      'Min = the planned sizing: a CI burst arrives faster than autoscaling adds capacity, so it must already run; max = the autoscaling policy\'s bounds.',
+    );
+  } else {
+    lines.push(`Cost: ${o.costPerMonthUsd.toFixed(2)} ${price}`, 'Min = max: a CI burst arrives faster than autoscaling adds capacity, so the planned capacity must already run.');
+  }
   if (o.workerClass !== 'gevent') lines.push(`Worker class ${o.workerClass}: the module runs gevent workers; this is not a module variable.`);
   if (o.algorithm !== 'round_robin') lines.push(`ALB algorithm ${o.algorithm}: set load_balancing_algorithm_type on the target group; not a variable of this module.`);
   lines.push(stickinessNote(o.stickiness));

@@ -5,7 +5,8 @@ import { predictionOf, type Prediction } from '../prediction/predict.js';
 import { aggregateReplications } from '../prediction/replications.js';
 import type { ReplicationResult } from '../model/replication.js';
 import { resolveSizing } from '../model/sizing.js';
-import { stackConfig } from '../model/stack.js';
+import { autoscalingFor, stackConfig } from '../model/stack.js';
+import type { AutoscalingPolicy, SettingsLayer } from '../model/autoscaling/policy.js';
 import { describeScaling, scaleLoad } from '../scenario/scale.js';
 import { repositoryBytes } from '../scenario/repository.js';
 import type { Scenario } from '../scenario/types.js';
@@ -42,6 +43,12 @@ export interface PlanInput {
   /** false: every candidate gets the full count (for comparisons). Default: DEFAULT_RACING. */
   racing?: RacingRule | false;
   onProgress?: (progress: PlanProgress) => void;
+  /**
+   * The deployed autoscaling's settings (calibration file, flags), resolved for
+   * each candidate's sizing; task and instance bounds follow each candidate
+   * (the module's defaults). Default: the module's policy.
+   */
+  autoscaling?: readonly SettingsLayer[];
 }
 
 export interface PlanProgress {
@@ -100,7 +107,7 @@ interface Race {
 async function race(
   races: Race[],
   runner: ReplicationRunner,
-  base: Omit<ReplicationTask, 'candidate' | 'request' | 'indexes'>,
+  base: TaskBase,
   full: number,
   slo: Slo,
   rule: RacingRule | false,
@@ -108,7 +115,7 @@ async function race(
 ): Promise<number> {
   const started = performance.now();
   const batching: RacingRule = rule === false ? { minReplications: full, batch: full, confidence: DEFAULT_RACING.confidence } : rule;
-  const queue: ReplicationTask[] = races.map((r) => ({ ...base, candidate: r.candidate.index, request: r.candidate.request, indexes: nextBatch(0, full, batching) }));
+  const queue: ReplicationTask[] = races.map((r) => taskFor(base, r.candidate, nextBatch(0, full, batching)));
   let inFlight = 0;
   let done = 0;
   let dropped = 0;
@@ -155,7 +162,7 @@ async function race(
         finishedRuns += r.runs.length;
       } else {
         // Follow-up batches go first: candidates finish sooner, the estimate settles sooner.
-        queue.unshift({ ...base, candidate: r.candidate.index, request: r.candidate.request, indexes: next });
+        queue.unshift(taskFor(base, r.candidate, next));
       }
       report();
       if (done === races.length) resolve(replicationsRun);
@@ -165,13 +172,23 @@ async function race(
   });
 }
 
+/** What every task of a plan shares, and each candidate's autoscaling (by candidate index). */
+interface TaskBase extends Omit<ReplicationTask, 'candidate' | 'request' | 'indexes' | 'autoscaling'> {
+  policies: readonly AutoscalingPolicy[];
+}
+
+function taskFor(base: TaskBase, candidate: Candidate, indexes: number[]): ReplicationTask {
+  const { policies, ...shared } = base;
+  return { ...shared, candidate: candidate.index, request: candidate.request, autoscaling: policies[candidate.index], indexes };
+}
+
 /** Runs replications 0..n-1 of one sizing on the runner, split over its threads, in index order. */
-async function fullRun(runner: ReplicationRunner, base: Omit<ReplicationTask, 'candidate' | 'request' | 'indexes'>, candidate: Candidate, n: number): Promise<ReplicationResult[]> {
+async function fullRun(runner: ReplicationRunner, base: TaskBase, candidate: Candidate, n: number): Promise<ReplicationResult[]> {
   const chunk = Math.max(1, Math.ceil(n / runner.threads));
   const tasks: Promise<{ runs: ReplicationResult[] }>[] = [];
   for (let start = 0; start < n; start += chunk) {
     const indexes = Array.from({ length: Math.min(chunk, n - start) }, (_, i) => start + i);
-    tasks.push(runner.run({ ...base, candidate: candidate.index, request: candidate.request, indexes }));
+    tasks.push(runner.run(taskFor(base, candidate, indexes)));
   }
   return (await Promise.all(tasks)).flatMap((t) => t.runs);
 }
@@ -191,7 +208,9 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   }
   const threads = threadsFor(input.threads);
   const runner = createRunner(threads);
-  const base = { scenario: planned, params: input.params, seed: input.seed };
+  // Each candidate's autoscaling, resolved here (a bad setting is one line before any work).
+  const policies = grid.candidates.map((c) => autoscalingFor(resolveSizing(c.request), input.autoscaling ?? []));
+  const base: TaskBase = { scenario: planned, params: input.params, seed: input.seed, policies };
   const races: Race[] = grid.candidates.map((candidate) => ({ candidate, runs: [], drop: null, finished: false }));
   let recommendedAtNominalLoad: Prediction | null = null;
   let replicationsRun: number;
@@ -202,7 +221,10 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
     replicationsRun = await race(races, runner, base, input.replications, slo, rule, input.onProgress);
     const aggregates = races.map((r) => aggregateReplications(r.runs));
     const predictions = races.map((r, i) =>
-      predictionOf({ config: stackConfig(resolveSizing(r.candidate.request), planned, input.params), params: input.params, calibration: input.calibration, seed: input.seed }, aggregates[i]),
+      predictionOf(
+        { config: stackConfig(resolveSizing(r.candidate.request), planned, input.params, policies[i]), params: input.params, calibration: input.calibration, seed: input.seed },
+        aggregates[i],
+      ),
     );
     outcomes = races.map((r, i) => toOutcome(r.candidate, predictions[i], aggregates[i].busiest, slo, input.replications, r.drop));
     analysis = analyzePlan(outcomes, slo);
@@ -213,7 +235,7 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
         const candidate = grid.candidates[index];
         const runs = await fullRun(runner, { ...base, scenario: input.scenario }, candidate, input.replications);
         recommendedAtNominalLoad = predictionOf(
-          { config: stackConfig(resolveSizing(candidate.request), input.scenario, input.params), params: input.params, calibration: input.calibration, seed: input.seed },
+          { config: stackConfig(resolveSizing(candidate.request), input.scenario, input.params, policies[index]), params: input.params, calibration: input.calibration, seed: input.seed },
           aggregateReplications(runs),
         );
       }

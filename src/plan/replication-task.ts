@@ -1,3 +1,4 @@
+import type { AutoscalingPolicy } from '../model/autoscaling/policy.js';
 import type { ModelParameters } from '../model/parameters.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
@@ -14,6 +15,8 @@ export interface ReplicationTask {
   /** The candidate's index in the grid (the caller's bookkeeping). */
   candidate: number;
   request: SizingRequest;
+  /** The candidate's autoscaling, resolved for its sizing. */
+  autoscaling: AutoscalingPolicy;
   scenario: Scenario;
   params: ModelParameters;
   seed: number;
@@ -38,7 +41,7 @@ export interface ReplicationTaskResult {
  * start-up per worker).
  */
 export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
-  const input = { config: stackConfig(resolveSizing(task.request), task.scenario, task.params), params: task.params, seed: task.seed };
+  const input = { config: stackConfig(resolveSizing(task.request), task.scenario, task.params, task.autoscaling), params: task.params, seed: task.seed };
   try {
     return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
   } catch (error) {

@@ -8,6 +8,8 @@ import type { InstanceSeriesData } from '../model/instance-series.js';
 import type { BurstWindow, OperationDistribution, TimelineBin } from '../model/recorder.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { ReplicationAggregator, type InstancePrediction, type ReplicationAggregate } from './replications.js';
+import type { AutoscalingPolicy } from '../model/autoscaling/policy.js';
+import { type AutoscalingPrediction, autoscalingPrediction } from './autoscaling.js';
 import type { ResolvedSizing, StackKind } from '../model/sizing.js';
 import { stackConfig, type StackConfig } from '../model/stack.js';
 
@@ -20,6 +22,8 @@ export interface PredictInput {
   replications: number;
   seed: number;
   timeline?: boolean;
+  /** The deployed autoscaling; default: the module's for the sizing (on for AWS sizings). */
+  autoscaling?: AutoscalingPolicy;
 }
 
 export type { InstancePrediction };
@@ -48,7 +52,7 @@ export interface Prediction {
     containerCpu: number;
     storage: string;
   };
-  scenario: { name: string; flow: string; source: string | undefined; profile: ReturnType<typeof profileAsWritten>; client: Scenario['client']; repository: Scenario['repository'] };
+  scenario: { name: string; flow: string; source: string | undefined; profile: ReturnType<typeof profileAsWritten>; client: Scenario['client']; repository: Scenario['repository']; flowMix?: Scenario['flowMix'] };
   calibration: string;
   replications: number;
   seed: number;
@@ -83,6 +87,8 @@ export interface Prediction {
   instanceSeries?: InstanceSeriesData[];
   /** With `timeline`: per operation, latency distributions of successful and failed operations, averaged over replications. */
   latencyDistribution?: Record<string, OperationDistribution>;
+  /** What service and instance autoscaling did (absent when it is off). */
+  autoscaling?: AutoscalingPrediction;
 }
 
 /**
@@ -91,7 +97,7 @@ export interface Prediction {
  * does not grow with the replication count.
  */
 export function predict(input: PredictInput): Prediction {
-  const config = stackConfig(input.sizing, input.scenario, input.params);
+  const config = stackConfig(input.sizing, input.scenario, input.params, input.autoscaling);
   const aggregator = new ReplicationAggregator();
   let first: FirstReplicationSeries | undefined;
   for (let r = 0; r < input.replications; r++) {
@@ -139,7 +145,7 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
       containerCpu: sizing.placement.containerCpu,
       storage: sizing.storage,
     },
-    scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: profileAsWritten(scenario.profile), client: scenario.client, repository: scenario.repository },
+    scenario: { name: scenario.name, flow: scenario.flow, source: scenario.source, profile: profileAsWritten(scenario.profile), client: scenario.client, repository: scenario.repository, ...(scenario.flowMix ? { flowMix: scenario.flowMix } : {}) },
     calibration: input.calibration,
     replications: runs.replications,
     seed: input.seed,
@@ -171,5 +177,18 @@ export function predictionOf(input: PredictionContext, runs: ReplicationAggregat
     prediction.instanceSeries = first.instanceSeries ?? [];
   }
   if (runs.latencyDistribution) prediction.latencyDistribution = runs.latencyDistribution;
+  if (runs.autoscaling) {
+    const p = input.params;
+    const policy = input.config.autoscaling;
+    const rules = {
+      metricPeriodS: p['autoscaling.metricPeriodS'],
+      scaleOutDatapoints: p['autoscaling.scaleOutDatapoints'],
+      scaleInDatapoints: p['autoscaling.scaleInDatapoints'],
+      scaleInBelow: policy.targetValue * p['autoscaling.scaleInThresholdFraction'],
+    };
+    const monthlyAt = (meanInstances: number) =>
+      Number.isFinite(meanInstances) ? monthlyCost({ instanceType: sizing.instanceType, instances: sizing.placement.instances, meanInstances, repositoryBytes }).totalUsd : NaN;
+    prediction.autoscaling = autoscalingPrediction({ ...policy, ...rules }, runs.autoscaling, sizing.instanceType.onDemandUsdPerHour, monthlyAt);
+  }
   return prediction;
 }

@@ -1,8 +1,9 @@
-import { confidenceInterval, type Interval } from '../sim/stats/interval.js';
+import { nonNegativeInterval, type Interval } from '../sim/stats/interval.js';
 import { FAILURE_CAUSES, type FailureCause } from '../model/exchange.js';
 import type { InstanceMetrics } from '../model/instance.js';
 import type { OperationDistribution } from '../model/recorder.js';
 import type { ReplicationResult } from '../model/replication.js';
+import { AutoscalingAggregator, type AutoscalingAggregate } from './autoscaling.js';
 import { DistributionAverage } from '../sim/stats/distribution.js';
 
 /**
@@ -67,13 +68,11 @@ export interface ReplicationAggregate {
   events: number;
   /** Per operation, the replications' latency distributions averaged quantile by quantile (when they were kept). */
   latencyDistribution?: Record<string, OperationDistribution>;
+  /** What autoscaling did (null when it was off). */
+  autoscaling: AutoscalingAggregate | null;
 }
 
-/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies): the low end stops at 0. */
-function ci(values: number[]): Interval {
-  const interval = confidenceInterval(values, 0.95);
-  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
-}
+const ci = nonNegativeInterval;
 
 const WHOLE_RUN = [
   'operations',
@@ -110,14 +109,19 @@ export class ReplicationAggregator {
   private readonly failures = figures(FAILURE_CAUSES);
   /** Per operation of the first replication. */
   private operations: Map<string, Figures<(typeof OPERATION_FIGURES)[number]>> | null = null;
-  /** Per instance of the first replication: its name, tasks and the sums of its figures. */
-  private instances: Array<{ name: string; tasks: number; sums: Record<(typeof INSTANCE_FIGURES)[number], number> }> | null = null;
+  /**
+   * Per instance k: its name and tasks in the first replication that had it, how many replications had it and
+   * the sums of its figures (autoscaling launches instances, so a replication may have more than another).
+   */
+  private readonly instances: Array<{ name: string; tasks: number; had: number; sums: Record<(typeof INSTANCE_FIGURES)[number], number> }> = [];
   private readonly busiestSums = { cpuUtilPeak: 0, iowaitPeak: 0, swapUsedMaxMb: 0, memAvailableMinMb: 0 };
   /** Sums over replications of each rank's target share (busiest first; a replication with fewer targets adds 0). */
   private readonly rankedTargetShareSums: number[] = [];
   /** Sums over replications of each instance's share, by instance. */
   private instanceShareSums: number[] | null = null;
   private events = 0;
+  /** What autoscaling did; null once a replication ran without it. */
+  private autoscaling: AutoscalingAggregator | null | undefined = undefined;
   /** Per operation, the running averages of its distributions; null once a replication came without them. */
   private distributions: Map<string, { ok: DistributionAverage; failed: DistributionAverage }> | null | undefined = undefined;
 
@@ -131,9 +135,10 @@ export class ReplicationAggregator {
     for (const cause of FAILURE_CAUSES) this.failures[cause].push(run.failures[cause]);
     this.operations ??= new Map(Object.keys(run.perOperation).map((name) => [name, figures(OPERATION_FIGURES)]));
     for (const [name, op] of this.operations) for (const key of OPERATION_FIGURES) op[key].push(run.perOperation[name][key]);
-    this.instances ??= run.instances.map((i) => ({ name: i.name, tasks: i.tasks, sums: Object.fromEntries(INSTANCE_FIGURES.map((k) => [k, 0])) as Record<(typeof INSTANCE_FIGURES)[number], number> }));
-    this.instances.forEach((instance, i) => {
-      for (const key of INSTANCE_FIGURES) instance.sums[key] += run.instances[i][key];
+    run.instances.forEach((metrics, i) => {
+      const instance = (this.instances[i] ??= { name: metrics.name, tasks: metrics.tasks, had: 0, sums: Object.fromEntries(INSTANCE_FIGURES.map((k) => [k, 0])) as Record<(typeof INSTANCE_FIGURES)[number], number> });
+      instance.had++;
+      for (const key of INSTANCE_FIGURES) instance.sums[key] += metrics[key];
     });
     const most = (f: (i: InstanceMetrics) => number) => Math.max(...run.instances.map(f));
     const least = (f: (i: InstanceMetrics) => number) => Math.min(...run.instances.map(f));
@@ -148,6 +153,8 @@ export class ReplicationAggregator {
       .forEach((share, k) => (this.rankedTargetShareSums[k] = (this.rankedTargetShareSums[k] ?? 0) + share));
     this.instanceShareSums ??= run.instanceShares.map(() => 0);
     this.instanceShareSums.forEach((sum, i) => (this.instanceShareSums![i] = sum + run.instanceShares[i]));
+    if (!run.autoscaling) this.autoscaling = null;
+    else if (this.autoscaling !== null) (this.autoscaling ??= new AutoscalingAggregator()).add(run.autoscaling);
     const kept = run.latencyDistribution;
     if (this.distributions === undefined) {
       this.distributions = kept ? new Map(Object.keys(kept).map((name) => [name, { ok: new DistributionAverage(), failed: new DistributionAverage() }])) : null;
@@ -174,10 +181,10 @@ export class ReplicationAggregator {
     }
     const failures = {} as Record<FailureCause, Interval>;
     if (n > 0) for (const cause of FAILURE_CAUSES) failures[cause] = interval(this.failures[cause]);
-    const instances: InstancePrediction[] = (this.instances ?? []).map((i) => ({
+    const instances: InstancePrediction[] = this.instances.map((i) => ({
       name: i.name,
       tasks: i.tasks,
-      ...(Object.fromEntries(INSTANCE_FIGURES.map((k) => [k, i.sums[k] / n])) as Record<(typeof INSTANCE_FIGURES)[number], number>),
+      ...(Object.fromEntries(INSTANCE_FIGURES.map((k) => [k, i.sums[k] / i.had])) as Record<(typeof INSTANCE_FIGURES)[number], number>),
     }));
     const percentiles = (f: Figures<(typeof PERCENTILES)[number]>) => ({ p50: interval(f.p50), p95: interval(f.p95), p99: interval(f.p99) });
     const latencyDistribution =
@@ -212,6 +219,7 @@ export class ReplicationAggregator {
       },
       events: this.events,
       ...(latencyDistribution ? { latencyDistribution } : {}),
+      autoscaling: this.autoscaling ? this.autoscaling.result() : null,
     };
   }
 }

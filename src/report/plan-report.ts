@@ -5,6 +5,7 @@ import { stickinessNote } from '../plan/plan-tfvars.js';
 import { describeSlo, formatPercent } from '../plan/slo.js';
 import type { Interval } from '../sim/stats/interval.js';
 import { renderTable } from './table.js';
+import { clock } from './autoscaling-report.js';
 
 const usd = (x: number) => x.toFixed(2);
 const msShort = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
@@ -62,11 +63,24 @@ export function renderPlan(result: PlanResult, options: { reproduce?: string; tf
   const rec = a.recommendation;
   if (rec && result.recommended) {
     lines.push(`RECOMMENDED: ${rec.id}`);
-    lines.push(`  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month`);
+    const a = rec.autoscaling;
+    if (a) {
+      lines.push(
+        `  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month at the ${a.meanInstances.toFixed(2)} instances autoscaling averaged ` +
+          `(${usd(a.baseCostPerMonthUsd)} at the minimum of ${rec.instances})`,
+      );
+      const first = a.firstScaleOutS === null ? 'no scale-out' : `first scale-out at ${clock(a.firstScaleOutS)} in ${a.scaledOutReplications} of ${rec.replications} replications`;
+      lines.push(`  ${'autoscaling'.padEnd(14)}${first}; peak ${a.peakRunningTasks.toFixed(1)} tasks on ${a.peakInstances.toFixed(1)} instances; ${a.taskHours.toFixed(2)} task-hours, ${a.instanceHours.toFixed(2)} instance-hours`);
+    } else {
+      lines.push(`  ${'cost'.padEnd(14)}${usd(rec.costPerMonthUsd)} ${result.prices.currency} per month`);
+    }
     lines.push(predictionLine(result.headroom === 1 ? 'predicted' : 'planned load', result.recommended));
     if (result.recommendedAtNominalLoad) lines.push(predictionLine('own load', result.recommendedAtNominalLoad));
+    const bounds = a
+      ? `asg_min_size = ${rec.instances}, asg_max_size = ${a.maxInstances}, task_min_count = ${rec.tasks}, task_max_count = ${a.maxTasks}`
+      : `asg_min_size = asg_max_size = ${rec.instances}, task_min_count = task_max_count = ${rec.tasks}`;
     lines.push(
-      `  ${'terraform'.padEnd(14)}asg_instance_type = "${rec.instanceType}", asg_min_size = asg_max_size = ${rec.instances}, task_min_count = task_max_count = ${rec.tasks}, ` +
+      `  ${'terraform'.padEnd(14)}asg_instance_type = "${rec.instanceType}", ${bounds}, ` +
         `container_memory = ${rec.containerMemoryMb}, container_cpu = ${rec.containerCpu}, gunicorn_workers = ${rec.workers}`,
     );
     lines.push(`  ${'stickiness'.padEnd(14)}${stickinessNote(rec.stickiness)}`);

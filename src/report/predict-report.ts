@@ -1,6 +1,7 @@
 import { repositoryFiles } from '../scenario/repository.js';
 import type { Prediction } from '../prediction/predict.js';
 import type { Interval } from '../sim/stats/interval.js';
+import { renderAutoscaling } from './autoscaling-report.js';
 import type { PredictionData } from './sources/prediction-view.js';
 import { readShares } from './sources/shares.js';
 import { renderTable } from './table.js';
@@ -62,12 +63,22 @@ export function predictionHeader(p: PredictionData): string[] {
   const alg = c.algorithm === 'least_outstanding_requests' ? `least outstanding requests (feedback ${c.lorFeedbackMs} ms)` : 'round robin';
   // A prediction file written before stickiness and cookie jars were modelled states neither.
   const sticky = c.stickiness === undefined ? '' : `, stickiness ${c.stickiness ? 'on' : 'off'}`;
-  const jar = p.scenario.client?.cookies === undefined ? '' : `, cookie jar ${JARS[p.scenario.client.cookies]}`;
   return [
     `${c.instances} x ${c.instanceType} (${c.vcpus} vCPU, ${c.memoryMiB} MiB), ${c.tasks} tasks [${c.tasksPerInstance.join('+')}], ` +
       `${c.workers} ${c.workerClass} workers per task, ${alg}${sticky}, ${c.containerMemoryMb} MiB containers`,
-    `scenario ${p.scenario.name} (${p.scenario.flow}${jar}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
+    `scenario ${p.scenario.name} (${flowsOf(p)}), calibration ${p.calibration}, ${p.replications} replications, seed ${p.seed}`,
   ];
+}
+
+/** The scenario's flow and cookie jar, or its flow mix with each kind's share and jar. */
+function flowsOf(p: PredictionData): string {
+  if (!p.scenario.flowMix) return `${p.scenario.flow}${jarOf(p.scenario.client)}`;
+  return `flow mix: ${p.scenario.flowMix.map((m) => `${m.name}${m.name === m.flow ? '' : ` as ${m.flow}`} ${(m.share * 100).toFixed(1)} %${jarOf(m.client)}`).join(', ')}`;
+}
+
+/** ", cookie jar ..." when the scenario states it (a prediction file written before cookie jars were modelled does not). */
+function jarOf(client: { cookies?: keyof typeof JARS } | undefined): string {
+  return client?.cookies === undefined ? '' : `, cookie jar ${JARS[client.cookies]}`;
 }
 
 /** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */
@@ -107,5 +118,9 @@ export function renderPrediction(p: Prediction): string {
   lines.push(renderTable(instances.header, instances.rows, instances.numeric));
   lines.push('');
   lines.push(costLine(p));
+  if (p.autoscaling) {
+    lines.push('');
+    lines.push(renderAutoscaling(p.autoscaling, p.replications));
+  }
   return lines.join('\n');
 }

@@ -13,13 +13,17 @@
  *   source: "simple", then "download", with poetry's headers. An install of several requirements reads
  *   every page first (live: in parallel through one session), then downloads every file (in parallel);
  *   the model runs them one after another.
+ * - download-only: a download with no index page before it (poetry installing
+ *   from its lock file, a client with the index pages cached): "download" of
+ *   the constructed wheel path. An ALB-log import finds these among the
+ *   requests that fit no install (docs/traffic-import.md).
  * An install of several requirements (`pip install -r`) runs the steps once per project: pip project after
  * project on its one connection, poetry every page and then every file (`requirementsOrder`).
  */
 
 import type { CookieScope } from './types.js';
 
-export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'poetry'] as const;
+export const FLOW_NAMES = ['pip-root-index', 'pip-simple-index', 'seed-tool', 'poetry', 'download-only'] as const;
 export type FlowName = (typeof FLOW_NAMES)[number];
 
 /** Operation names as they appear in results (model and `capsim validate` alike). */
@@ -101,6 +105,15 @@ export const FLOWS: Readonly<Record<FlowName, Flow>> = {
     client: 'poetry',
     requirementsOrder: 'pages-then-files',
     // One poetry install runs its parallel downloads through one session: one jar per install.
+    cookies: 'per-install',
+  },
+  'download-only': {
+    name: 'download-only',
+    steps: [step('download', 'file', 'constructed-wheel')],
+    stopOnFailure: true,
+    client: 'python-requests',
+    requirementsOrder: 'per-project',
+    // Each lone download is its own process as far as the log tells: a fresh jar, no cookie sent.
     cookies: 'per-install',
   },
 };

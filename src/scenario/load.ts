@@ -13,10 +13,10 @@ import {
   shown,
 } from '../input/data-file.js';
 import { packagePath } from '../package-root.js';
-import { MAX_RUN_SECONDS, readReplayOffsets } from './replay-offsets.js';
+import { MAX_RUN_SECONDS, readReplayFile } from './replay-offsets.js';
 import { loadDurationMs, nominalInstalls } from './schedule.js';
 import { FLOW_NAMES, FLOWS, type FlowName } from './flows.js';
-import { COOKIE_SCOPES, EXECUTORS, VERSION_PICKS, type ClientBehaviour, type CookieScope, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
+import { COOKIE_SCOPES, EXECUTORS, VERSION_PICKS, type ClientBehaviour, type CookieScope, type FlowMixEntry, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
 /** The scenarios shipped in scenarios/, by name. */
 export function shippedScenarioNames(): string[] {
@@ -48,15 +48,19 @@ export function loadScenario(nameOrPath: string): Scenario {
 /** Validates a parsed scenario object; `file` names it in messages. */
 export function validateScenario(raw: unknown, file: string): Scenario {
   const root = expectObject(raw, `${file}`);
-  rejectUnknownKeys(root, ['name', 'description', 'flow', 'requirements', 'profile', 'client', 'repository', '$comment'], file);
+  rejectUnknownKeys(root, ['name', 'description', 'flow', 'flowMix', 'requirements', 'profile', 'client', 'repository', 'provenance', '$comment'], file);
   const name = requireString(root, 'name', file);
   const description = typeof root.description === 'string' ? root.description : '';
   const flow = requireOneOf(root, 'flow', file, FLOW_NAMES);
-  const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file);
-  const client = validateClient(expectObject(root.client, `${file}: field "client"`), `${file}: client`, flow);
+  const rawClient = expectObject(root.client, `${file}: field "client"`);
+  const client = validateClient(rawClient, `${file}: client`, flow);
+  const flowMix = root.flowMix === undefined ? undefined : validateFlowMix(root, flow, rawClient, file);
+  const profile = validateProfile(expectObject(root.profile, `${file}: field "profile"`), `${file}: profile`, file, flowMix);
   const repository = validateRepository(expectObject(root.repository, `${file}: field "repository"`), `${file}: repository`);
   const requirements = root.requirements === undefined ? undefined : requireNumber(root, 'requirements', file, { integer: true, min: 1, max: MAX_REQUIREMENTS });
-  return checkLoadSize({ name, description, flow, ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file }, file);
+  // Where an imported scenario came from: read by people, not by the model.
+  if (root.provenance !== undefined) expectObject(root.provenance, `${file}: field "provenance"`);
+  return checkLoadSize({ name, description, flow, ...(flowMix ? { flowMix } : {}), ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file }, file);
 }
 
 /** Most projects a run fetches (installs x requirements): what one replication simulates in seconds. */
@@ -78,7 +82,40 @@ export function checkLoadSize(scenario: Scenario, where: string): Scenario {
   return scenario;
 }
 
-function validateProfile(p: JsonObject, where: string, file: string): LoadProfile {
+/**
+ * A flow mix: entries with a flow, a share (the shares sum to 1), an optional name and client; `flow` is one of them.
+ * An entry without a client has the scenario's (its cookie jar, when the scenario does not state one, the entry's flow's).
+ */
+function validateFlowMix(root: JsonObject, flow: FlowName, rawClient: JsonObject, file: string): FlowMixEntry[] {
+  const where = `${file}: flowMix`;
+  const entries = expectArray(root, 'flowMix', file).map((raw, i): FlowMixEntry => {
+    const at = `${where}[${i}]`;
+    const e = expectObject(raw, at);
+    rejectUnknownKeys(e, ['name', 'flow', 'share', 'client'], at);
+    const entryFlow = requireOneOf(e, 'flow', at, FLOW_NAMES);
+    const name = e.name === undefined ? entryFlow : requireString(e, 'name', at);
+    if (!/^[A-Za-z][\w./-]*$/.test(name)) throw new UserError(`${at}: field "name" must be one word of letters, digits and . / _ - (got ${shown(name)})`);
+    return {
+      name,
+      flow: entryFlow,
+      share: requireNumber(e, 'share', at, { above: 0, max: 1 }),
+      client:
+        e.client === undefined
+          ? validateClient(rawClient, `${file}: client`, entryFlow)
+          : validateClient(expectObject(e.client, `${at}: field "client"`), `${at}: client`, entryFlow),
+    };
+  });
+  if (entries.length === 0) throw new UserError(`${where} must list at least one entry`);
+  const names = entries.map((e) => e.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UserError(`${where}: the name "${twice}" is used twice (give the entries of one flow a "name" each)`);
+  const sum = entries.reduce((total, e) => total + e.share, 0);
+  if (Math.abs(sum - 1) > 1e-6) throw new UserError(`${where}: the shares must sum to 1 (they sum to ${Math.round(sum * 1e6) / 1e6})`);
+  if (!entries.some((e) => e.flow === flow)) throw new UserError(`${file}: field "flow" (${flow}) must be the flow of one of the flowMix entries (${names.join(', ')})`);
+  return entries;
+}
+
+function validateProfile(p: JsonObject, where: string, file: string, flowMix: FlowMixEntry[] | undefined): LoadProfile {
   const executor = requireOneOf(p, 'executor', where, EXECUTORS);
   switch (executor) {
     case 'burst-iterations': {
@@ -111,11 +148,13 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
         const stage = expectObject(s, at);
         rejectUnknownKeys(stage, ['durationSeconds', 'targetInstallsPerSecond'], at);
         return {
-          durationSeconds: requireNumber(stage, 'durationSeconds', at, { above: 0, max: MAX_RUN_SECONDS }),
+          // 0 s: the rate jumps to the target (k6's "0s" stage).
+          durationSeconds: requireNumber(stage, 'durationSeconds', at, { min: 0, max: MAX_RUN_SECONDS }),
           targetInstallsPerSecond: requireNumber(stage, 'targetInstallsPerSecond', at, { min: 0, max: 100000 }),
         };
       });
       if (stages.length === 0) throw new UserError(`${where}: field "stages" must list at least one stage`);
+      if (!stages.some((s) => s.durationSeconds > 0)) throw new UserError(`${where}: field "stages" must last more than 0 s in all`);
       const total = stages.reduce((sum, stage) => sum + stage.durationSeconds, 0);
       if (total > MAX_RUN_SECONDS) throw new UserError(`${where}: the stages last ${total} s together; a run lasts at most ${MAX_RUN_SECONDS} s (24 h)`);
       return { executor, startInstallsPerSecond: requireNumber(p, 'startInstallsPerSecond', where, { min: 0, max: 100000 }), stages };
@@ -126,13 +165,16 @@ function validateProfile(p: JsonObject, where: string, file: string): LoadProfil
       const offsets = resolve(dirname(file), rel);
       if (!existsSync(offsets)) throw new UserError(`${where}: field "file": ${offsets} does not exist`);
       // Read once, now: a malformed file is an error when the scenario loads, not in the middle of a run.
-      const offsetsSeconds = readReplayOffsets(offsets);
+      // With a flow mix, an offset may name the entry its install runs (`12.5 poetry`).
+      const read = readReplayFile(offsets, flowMix?.map((e) => e.name));
       const timeScale = requireNumber(p, 'timeScale', where, { above: 0, max: 1000 });
-      const last = offsetsSeconds[offsetsSeconds.length - 1] * timeScale;
+      const lastOffset = read.seconds[read.seconds.length - 1];
+      const last = lastOffset * timeScale;
       if (last > MAX_RUN_SECONDS) {
-        throw new UserError(`${where}: the last install of ${offsets} starts at ${offsetsSeconds[offsetsSeconds.length - 1]} s x timeScale ${timeScale} = ${last} s; a run lasts at most ${MAX_RUN_SECONDS} s (24 h)`);
+        throw new UserError(`${where}: the last install of ${offsets} starts at ${lastOffset} s x timeScale ${timeScale} = ${last} s; a run lasts at most ${MAX_RUN_SECONDS} s (24 h)`);
       }
-      return { executor, file: offsets, timeScale, offsetsSeconds };
+      const named = read.names.some((n) => n >= 0);
+      return { executor, file: offsets, timeScale, offsetsSeconds: read.seconds, ...(named ? { offsetsMix: read.names } : {}) };
     }
   }
 }
@@ -178,10 +220,10 @@ export function checkRequirements(value: number, where = '--requirements'): numb
   return value;
 }
 
-/** A profile as a scenario file states it (a replay's offsets stay in their file). */
-export function profileAsWritten(profile: LoadProfile): LoadProfile | Omit<ReplayProfile, 'offsetsSeconds'> {
+/** A profile as a scenario file states it (a replay's offsets, and the entries they name, stay in their file). */
+export function profileAsWritten(profile: LoadProfile): LoadProfile | Omit<ReplayProfile, 'offsetsSeconds' | 'offsetsMix'> {
   if (profile.executor !== 'replay') return profile;
-  const { offsetsSeconds: _read, ...written } = profile;
+  const { offsetsSeconds: _read, offsetsMix: _named, ...written } = profile;
   return written;
 }
 
@@ -207,16 +249,21 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
   const next: Scenario = structuredClone(scenario);
   if (o.flow !== undefined) {
     if (!FLOW_NAMES.includes(o.flow)) throw new UserError(`--flow must be one of ${FLOW_NAMES.join(', ')}, got "${o.flow}"`);
+    // One flow for every install: the mix, and the entries a replay's lines name, no longer apply.
     next.flow = o.flow;
+    delete next.flowMix;
+    if (next.profile.executor === 'replay') delete next.profile.offsetsMix;
   }
   if (o.requirements !== undefined) next.requirements = checkRequirements(o.requirements);
   if (o.cookies !== undefined) {
     if (!COOKIE_SCOPES.includes(o.cookies)) throw new UserError(`--cookies must be one of ${COOKIE_SCOPES.join(', ')}, got "${o.cookies}"`);
     next.client.cookies = o.cookies;
+    for (const entry of next.flowMix ?? []) entry.client.cookies = o.cookies;
   }
   if (o.timeoutSeconds !== undefined) {
     if (!(o.timeoutSeconds > 0)) throw new UserError(`--timeout-s must be > 0, got ${o.timeoutSeconds}`);
     next.client.timeoutSeconds = o.timeoutSeconds;
+    for (const entry of next.flowMix ?? []) entry.client.timeoutSeconds = o.timeoutSeconds;
   }
   const p = next.profile;
   if (o.burstSize !== undefined || o.baseline !== undefined) {

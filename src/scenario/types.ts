@@ -70,6 +70,12 @@ export interface ReplayProfile {
    * loads (not part of the scenario as written: see scenarioAsWritten).
    */
   offsetsSeconds: readonly number[];
+  /**
+   * With a flow mix: for each offset (in the order of offsetsSeconds), the
+   * index in flowMix of the entry its line names, -1 for a line that names
+   * none (its install draws one by share). Read with the offsets.
+   */
+  offsetsMix?: readonly number[];
 }
 
 export type LoadProfile =
@@ -106,10 +112,24 @@ export interface Repository {
   files?: number;
 }
 
+/** One kind of install in a mix: a flow, its share of the installs, and the behaviour of its client. */
+export interface FlowMixEntry {
+  /** Its name in replay files and results (default: the flow's name). */
+  name: string;
+  flow: FlowName;
+  /** Fraction of the installs; the shares of a mix sum to 1. */
+  share: number;
+  /** Its installs' client behaviour (default: the scenario's client). */
+  client: ClientBehaviour;
+}
+
 export interface Scenario {
   name: string;
   description: string;
+  /** The flow of every install; with a flowMix, the flow of its largest share. */
   flow: FlowName;
+  /** Installs of several kinds (src/scenario/flow-mix.ts): each install runs one entry's flow and client. */
+  flowMix?: FlowMixEntry[];
   /**
    * Projects one install fetches one after another, the way a CI job's `pip install -r requirements.txt` does
    * (index page then file, per project, on one connection); default 1.

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { type BalancerClient, LoadBalancer } from '../../src/model/balancer/load-balancer.js';
 import { newExchange } from '../../src/model/exchange.js';
-import { EcsService, type TaskTemplate } from '../../src/model/ecs-service.js';
+import { EcsService, type ReplacementSlots, type TaskTemplate } from '../../src/model/ecs-service.js';
 import type { HealthCheckConfig } from '../../src/model/health-probe.js';
 import { Scheduler } from '../../src/sim/scheduler.js';
 import { albConfig, AnswerLog, ClientLog, connection, cpuOnly, instance, machine, request, TASK_TEMPLATE } from './parts.js';
 
-function service(instances: number, maxTasksPerInstance: number, options: { template?: Partial<TaskTemplate>; deregistrationDelayMs?: number; containerHealth?: HealthCheckConfig; checkPhase?: number } = {}) {
+function service(
+  instances: number,
+  maxTasksPerInstance: number,
+  options: { template?: Partial<TaskTemplate>; deregistrationDelayMs?: number; containerHealth?: HealthCheckConfig; checkPhase?: number; slots?: ReplacementSlots } = {},
+) {
   const s = new Scheduler();
   const hosts = Array.from({ length: instances }, () => instance(s, machine(1)));
   const config = albConfig({ deregistrationDelayMs: options.deregistrationDelayMs ?? 300_000 });
@@ -20,6 +24,7 @@ function service(instances: number, maxTasksPerInstance: number, options: { temp
     taskStartMs: 60_000,
     containerHealth: options.containerHealth ?? null,
     healthRng: () => options.checkPhase ?? 0,
+    slots: options.slots,
   });
   const client = new ClientLog(s);
   let id = 0;
@@ -123,5 +128,37 @@ describe('ECS service', () => {
     s.after(2_000, () => ecs.stop());
     s.run();
     expect(balancer.targets).toHaveLength(1);
+  });
+
+  it('asks its slots where a replacement may go and tells them what it placed, started and released; skips one no longer wanted', () => {
+    const calls: string[] = [];
+    let wanted = true;
+    let s!: Scheduler;
+    const slots: ReplacementSlots = {
+      fits: () => false,
+      placed: () => calls.push(`placed at ${s.now}`),
+      wanted: () => wanted,
+      started: (replaces, fresh) => calls.push(`started ${fresh.id} for ${replaces.id} at ${s.now}`),
+      released: () => calls.push(`released at ${s.now}`),
+    };
+    const built = service(1, 5, { slots });
+    s = built.s;
+    const { hosts, balancer, ecs } = built;
+    const a = ecs.startTask(hosts[0], 'healthy');
+    const b = ecs.startTask(hosts[0], 'healthy');
+    // No room by the slots (although 2 < 5): A is deregistered first; idle, it stops at once (1000) and hands its slot
+    // to the replacement (nothing is released or placed: no other task can take it meanwhile), which starts at 61 s.
+    s.after(1_000, () => ecs.targetUnhealthy(a));
+    s.run();
+    expect(calls).toEqual(['started 2 for 0 at 61000']);
+    expect(balancer.targets[2].task.instance).toBe(hosts[0]);
+    // B's replacement is due when a scale-in has taken B meanwhile: none starts, the slot it held is freed.
+    calls.length = 0;
+    wanted = false;
+    const t = s.now;
+    s.after(0, () => ecs.targetUnhealthy(b));
+    s.run();
+    expect(balancer.targets).toHaveLength(3);
+    expect(calls).toEqual([`released at ${t + 60_000}`]);
   });
 });

@@ -33,8 +33,9 @@ describe('capsim plan', () => {
 
     const vars = parseHclAssignments(readFileSync(tfvars, 'utf8'));
     expect(Object.keys(vars)).toEqual([...TFVARS_VARIABLES]);
-    expect(vars.asg_min_size).toBe(vars.asg_max_size);
-    expect(vars.task_min_count).toBe(vars.task_max_count);
+    // With autoscaling (the default) the minimum is the planned sizing and the maximum the policy's bounds.
+    expect(vars.task_max_count).toBe(2 * Number(vars.task_min_count));
+    expect(Number(vars.asg_max_size)).toBeGreaterThanOrEqual(Number(vars.asg_min_size));
     const header = readFileSync(tfvars, 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n');
     expect(header).toMatch(/SLO: error rate <= 0\.1 %, P95 <= 15,000 ms/);
     expect(header).toMatch(/Scenario: production-incident/);
@@ -46,8 +47,8 @@ describe('capsim plan', () => {
     expect(header).toMatch(/Reproduce: capsim predict .*--stickiness on/);
 
     const p = runCli([
-      'predict', '--scenario', 'production-incident', '--instance', String(vars.asg_instance_type), '--instances', String(vars.asg_max_size),
-      '--tasks', String(vars.task_max_count), '--workers', String(vars.gunicorn_workers), '--container-memory', String(vars.container_memory),
+      'predict', '--scenario', 'production-incident', '--instance', String(vars.asg_instance_type), '--instances', String(vars.asg_min_size),
+      '--tasks', String(vars.task_min_count), '--workers', String(vars.gunicorn_workers), '--container-memory', String(vars.container_memory),
       '--replications', '3', '--json',
     ]);
     expect(p.code).toBe(0);

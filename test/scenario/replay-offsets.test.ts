@@ -25,6 +25,8 @@ describe('replay offsets', () => {
   it('predict and validate read one file the same way (comments, white space, JSON)', () => {
     writeFileSync(join(dir, 'offsets.txt'), '# CI starts\n0 0.5\n2   # a late one\n1\n');
     expect(readReplayOffsets(join(dir, 'offsets.txt'))).toEqual([0, 0.5, 1, 2]);
+    writeFileSync(join(dir, 'crlf.txt'), '1\t2\r\n# two # more\r\n3 # three\r\n#\r\n0.25');
+    expect(readReplayOffsets(join(dir, 'crlf.txt'))).toEqual([0.25, 1, 2, 3]);
     writeFileSync(join(dir, 'offsets.json'), '[3, 1, 2]');
     expect(readReplayOffsets(join(dir, 'offsets.json'))).toEqual([1, 2, 3]);
     const scenario = scenarioWith('offsets.txt');

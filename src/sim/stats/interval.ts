@@ -25,3 +25,9 @@ export function confidenceInterval(values: number[], confidence = 0.95): Interva
   const half = studentTQuantile(0.5 + confidence / 2, n - 1) * (sd / Math.sqrt(n));
   return { mean: m, ciLow: m - half, ciHigh: m + half, n };
 }
+
+/** 95 % interval of a quantity that cannot be negative (rates, counts, latencies, times): the low end stops at 0. */
+export function nonNegativeInterval(values: number[]): Interval {
+  const interval = confidenceInterval(values, 0.95);
+  return interval.ciLow < 0 ? { ...interval, ciLow: 0 } : interval;
+}
