@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
-import { autoscalingArgs, planAutoscalingFlags, planAutoscalingLayers } from '../cli/autoscaling-flags.js';
+import { autoscalingArgs, autoscalingFlagRules, planAutoscalingFlags, planAutoscalingLayers } from '../cli/autoscaling-flags.js';
+import { rejectInapplicable } from '../cli/applicable-flags.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { checkOutputFlags, commandLine, reportFlag } from '../cli/report-flags.js';
 import { writeFileAtomic } from '../output/output-path.js';
@@ -124,6 +125,7 @@ export default class Plan extends Command {
     const scenario = applyOverrides(loadScenario(flags.scenario), overrides);
     const calibration = loadCalibration(flags.calibration);
     checkStackKind(calibration, 'aws', '(the plan grid of catalog instance types)', flags.force);
+    rejectInapplicable(autoscalingFlagRules(flags, calibration, 'aws', planAutoscalingFlags));
     const params = applySetFlags(calibration.params, flags.set ?? []);
     const threads = threadsFor(flags.threads ?? defaultThreads());
     if (flags.threads !== undefined && threads < flags.threads) {

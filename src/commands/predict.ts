@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
-import { autoscalingFlags, autoscalingLayers } from '../cli/autoscaling-flags.js';
+import { autoscalingFlagRules, autoscalingFlags, autoscalingLayers } from '../cli/autoscaling-flags.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
 import { checkOutputFlags, commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
@@ -110,6 +110,7 @@ export default class Predict extends Command {
     let params = applySetFlags(calibration.params, flags.set ?? []);
     if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
     checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);
+    rejectInapplicable(autoscalingFlagRules(flags, calibration, sizing.stackKind));
     const autoscaling = autoscalingFor(sizing, autoscalingLayers(calibration, flags));
     const prediction = predict({
       autoscaling,

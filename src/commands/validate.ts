@@ -85,8 +85,7 @@ export default class Validate extends Command {
     service: Flags.string({ description: 'ECS service: per burst, desired / running / pending tasks and each task\'s instance; over the whole run, its counts and its autoscaling alarms\' states (CloudWatch), then its scaling activities and CPU; before the run, the sizing it runs at (instance type and count, tasks, GUNICORN_WORKERS, container memory and CPU, algorithm, stickiness)' }),
     region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
     'scaling-sample-s': Flags.custom<number>({
-      description: "with --service: seconds between samples of the service's desired / running / pending counts and its target tracking alarms' states, over the whole run",
-      default: 15,
+      description: "with --service: seconds between samples of the service's desired / running / pending counts and its target tracking alarms' states, over the whole run (default 15)",
       parse: async (raw) => parseDecimal('scaling-sample-s', raw, 1, 3600),
     })(),
     'diagnostics-seconds': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5' }),
@@ -120,6 +119,7 @@ export default class Validate extends Command {
       })),
       { flag: '--asg-name', given: flags['asg-name'] !== undefined, applies: diagnosticsMode === 'ssm', because: `it names the instances of --diagnostics ssm, not ${diagnosticsMode}` },
       { flag: '--diagnostics-seconds', given: flags['diagnostics-seconds'] !== '5', applies: diagnosticsMode !== 'none', because: 'no diagnostics are collected (give --diagnostics local or ssm)' },
+      { flag: '--scaling-sample-s', given: flags['scaling-sample-s'] !== undefined, applies: flags.service !== undefined, because: 'it samples the ECS service of --cluster/--service, and none is given' },
       { flag: '--region', given: flags.region !== undefined, applies: diagnosticsMode === 'ssm' || aws, because: 'it is the AWS region of --diagnostics ssm, --target-group-arn or --cluster/--service' },
     ]);
     checkOutputFlags(flags);
@@ -257,7 +257,7 @@ export default class Validate extends Command {
 }
 
 /** The AWS side of validate (--target-group-arn, --cluster/--service): the collector and the sizing read before the run. */
-async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string; 'scaling-sample-s': number }): Promise<AwsRunOptions | null> {
+async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string; 'scaling-sample-s'?: number }): Promise<AwsRunOptions | null> {
   const { cluster, service } = flags;
   const targetGroupArn = flags['target-group-arn'];
   if ((cluster === undefined) !== (service === undefined)) throw new UserError('--cluster and --service go together (the ECS service and its cluster)');
@@ -274,7 +274,7 @@ async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: str
   let scaling = null;
   if (cluster !== undefined && service !== undefined) {
     const { ScalingWatcher } = await import('../live/diagnostics/scaling-watch.js');
-    scaling = new ScalingWatcher({ region, cluster, service, intervalMs: flags['scaling-sample-s'] * 1000 });
+    scaling = new ScalingWatcher({ region, cluster, service, intervalMs: (flags['scaling-sample-s'] ?? 15) * 1000 });
   }
   return { collector, scaling, region, cluster, service, sizingFound: read.found, sizingSources: read.sources, sizingErrors: read.errors };
 }

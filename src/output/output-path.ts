@@ -9,7 +9,7 @@
  * Node's `mkdir(..., { recursive: true })` spins forever on a path under
  * /proc; every directory is therefore made without it.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -123,16 +123,18 @@ export function commitFile(temporary: string, file: string, flag: string): void 
 }
 
 /**
- * Writes `data` to `file` through a temporary name and a rename, making the file's directory when it is
- * missing; a failure is one line naming the flag, and leaves any earlier file untouched.
+ * Writes `data` (or its pieces, one after another: a large file is never one string) to a temporary name
+ * beside `file`, making the file's directory when it is missing; returns the temporary name, for
+ * commitFile. A failure is one line naming the flag and leaves nothing behind.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, flag: string): void {
+export function writeTemporary(file: string, data: string | Uint8Array | readonly string[], flag: string): string {
   makeDirectory(path.dirname(path.resolve(file)), flag);
   const temporary = temporaryPath(path.resolve(file));
   try {
     const fd = openSync(temporary, 'w');
     try {
-      writeFileSync(fd, data);
+      if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(fd, data);
+      else for (const piece of data) writeSync(fd, piece);
     } finally {
       closeSync(fd);
     }
@@ -140,5 +142,13 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, flag: s
     removeQuietly(temporary);
     throw new UserError(`cannot write ${flag} ${file}: ${reason(error)}`);
   }
-  commitFile(temporary, path.resolve(file), flag);
+  return temporary;
+}
+
+/**
+ * Writes `data` to `file` through a temporary name and a rename, making the file's directory when it is
+ * missing; a failure is one line naming the flag, and leaves any earlier file untouched.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array | readonly string[], flag: string): void {
+  commitFile(writeTemporary(file, data, flag), path.resolve(file), flag);
 }

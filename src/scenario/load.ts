@@ -72,14 +72,26 @@ export const MAX_FETCHES_PER_RUN = 1_000_000;
  * made it (overrides, headroom).
  */
 export function checkLoadSize(scenario: Scenario, where: string): Scenario {
-  const installs = nominalInstalls(scenario.profile);
-  const fetches = installs * (scenario.requirements ?? 1);
-  if (!(fetches <= MAX_FETCHES_PER_RUN)) {
-    const per = scenario.requirements && scenario.requirements > 1 ? ` x ${scenario.requirements} requirements` : '';
-    throw new UserError(`${where}: the load starts ${installs.toLocaleString('en-US')} installs${per} over the run; at most ${MAX_FETCHES_PER_RUN.toLocaleString('en-US')} projects are fetched in one run`);
-  }
-  if (loadDurationMs(scenario.profile) > MAX_RUN_SECONDS * 1000) throw new UserError(`${where}: the load lasts longer than ${MAX_RUN_SECONDS} s (24 h), the longest run`);
+  checkLoad({ installs: nominalInstalls(scenario.profile), requirements: scenario.requirements ?? 1, durationSeconds: loadDurationMs(scenario.profile) / 1000 }, where);
   return scenario;
+}
+
+/** A load by its size: what checkLoadSize checks, also for a scenario not yet written (an import). */
+export interface LoadSize {
+  installs: number;
+  requirements: number;
+  /** When the last install starts (or the load ends), seconds from the start. */
+  durationSeconds: number;
+}
+
+/** The bounds of checkLoadSize, on a load's size; `hint` says how to make a smaller one. */
+export function checkLoad(load: LoadSize, where: string, hint = ''): void {
+  const fetches = load.installs * load.requirements;
+  if (!(fetches <= MAX_FETCHES_PER_RUN)) {
+    const per = load.requirements > 1 ? ` x ${load.requirements} requirements` : '';
+    throw new UserError(`${where}: the load starts ${load.installs.toLocaleString('en-US')} installs${per} over the run; at most ${MAX_FETCHES_PER_RUN.toLocaleString('en-US')} projects are fetched in one run${hint}`);
+  }
+  if (load.durationSeconds > MAX_RUN_SECONDS) throw new UserError(`${where}: the load lasts longer than ${MAX_RUN_SECONDS} s (24 h), the longest run${hint}`);
 }
 
 /**

@@ -6,7 +6,7 @@
  * concurrently (the CLI's start-up dominates); what the library does on its own is fuzzed in the other
  * files of test/fuzz/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import type { CliResult } from '../cli/run-cli.js';
 import { oneBurst } from '../live/helpers/scenario.js';
 import { startTinyIndex, type TinyIndex } from '../live/helpers/tiny-index.js';
 import { runCliAsync } from '../plan/run-cli-async.js';
+import { albLogLine, writeLog } from '../scenario/import/alb-log-writer.js';
+import { callsOf, PIP_UA } from '../scenario/import/install-calls.js';
 import { snapshot } from './snapshot.js';
 
 /**
@@ -48,6 +50,18 @@ function replayFile(name: string, offsets: string): string {
   return file;
 }
 
+/** A replay with a flow mix: each offset may name its install's kind (seed-tool or pip). */
+function mixedReplay(name: string, offsets: string): string {
+  const file = replayFile(name, offsets);
+  const scenario = JSON.parse(readFileSync(file, 'utf8'));
+  scenario.flowMix = [
+    { name: 'seed-tool', flow: 'seed-tool', share: 0.5 },
+    { name: 'pip', flow: 'pip-root-index', share: 0.5 },
+  ];
+  writeFileSync(file, JSON.stringify(scenario));
+  return file;
+}
+
 beforeAll(async () => {
   index = await startTinyIndex();
   // Discovery reads real pages; every page of the load is 200 with something that is not an index page.
@@ -60,6 +74,17 @@ beforeAll(async () => {
   writeFileSync(path.join(earlier, 'csv', 'headline.csv'), 'metric,value\nerror_rate,0.0005\n');
   writeFileSync(path.join(earlier, 'report.html'), '<!doctype html><title>earlier</title>\n');
   writeFileSync(at('a-file'), 'not a directory\n');
+  // An earlier import's scenario and replay (a later import must not replace them without --force).
+  writeFileSync(path.join(earlier, 'imported.json'), '{"name": "imported"}\n');
+  writeFileSync(path.join(earlier, 'imported.offsets'), '0\n1.5\n');
+  // ALB logs: one install, and two installs two days apart (a replay longer than a run).
+  const install = (startMs: number) => callsOf({ client: '10.9.0.11', userAgent: PIP_UA, flow: 'pip-root-index', project: 'pkg-001', startMs }, ['10.0.1.10:8080']);
+  const day = Date.UTC(2025, 5, 3, 10, 0, 0);
+  mkdirSync(at('alb-one'));
+  writeLog(at('alb-one', 'one.log'), install(day).map(albLogLine));
+  mkdirSync(at('alb-two-days'));
+  writeLog(at('alb-two-days', 'two-days.log'), [...install(day), ...install(day + 2 * 86_400_000)].map(albLogLine));
+  writeFileSync(at('request-count.csv'), 'timestamp,value\n2025-06-03T10:00:00Z,120\n2025-06-03T10:01:00Z,600\n');
   before = snapshot(earlier);
 }, 120_000);
 
@@ -122,6 +147,32 @@ const CASES: Case[] = [
   { name: 'validate --instance c9.huge', args: () => ['validate', '--url', index.url, '--dry-run', '--instance', 'c9.huge'], code: 2, first: /^capsim: unknown instance type "c9\.huge"; closest: / },
   { name: '--set X=1 --set X=3', args: () => ['predict', '--set', 'service.requestCpuMs=1', '--set', 'service.requestCpuMs=3'], code: 2, first: /^capsim: --set names service\.requestCpuMs twice \(service\.requestCpuMs=1 and service\.requestCpuMs=3\): give each once$/ },
   { name: 'a seed above 2^53', args: () => ['predict', '--seed', '9007199254740993'], code: 2, first: /^capsim: --seed must be between 0 and 2147483647, got 9007199254740993$/ },
+  // The same classes in the autoscaling flags and parameters (issue 14).
+  { name: 'predict --autoscaling off --scale-target 70', args: () => ['predict', '--autoscaling', 'off', '--scale-target', '70'], code: 2, first: /^capsim: --scale-target does not apply: autoscaling is off \(--autoscaling off\)$/ },
+  {
+    name: 'predict on the local stack --max-tasks 4',
+    args: () => ['predict', '--instance', 'custom', '--vcpus', '2', '--memory-gb', '4', '--tasks', '1', '--workers', '2', '--max-tasks', '4'],
+    code: 2,
+    first: /^capsim: --max-tasks does not apply: a custom machine \(the local stack\) has no ECS service to scale$/,
+  },
+  { name: 'plan --autoscaling off --scale-metric memory', args: plan('--autoscaling', 'off', '--scale-metric', 'memory'), code: 2, first: /^capsim: --scale-metric does not apply: autoscaling is off \(--autoscaling off\)$/ },
+  { name: 'predict --scale-target 150', args: () => ['predict', '--scale-target', '150'], code: 2, first: /^capsim: --scale-target must be above 0 and at most 100 \(% of the reservation, for metric cpu\), got 150$/ },
+  { name: 'predict --min-tasks 5 --max-tasks 2', args: () => ['predict', '--min-tasks', '5', '--max-tasks', '2'], code: 2, first: /^capsim: max tasks 2 \(--max-tasks\) is below min tasks 5 \(--min-tasks\)$/ },
+  { name: 'predict --set autoscaling.metricPeriodS=0', args: () => ['predict', '--set', 'autoscaling.metricPeriodS=0'], code: 2, first: /^capsim: --set: parameter "autoscaling\.metricPeriodS" must be between 1 and 3600 s \(got 0\)$/ },
+  { name: 'predict --set capacity.instanceBootS=1e9', args: () => ['predict', '--set', 'capacity.instanceBootS=1e9'], code: 2, first: /^capsim: --set: parameter "capacity\.instanceBootS" must be between 1 and 3600 s \(got 1000000000\)$/ },
+  // ... and in the traffic import (issue 18): outputs checked first, flags of the other source refused, bounds before writing.
+  { name: 'scenario import --out under /proc', args: () => ['scenario', 'import', '--alb-logs', at('alb-one'), '--out', '/proc/capsim.json'], code: 2, first: /^capsim: cannot write --out \/proc\/capsim\.(json|offsets): nothing can be created in \/proc/ },
+  { name: 'scenario import --out over an earlier import', args: () => ['scenario', 'import', '--alb-logs', at('alb-one'), '--out', path.join(earlier, 'imported.json')], code: 2, first: /^capsim: .*earlier\/imported\.json exists; give --force to replace it$/ },
+  {
+    name: 'scenario import of a replay longer than a run',
+    args: () => ['scenario', 'import', '--alb-logs', at('alb-two-days'), '--out', at('two-days.json')],
+    code: 2,
+    first: /^capsim: --out .*two-days\.json: the load lasts longer than 86400 s \(24 h\), the longest run: cut one busy period with --busiest \(e\.g\. 10m\) or --from\/--to$/,
+  },
+  { name: 'scenario import --cloudwatch --busiest 10m', args: () => ['scenario', 'import', '--cloudwatch', at('request-count.csv'), '--busiest', '10m'], code: 2, first: /^capsim: --busiest does not apply: it selects or shows ALB log requests \(--alb-logs\); a CloudWatch export has only counts per period$/ },
+  { name: 'scenario import --alb-logs --within-minute uniform', args: () => ['scenario', 'import', '--alb-logs', at('alb-one'), '--within-minute', 'uniform'], code: 2, first: /^capsim: --within-minute does not apply: it shapes a CloudWatch import/ },
+  { name: 'scenario import --busiest 0m', args: () => ['scenario', 'import', '--alb-logs', at('alb-one'), '--busiest', '0m'], code: 2, first: /^capsim: --busiest / },
+  { name: 'predict a flow-mix replay past 24 h', args: () => ['predict', '--scenario', mixedReplay('late-mix', '0 seed-tool\n90000 pip\n')], code: 2, first: /^capsim: replay file .*late-mix\.txt: entry 2 must be a number of seconds from 0 to 86400 \(24 h, the longest run\), got "90000"; after it, optionally, one of / },
 ];
 
 /** Runs `cases` at most `parallel` at a time. */
@@ -188,6 +239,13 @@ describe('the inputs of issue 17 at the command line: one line and exit 2, or a 
     expect(firstLine(c.stdout ? result.stdout : result.stderr)).toMatch(c.first);
     expect(result.code).toBe(c.code);
     if (c.code === 2) expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a refused import writes nothing: no scenario, no replay, no temporary file', () => {
+    expect(existsSync(at('two-days.json'))).toBe(false);
+    expect(existsSync(at('two-days.offsets'))).toBe(false);
+    expect(readdirSync(root).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync('/proc/capsim.json')).toBe(false);
   });
 
   it('one replication prints no interval', () => {
