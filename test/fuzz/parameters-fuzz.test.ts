@@ -7,6 +7,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { loadCalibration } from '../../src/calibrate/calibration-file.js';
+import { UserError } from '../../src/errors.js';
 import { defaultParameters, PARAMETER_NAMES, parameterSchema, withOverrides, type ModelParameters, type ParameterName } from '../../src/model/parameters.js';
 import { replicate } from '../../src/model/replication.js';
 import { MIN_EVENTS, SimulationBudgetError } from '../../src/model/simulation-budget.js';
@@ -18,12 +19,28 @@ import { burstScenario } from '../model/helpers.js';
 
 const schema = parameterSchema();
 
-/** One replication; 'budget' when the simulation budget stopped it (its message checked), else its event count. */
-function outcome(params: ModelParameters, scenario: Scenario, request: Partial<SizingRequest> = {}): number | 'budget' {
+/**
+ * Values that only make sense together, refused in one line naming both when they contradict (each in
+ * range on its own): managed scaling's smallest step above its largest.
+ */
+const PAIRS: ReadonlyArray<readonly [ParameterName, ParameterName, RegExp]> = [
+  ['capacity.minScalingStep', 'capacity.maxScalingStep', /^capacity\.minScalingStep \(\d+\) is above capacity\.maxScalingStep \(\d+\)$/],
+];
+
+/**
+ * One replication; 'budget' when the simulation budget stopped it (its message checked), 'refused' when a
+ * pair of PAIRS contradicts (its one line checked), else its event count.
+ */
+function outcome(params: ModelParameters, scenario: Scenario, request: Partial<SizingRequest> = {}): number | 'budget' | 'refused' {
   const sizing = resolveSizing({ instance: 'c6a.large', tasks: 2, workers: 2, workerClass: 'gevent', algorithm: 'round_robin', ...request });
   try {
     return replicate({ config: stackConfig(sizing, scenario, params), params, seed: 1 }, 0).events;
   } catch (error) {
+    const pair = PAIRS.find(([low, high]) => params[low] > params[high]);
+    if (pair && error instanceof UserError) {
+      expect(error.message).toMatch(pair[2]);
+      return 'refused';
+    }
     expect(error).toBeInstanceOf(SimulationBudgetError);
     const message = (error as Error).message;
     expect(message).toMatch(/^the simulation left its budget: /);
@@ -53,7 +70,7 @@ describe('every parameter at either bound, one at a time: the replication ends (
     for (const name of PARAMETER_NAMES) {
       for (const value of [schema[name].min, schema[name].max]) {
         const result = outcome(withOverrides(defaultParameters(), { [name]: value }, 'fuzz'), small);
-        if (result !== 'budget') expect(result).toBeLessThan(MIN_EVENTS);
+        if (typeof result === 'number') expect(result).toBeLessThan(MIN_EVENTS);
       }
     }
   });
@@ -71,9 +88,12 @@ describe('random points inside the bounds (seeded): every replication ends', () 
   it('30 points, every parameter drawn at once', () => {
     const rng = seedrandom('capsim fuzz parameters');
     for (let i = 0; i < 30; i++) {
-      const overrides = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, draw(name, rng())]));
+      const overrides: Record<string, number> = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, draw(name, rng())]));
+      // Each pair drawn in order, so that every point runs (the contradiction itself is refused above).
+      for (const [low, high] of PAIRS) if (overrides[low] > overrides[high]) [overrides[low], overrides[high]] = [overrides[high], overrides[low]];
       const result = outcome(withOverrides(defaultParameters(), overrides, 'fuzz'), small);
-      if (result !== 'budget') expect(result).toBeLessThan(MIN_EVENTS);
+      expect(result).not.toBe('refused');
+      if (typeof result === 'number') expect(result).toBeLessThan(MIN_EVENTS);
     }
   });
 });
