@@ -1,15 +1,19 @@
 /**
- * Bench: how fast is capsim's load generator, and how much latency does it add,
- * next to wrk on the same zero-work nginx endpoint on loopback, in the same run.
+ * Bench: how fast are capsim's load generators, and how much latency does each
+ * add, next to wrk on the same zero-work nginx endpoint on loopback, in the same run.
  *
  *  - throughput: 510 concurrent clients (the seed's burst), each on its own
  *    keep-alive connection like a pip process, closed loop, for a few seconds;
- *    the generator records every request through the same recorder as validate.
+ *    the native generator records every request through the same recorder as validate.
  *  - added latency: 1 client, sequential requests; mean and median latency of
- *    the generator minus wrk's.
+ *    each engine minus wrk's.
+ *  - the Locust engine: the run's locustfile's own attempt (requests under gevent,
+ *    what a Locust worker sends every request with), in one Python process: what one
+ *    worker adds to each request and how many it sends with 510 clients.
  *
  * Run: node dist/bench/generator.js [--json] [--seconds 3]
- * Needs nginx and wrk (Debian: apt-get install -y nginx-light wrk).
+ * Needs nginx and wrk (Debian: apt-get install -y nginx-light wrk), and Debian's
+ * python3-locust for the Locust figures.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ConnectionCounter, InstallConnections } from '../src/live/connections.js';
+import { DEFAULT_LOCUST_PYTHON } from '../src/live/locust/cluster.js';
+import { locustfileFor } from '../src/live/locust/run-locust.js';
+import { loadScenario } from '../src/scenario/load.js';
 import { sendAttempt } from '../src/live/http-attempt.js';
 import type { RequestRecord } from '../src/live/install.js';
 import { RequestRecorder } from '../src/live/recorder.js';
@@ -176,6 +183,45 @@ async function runGenerator(url: string, clients: number, seconds: number, recor
   };
 }
 
+/** Closed-loop clients on the locustfile's attempt, in one Python process (a Locust worker's request path). */
+const LOCUST_CLIENTS = `
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import capsim_locustfile as lf
+import gevent, requests
+url, clients, seconds = sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+headers = {"user-agent": "capsim-bench", "accept": "*/*", "accept-encoding": "identity", "connection": "keep-alive"}
+latencies, records, errors = [], [], [0]
+start = time.monotonic()
+end = start + seconds
+def client(i):
+    session = lf.new_session(requests.cookies.RequestsCookieJar())
+    n = 0
+    while time.monotonic() < end:
+        a = lf.send_attempt(session, url, headers, False, lf.KINDS[0]["client"]["timeoutSeconds"])
+        n += 1
+        # what a worker keeps of every request (its record; batching and sending are apart from the request)
+        records.append({"start": a.start, "install": i, "op": n, "status": a.status, "latency_ms": lf.round3(a.latency), "bytes": a.bytes, "error_class": a.error_class, "connection": a.connection, "upstream": a.upstream})
+        if a.status == 200:
+            if (a.start + a.latency) / 1000.0 <= end:
+                latencies.append(a.latency)
+        else:
+            errors[0] += 1
+gevent.joinall([gevent.spawn(client, i) for i in range(clients)])
+latencies.sort()
+n = len(latencies)
+print(json.dumps({"requestsPerSecond": n / seconds, "meanMs": sum(latencies) / max(1, n), "p50Ms": latencies[n // 2] if n else None, "p99Ms": latencies[int(0.99 * n)] if n else None, "errors": errors[0]}))
+`;
+
+function runLocustClients(dir: string, url: string, clients: number, seconds: number): Promise<LoadFigures> {
+  return new Promise((resolve, reject) => {
+    execFile(DEFAULT_LOCUST_PYTHON, ['-c', LOCUST_CLIENTS, dir, url, String(clients), String(seconds)], { cwd: dir, timeout: (seconds + 60) * 1000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`the Locust engine's client failed: ${(stderr || error.message).trim().split('\n').pop()}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as LoadFigures);
+    });
+  });
+}
+
 /** Runs the bench and returns its figures (rates in requests/s, latencies in ms, ratios generator/wrk). */
 export async function benchGenerator(options: { seconds?: number; clients?: number } = {}): Promise<Record<string, number>> {
   const seconds = options.seconds ?? 3;
@@ -192,6 +238,11 @@ export async function benchGenerator(options: { seconds?: number; clients?: numb
     const genBurst = await runGenerator(url, clients, seconds, path.join(dir, 'burst.ndjson'));
     const wrkSingle = await runWrk(url, 1, seconds);
     const genSingle = await runGenerator(url, 1, seconds, path.join(dir, 'single.ndjson'));
+    // The locustfile of a run against this endpoint (its attempt does not depend on the flow).
+    writeFileSync(path.join(dir, 'capsim_locustfile.py'), locustfileFor(loadScenario('pip-burst'), url));
+    await runLocustClients(dir, url, 16, 0.5);
+    const locustBurst = await runLocustClients(dir, url, clients, seconds);
+    const locustSingle = await runLocustClients(dir, url, 1, seconds);
     return {
       clients,
       seconds,
@@ -213,6 +264,17 @@ export async function benchGenerator(options: { seconds?: number; clients?: numb
       latency_ratio_single_p50: genSingle.p50Ms / wrkSingle.p50Ms,
       wrk_rps_single: wrkSingle.requestsPerSecond,
       generator_rps_single: genSingle.requestsPerSecond,
+      locust_worker_rps_at_clients: locustBurst.requestsPerSecond,
+      rps_ratio_locust_worker_to_wrk: locustBurst.requestsPerSecond / wrkBurst.requestsPerSecond,
+      locust_worker_p50_ms_at_clients: locustBurst.p50Ms,
+      locust_worker_p99_ms_at_clients: locustBurst.p99Ms,
+      locust_errors: locustBurst.errors + locustSingle.errors,
+      locust_mean_ms_single: locustSingle.meanMs,
+      locust_p50_ms_single: locustSingle.p50Ms,
+      locust_added_latency_ms_mean: locustSingle.meanMs - wrkSingle.meanMs,
+      locust_added_latency_ms_p50: locustSingle.p50Ms - wrkSingle.p50Ms,
+      locust_latency_ratio_single_p50: locustSingle.p50Ms / wrkSingle.p50Ms,
+      locust_rps_single: locustSingle.requestsPerSecond,
     };
   } finally {
     nginx.kill('SIGTERM');
@@ -228,7 +290,9 @@ function render(figures: Record<string, number>): string {
     `  ${figures.clients} concurrent keep-alive clients: generator ${f(figures.generator_rps_at_clients, 0)} req/s, wrk ${f(figures.wrk_rps_at_clients, 0)} req/s, ratio ${f(figures.rps_ratio_generator_to_wrk, 3)}`,
     `     P50 generator ${f(figures.generator_p50_ms_at_clients)} ms vs wrk ${f(figures.wrk_p50_ms_at_clients)} ms; P99 ${f(figures.generator_p99_ms_at_clients)} vs ${f(figures.wrk_p99_ms_at_clients)} ms`,
     `  1 client, sequential: mean generator ${f(figures.generator_mean_ms_single, 3)} ms vs wrk ${f(figures.wrk_mean_ms_single, 3)} ms: adds ${f(figures.added_latency_ms_mean, 3)} ms a request (P50 adds ${f(figures.added_latency_ms_p50, 3)} ms, ratio ${f(figures.latency_ratio_single_p50, 2)})`,
-    `  errors: generator ${figures.generator_errors}, wrk ${figures.wrk_errors}`,
+    `  Locust engine (one worker process, the locustfile's attempt): ${f(figures.locust_worker_rps_at_clients, 0)} req/s at ${figures.clients} clients (ratio to wrk ${f(figures.rps_ratio_locust_worker_to_wrk, 3)}), P50 ${f(figures.locust_worker_p50_ms_at_clients)} ms`,
+    `     1 client: mean ${f(figures.locust_mean_ms_single, 3)} ms: adds ${f(figures.locust_added_latency_ms_mean, 3)} ms a request (P50 adds ${f(figures.locust_added_latency_ms_p50, 3)} ms, ratio ${f(figures.locust_latency_ratio_single_p50, 2)})`,
+    `  errors: generator ${figures.generator_errors}, Locust ${figures.locust_errors}, wrk ${figures.wrk_errors}`,
   ].join('\n');
 }
 

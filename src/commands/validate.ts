@@ -10,7 +10,9 @@ import { parseThresholds } from '../gate/threshold.js';
 import { LocalDiagnostics } from '../live/diagnostics/local.js';
 import type { DiagnosticsCollector } from '../live/diagnostics/types.js';
 import { renderPlan } from '../live/plan.js';
-import { dryRunPlan, runValidation } from '../live/run-validation.js';
+import { dryRunPlan, prepareTarget, runValidation } from '../live/run-validation.js';
+import { DEFAULT_LOCUST_PYTHON } from '../live/locust/cluster.js';
+import { checkLocustChoice, locustfileFor, type EngineChoice, type LocustChoice } from '../live/locust/run-locust.js';
 import { completeSizing, declaredSizing } from '../live/sizing.js';
 import type { AwsRunOptions } from '../live/run-validation.js';
 import { parseProjectPick, parseProjectsFlag, parseRequirementsFlag } from '../live/project-selection.js';
@@ -53,6 +55,8 @@ export default class Validate extends Command {
     '<%= config.bin %> validate --url https://pypi.internal.example/ --yes --username ci --asg-name pypi-asg --region eu-west-1 --max-error-rate 10%',
     '<%= config.bin %> validate --url https://pypi.internal.example/ --dry-run',
     "<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario pip-burst --threshold 'p95<15000' --threshold 'error_rate<1%' --abort-on-fail --report run.html",
+    '<%= config.bin %> validate --url http://127.0.0.1:8080/ --scenario local-burst --engine locust --locust-workers 2',
+    '<%= config.bin %> validate --url https://pypi.internal.example/ --yes --engine locust --locust-expect-workers 8 (workers elsewhere: locust -f FILE --worker --master-host THIS_HOST, FILE from --print-locustfile)',
   ];
   static override flags = {
     url: Flags.string({ description: 'server root of the package index (pypiserver root, not .../simple/)', required: true }),
@@ -101,6 +105,14 @@ export default class Validate extends Command {
     'container-memory': Flags.string({ description: 'declared: container memory of a task, MiB' }),
     algorithm: Flags.string({ description: 'declared: routing algorithm (round_robin, least_outstanding_requests, or least_conn = nginx\'s: recorded as least outstanding requests with 0 ms feedback)' }),
     stickiness: Flags.string({ description: 'declared: target-group stickiness of the stack (on, off; the local stack\'s sticky mode is on)', options: [...STICKINESS_CHOICES] }),
+    engine: Flags.string({ description: 'where the installs run: native (this process) or locust (a Locust master and its workers)', options: ['native', 'locust'], default: 'native' }),
+    'locust-workers': Flags.string({ description: 'with --engine locust: workers started on this host (default: one per core; 0 with --locust-expect-workers)' }),
+    'locust-expect-workers': Flags.string({ description: 'with --engine locust: also wait for this many workers started elsewhere with the file --print-locustfile writes' }),
+    'locust-master-bind': Flags.string({ description: 'with --engine locust: the interface the master listens on for workers (default 127.0.0.1; every interface with --locust-expect-workers)' }),
+    'locust-master-port': Flags.string({ description: 'with --engine locust: the master\'s port for workers (default a free one; 5557 with --locust-expect-workers)' }),
+    'locust-wait-s': Flags.string({ description: 'with --engine locust: how long to wait for every worker, seconds', default: '60' }),
+    'locust-python': Flags.string({ description: 'with --engine locust: the Python interpreter that has Locust', default: DEFAULT_LOCUST_PYTHON }),
+    'print-locustfile': Flags.boolean({ description: 'with --engine locust: print the run\'s locustfile (for workers on other hosts) and send nothing', default: false }),
     json: jsonFlag,
   };
 
@@ -156,6 +168,13 @@ export default class Validate extends Command {
     const thresholds = parseThresholds(flags.threshold);
     if (flags['abort-on-fail'] && thresholds.length === 0) throw new UserError('--abort-on-fail needs at least one --threshold');
     const common = { url: flags.url, username: flags.username, password: flags.password, scenario, projects };
+    const engine = engineChoice(flags);
+    if (flags['print-locustfile']) {
+      if (engine.name !== 'locust') throw new UserError('--print-locustfile needs --engine locust');
+      const target = prepareTarget(common);
+      process.stdout.write(locustfileFor(scenario, target.display));
+      return;
+    }
 
     if (dryRun) {
       const plan = dryRunPlan(common);
@@ -191,7 +210,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, projectPick, requirementsInOrder, aws: awsOptions, outDir, force: flags.force, maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
+        { ...common, engine, projectPick, requirementsInOrder, aws: awsOptions, outDir, force: flags.force, maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: !flags.json },
         { signal: controller.signal },
       );
       const s = result.summary;
@@ -232,6 +251,10 @@ export default class Validate extends Command {
         process.stderr.write(`capsim: internal error during the run: ${result.crash}; partial results in ${result.outDir}\n`);
         this.exit(1);
       }
+      if (result.interruptReason === 'engine') {
+        process.stderr.write(`capsim: the run stopped: ${s.interrupt_detail}; partial results in ${result.outDir}\n`);
+        this.exit(1);
+      }
       if (s.thresholds && anyFailed(s.thresholds)) this.exit(EXIT.thresholdFailed);
     } finally {
       process.off('SIGINT', onSignal);
@@ -254,6 +277,35 @@ export default class Validate extends Command {
     const { SsmDiagnostics } = await import('../live/diagnostics/ssm.js');
     return new SsmDiagnostics({ asgName, region, sampleSeconds });
   }
+}
+
+/** --engine and the Locust flags (refused without --engine locust). */
+function engineChoice(flags: {
+  engine: string;
+  'locust-workers'?: string;
+  'locust-expect-workers'?: string;
+  'locust-master-bind'?: string;
+  'locust-master-port'?: string;
+  'locust-wait-s': string;
+  'locust-python': string;
+}): EngineChoice {
+  const locustOnly = ['locust-workers', 'locust-expect-workers', 'locust-master-bind', 'locust-master-port'] as const;
+  if (flags.engine !== 'locust') {
+    const given = locustOnly.find((name) => flags[name] !== undefined);
+    if (given) throw new UserError(`--${given} needs --engine locust`);
+    return { name: 'native' };
+  }
+  const choice: LocustChoice = {
+    name: 'locust',
+    python: flags['locust-python'],
+    localWorkers: flags['locust-workers'] !== undefined ? parseWholeNumber('locust-workers', flags['locust-workers'], 0, 1000) : undefined,
+    remoteWorkers: flags['locust-expect-workers'] !== undefined ? parseWholeNumber('locust-expect-workers', flags['locust-expect-workers'], 0, 1000) : undefined,
+    bindHost: flags['locust-master-bind'],
+    port: flags['locust-master-port'] !== undefined ? parseWholeNumber('locust-master-port', flags['locust-master-port'], 1, 65535) : undefined,
+    connectTimeoutS: parseDecimal('locust-wait-s', flags['locust-wait-s'], 1, 3600),
+  };
+  checkLocustChoice(choice);
+  return choice;
 }
 
 /** The AWS side of validate (--target-group-arn, --cluster/--service): the collector and the sizing read before the run. */

@@ -19,6 +19,65 @@
  * needed (one origin, no scripts).
  */
 
+import { installKinds } from '../scenario/flow-mix.js';
+import type { CookieScope, Scenario } from '../scenario/types.js';
+
+/** The jars a cookie scope made in a run (summary.json's `engine.cookies`). */
+export interface CookieJarsSummary {
+  /** The scenario's client.cookies (with a flow mix whose kinds differ: mixed). */
+  scope: CookieScope | 'mixed';
+  /**
+   * What one jar belonged to: the run, a worker process (the Locust engine's shared scope), an install, nothing;
+   * with a flow mix, a kind of install (each kind's own in `kinds`).
+   */
+  jar_per: 'run' | 'installs in turn' | 'worker process' | 'install' | 'none' | 'kind of install';
+  /** How many jars the run had: 1, the workers, the installs, 0 (with a flow mix: the kinds' together). */
+  jars: number;
+  /** The same in words. */
+  meaning: string;
+  /** With a flow mix: each kind's jars (its name, flow and installs started). */
+  kinds?: Array<CookieJarsSummary & { kind: string; flow: string; installs: number }>;
+}
+
+/**
+ * The jars of a run: the scenario's one kind of install (cookieJarsOf), or with a flow mix each kind's own, its
+ * client's scope over its installs (`installsByKind`, in installKinds' order).
+ */
+export function runCookieJars(scenario: Scenario, engine: 'native' | 'locust', processes: number, installsByKind: readonly number[]): CookieJarsSummary {
+  const kinds = installKinds(scenario);
+  if (!scenario.flowMix) return cookieJarsOf(scenario.client.cookies, engine, processes, installsByKind[0] ?? 0, scenario.client.sharedJars);
+  const each = kinds.map((k, i) => {
+    const installs = installsByKind[i] ?? 0;
+    return { kind: k.name, flow: k.flow, installs, ...cookieJarsOf(k.client.cookies, engine, processes, installs, k.client.sharedJars) };
+  });
+  const scopes = new Set(each.map((k) => k.scope));
+  return {
+    scope: scopes.size === 1 ? each[0].scope : 'mixed',
+    jar_per: 'kind of install',
+    jars: each.reduce((sum, k) => sum + k.jars, 0),
+    meaning: `each kind of install its own client's jars (no jar shared across kinds): ${each.map((k) => `${k.kind} (${k.installs} installs): ${k.meaning}`).join('; ')}`,
+    kinds: each,
+  };
+}
+
+/**
+ * The jars `scope` makes when the installs run in `processes` processes (1 for the native engine, the workers
+ * for Locust's). A shared jar is one object in one process: the seed tool's one requests.Session is one jar for
+ * the run, but Locust's workers are processes, so there each worker's installs share that worker's jar.
+ */
+export function cookieJarsOf(scope: CookieScope, engine: 'native' | 'locust', processes: number, installs: number, sharedJars = 1): CookieJarsSummary {
+  if (scope === 'per-install') return { scope, jar_per: 'install', jars: installs, meaning: 'one jar per install (a pip process)' };
+  if (scope === 'none') return { scope, jar_per: 'none', jars: 0, meaning: 'no jar: no cookie kept or sent' };
+  if (engine === 'native' && sharedJars === 1) return { scope, jar_per: 'run', jars: 1, meaning: "one jar for the run (the seed tool's one requests.Session), updated in the order responses complete" };
+  if (engine === 'native') return { scope, jar_per: 'installs in turn', jars: sharedJars, meaning: `${sharedJars} jars (client.sharedJars), install k using jar k mod ${sharedJars}, each updated in the order its responses complete` };
+  return {
+    scope,
+    jar_per: 'worker process',
+    jars: processes,
+    meaning: `one jar per worker process (${processes}): the seed tool's one session is one jar in one process, and Locust's workers are processes, so each worker's installs share that worker's jar, updated in the order its responses complete; installs on different workers never share a cookie`,
+  };
+}
+
 interface StoredCookie {
   name: string;
   value: string;

@@ -1,9 +1,11 @@
 /**
  * The load generator: turns a scenario's profile into installs against the
- * target. A burst creates all its installs in one synchronous loop, so they
- * are dispatched within milliseconds; the seed's iteration loop waits for an
- * iteration's installs before the next may start. Stopping (stopSignal) ends
- * scheduling; hardSignal aborts in-flight requests.
+ * target, on the schedule of src/scenario/schedule.ts. A burst starts all its
+ * installs at once (one synchronous call of the engine); the seed's iteration
+ * loop waits for an iteration's installs before the next may start. Where the
+ * installs run is the engine's business: in this process (nativeEngine), or on
+ * Locust workers (src/live/locust/locust-engine.ts). Stopping (stopSignal) ends
+ * scheduling; the engine's hard signal aborts in-flight requests.
  */
 import { performance } from 'node:perf_hooks';
 import type { BurstIterationsProfile, Scenario } from '../scenario/types.js';
@@ -16,22 +18,78 @@ import { installsInIteration, isBurstIteration, iterationMayStart, nextIteration
 import { abortableSleep, round3 } from './abortable-sleep.js';
 import { HttpCookieJar } from './cookie-jar.js';
 
-export interface LoadOptions {
+/** Where installs run. */
+export interface InstallEngine {
+  /** Starts every install of `specs` at once; each promise settles (never rejects) when its install has ended. */
+  start(specs: InstallSpec[]): Array<Promise<InstallResult>>;
+  /** TCP connections the installs opened so far. */
+  readonly connectionsOpened: number;
+}
+
+/** What every engine is given: the run, its clock, its stop signals, where records go. */
+export interface EngineOptions {
   /** Server root, ending with "/". */
   base: URL;
   scenario: Scenario;
+  /** No request starts once this aborts (in-flight ones may finish). */
+  stopSignal: AbortSignal;
+  /** Aborts in-flight requests. */
+  hardSignal: AbortSignal;
+  /** performance.now() at the run start. */
+  runStartPerf: number;
+  /** Date.now() - performance.now() at the run start. */
+  wallOffsetMs: number;
+  onRequest: (record: RequestRecord) => void;
+  onOperation: (record: OperationRecord) => void;
+}
+
+export interface NativeEngineOptions extends EngineOptions {
   username?: string;
   password?: string;
+}
+
+/**
+ * The native engine: every install in this process, each an async task on undici connections of its own; one
+ * context per kind of install (one, or a flow mix: src/scenario/flow-mix.ts), sharing the run's counters.
+ */
+export function nativeEngine(options: NativeEngineOptions): InstallEngine {
+  const counter = new ConnectionCounter();
+  let operationId = 0;
+  const authorization = options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined;
+  const contexts: InstallContext[] = installKinds(options.scenario).map((kind) => ({
+    base: options.base,
+    flow: kind.flow,
+    headers: clientHeaders(FLOWS[kind.flow].client),
+    authorization,
+    client: kind.client,
+    // A kind whose client.cookies is shared keeps its jars (one, or client.sharedJars) for its installs in the run.
+    sharedJars: Array.from({ length: kind.client.sharedJars ?? 1 }, () => new HttpCookieJar()),
+    counter,
+    runStartPerf: options.runStartPerf,
+    wallOffsetMs: options.wallOffsetMs,
+    nextOperationId: () => ++operationId,
+    stopped: () => options.stopSignal.aborted,
+    signal: options.hardSignal,
+    onRequest: options.onRequest,
+    onOperation: options.onOperation,
+  }));
+  return {
+    start: (specs) => specs.map((spec) => runInstall(contexts[spec.kind], spec)),
+    get connectionsOpened() {
+      return counter.opened;
+    },
+  };
+}
+
+export interface LoadOptions {
+  scenario: Scenario;
+  engine: InstallEngine;
   /** What the next install fetches, in order (the discovered index's projects, seeded). */
   pickInstall: () => ProjectFetch[];
   /** With a flow mix: draws for the kind of installs their replay line does not name (seeded; src/scenario/flow-mix.ts). */
   kindDraws?: () => number;
   stopSignal: AbortSignal;
-  hardSignal: AbortSignal;
   runStartPerf: number;
-  wallOffsetMs: number;
-  onRequest: (record: RequestRecord) => void;
-  onOperation: (record: OperationRecord) => void;
   onInstall?: (result: InstallResult) => void;
   /** Called when a burst iteration (or, for open-loop profiles, a sampling point) starts; must not block. */
   onBurst?: (point: { label: string; iteration?: number; atSeconds: number }) => void;
@@ -55,6 +113,8 @@ export interface IterationRecord {
 export interface LoadResult {
   iterations: IterationRecord[];
   installsStarted: number;
+  /** Installs started of each kind (index into the scenario's installKinds). */
+  installsByKind: number[];
   installsOk: number;
   installsFailed: number;
   /** Why installs stopped early (e.g. "root failed": 3). */
@@ -62,11 +122,9 @@ export interface LoadResult {
   connectionsOpened: number;
 }
 
-
-
 /** A LoadResult with nothing counted yet. */
 export function emptyLoadResult(): LoadResult {
-  return { iterations: [], installsStarted: 0, installsOk: 0, installsFailed: 0, installProblems: {}, connectionsOpened: 0 };
+  return { iterations: [], installsStarted: 0, installsByKind: [], installsOk: 0, installsFailed: 0, installProblems: {}, connectionsOpened: 0 };
 }
 
 /**
@@ -74,37 +132,19 @@ export function emptyLoadResult(): LoadResult {
  * so a caller that has to stop early still holds the counts so far.
  */
 export async function runLoad(options: LoadOptions, result: LoadResult = emptyLoadResult()): Promise<LoadResult> {
-  const { scenario } = options;
-  const counter = new ConnectionCounter();
-  let operationId = 0;
-  const authorization = options.username !== undefined && options.password !== undefined ? basicAuthorization(options.username, options.password) : undefined;
-  // One context per kind of install (one, or a flow mix: src/scenario/flow-mix.ts), sharing the run's counters.
-  const contexts: InstallContext[] = installKinds(scenario).map((kind) => ({
-    base: options.base,
-    flow: kind.flow,
-    headers: clientHeaders(FLOWS[kind.flow].client),
-    authorization,
-    client: kind.client,
-    // A kind whose client.cookies is shared keeps one jar for its installs in the run.
-    sharedJar: new HttpCookieJar(),
-    counter,
-    runStartPerf: options.runStartPerf,
-    wallOffsetMs: options.wallOffsetMs,
-    nextOperationId: () => ++operationId,
-    stopped: () => options.stopSignal.aborted,
-    signal: options.hardSignal,
-    onRequest: options.onRequest,
-    onOperation: options.onOperation,
-  }));
-  const pick = kindPicker(scenario, options.kindDraws ?? (() => 0));
-  let installNumber = 0;
-  /** Runs the next install of the run with its kind's flow and client. */
-  const start = (spec: InstallSpec) => runInstall(contexts[pick(installNumber++)], spec);
+  const { scenario, engine } = options;
   let nextInstallId = 0;
-  const newSpec = (iteration: number | null): InstallSpec => ({ id: nextInstallId++, iteration, projects: options.pickInstall() });
+  const pick = kindPicker(scenario, options.kindDraws ?? (() => 0));
+  const newSpec = (iteration: number | null): InstallSpec => {
+    const id = nextInstallId++;
+    const kind = pick(id);
+    const ofKind = result.installsByKind[kind] ?? 0;
+    result.installsByKind[kind] = ofKind + 1;
+    return { id, iteration, kind, ofKind, projects: options.pickInstall() };
+  };
 
   const settle = (install: InstallResult) => {
-    result.connectionsOpened = counter.opened;
+    result.connectionsOpened = engine.connectionsOpened;
     if (install.ok) result.installsOk += 1;
     else {
       result.installsFailed += 1;
@@ -153,7 +193,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
       result.iterations.push(record);
       result.installsStarted += count;
       // All installs of the iteration are created in one synchronous loop.
-      const running = specs.map((spec) => start(spec).then(settle));
+      const running = engine.start(specs).map((install) => install.then(settle));
       if (burst) options.onBurst?.({ label: `burst iteration ${index}`, iteration: index, atSeconds: record.started_s });
       if (profile.waitForInstalls) {
         finishIteration(record, await Promise.all(running));
@@ -180,7 +220,7 @@ export async function runLoad(options: LoadOptions, result: LoadResult = emptyLo
         nextPoint += every;
       }
       result.installsStarted += 1;
-      running.push(start(newSpec(null)).then(settle));
+      running.push(engine.start([newSpec(null)])[0].then(settle));
     }
     await Promise.all(running);
   }

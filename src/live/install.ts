@@ -14,13 +14,14 @@ import { stepPath } from './step-path.js';
 import { sendAttempt, type AttemptResult, type ErrorClass } from './http-attempt.js';
 import { parseIndexPage, type FileLink } from './index-page.js';
 import { compareVersions } from './package-names.js';
-import { isRetryable, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
+import { isRetryable, RETRY_AFTER_STATUSES, retryAfterSeconds, retryBackoffSeconds } from './retry.js';
 import { abortableSleep, round3 } from './abortable-sleep.js';
 import { HttpCookieJar } from './cookie-jar.js';
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Statuses whose Location the client follows (requests' redirect statuses). */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** requests' Session.max_redirects. */
-const MAX_REDIRECTS = 30;
+export const MAX_REDIRECTS = 30;
 
 /** One HTTP request, as written to requests.ndjson. */
 export interface RequestRecord {
@@ -78,11 +79,17 @@ export interface ProjectFetch {
   pick: 'latest' | 'exact';
   /** The picked file's absolute URL, as discovered (the seed tool requests it without reading the page). */
   fileUrl: string;
+  /** The picked file's name, as discovered (the Locust engine follows the page's link of that name). */
+  fileName: string;
 }
 
 export interface InstallSpec {
   id: number;
   iteration: number | null;
+  /** Its kind: an index into the scenario's installKinds (0 without a flow mix). */
+  kind: number;
+  /** Installs of its kind started before it (its jar with a shared scope: ofKind mod the kind's sharedJars). */
+  ofKind: number;
   /** The projects fetched one after another (one; or the scenario's `requirements`, like pip install -r). */
   projects: ProjectFetch[];
 }
@@ -105,8 +112,11 @@ export interface InstallContext {
   /** "Basic ..." for the target origin, or undefined. */
   authorization?: string;
   client: ClientBehaviour;
-  /** The run's one cookie jar, used when client.cookies is "shared". */
-  sharedJar: HttpCookieJar;
+  /**
+   * The kind's shared cookie jars, used when its client.cookies is "shared": the kind's install k takes jar k mod
+   * their number (one unless client.sharedJars says more).
+   */
+  sharedJars: HttpCookieJar[];
   counter: ConnectionCounter;
   /** performance.now() at the run start. */
   runStartPerf: number;
@@ -201,7 +211,7 @@ async function runOperation(
     if (retry) {
       ctx.onRequest(request);
       attempt += 1;
-      const retryAfter = result.status === 503 ? retryAfterSeconds(result.retryAfter) : null;
+      const retryAfter = result.status !== undefined && RETRY_AFTER_STATUSES.includes(result.status) ? retryAfterSeconds(result.retryAfter) : null;
       await abortableSleep(1000 * (retryAfter ?? retryBackoffSeconds(attempt, ctx.client.backoffFactorSeconds)), ctx.signal);
       continue;
     }
@@ -263,10 +273,10 @@ function noFileOperation(ctx: InstallContext, spec: InstallSpec, step: FlowStep,
 }
 
 /** The jar an install's requests use: the run's (shared), its own (per-install), or none. */
-function jarFor(ctx: InstallContext): HttpCookieJar | null {
+function jarFor(ctx: InstallContext, spec: InstallSpec): HttpCookieJar | null {
   switch (ctx.client.cookies) {
     case 'shared':
-      return ctx.sharedJar;
+      return ctx.sharedJars[spec.ofKind % ctx.sharedJars.length];
     case 'per-install':
       return new HttpCookieJar();
     case 'none':
@@ -275,7 +285,7 @@ function jarFor(ctx: InstallContext): HttpCookieJar | null {
 }
 
 /** requests' HTTPAdapter keeps at most this many connections per host: poetry's parallel requests share them. */
-const SESSION_POOL_SIZE = 10;
+export const SESSION_POOL_SIZE = 10;
 
 /**
  * poetry's install: every project's page (in parallel through one session), then, once all are read, every
@@ -285,7 +295,7 @@ const SESSION_POOL_SIZE = 10;
 async function runPhasedInstall(ctx: InstallContext, spec: InstallSpec, flow: Flow): Promise<InstallResult> {
   const timeoutMs = ctx.client.timeoutSeconds * 1000;
   const connections = new InstallConnections(ctx.counter, timeoutMs);
-  const jar = jarFor(ctx);
+  const jar = jarFor(ctx, spec);
   let firstDispatchPerf: number | null = null;
   const markFirst = (perf: number) => {
     if (firstDispatchPerf === null) firstDispatchPerf = perf;
@@ -348,7 +358,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
   if (flow.requirementsOrder === 'pages-then-files') return runPhasedInstall(ctx, spec, flow);
   const timeoutMs = ctx.client.timeoutSeconds * 1000;
   let connections = new InstallConnections(ctx.counter, timeoutMs);
-  const jar = jarFor(ctx);
+  const jar = jarFor(ctx, spec);
   let firstDispatchPerf: number | null = null;
   const markFirst = (perf: number) => {
     if (firstDispatchPerf === null) firstDispatchPerf = perf;

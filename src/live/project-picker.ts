@@ -73,9 +73,9 @@ export class ProjectPicker {
     const files = this.installable[i];
     if (this.versionPick === 'uniform') {
       const file = files[Math.floor(this.rng() * files.length)];
-      return { project: this.candidates[i].name, version: file.version!, pick: 'exact', fileUrl: file.url };
+      return { project: this.candidates[i].name, version: file.version!, pick: 'exact', fileUrl: file.url, fileName: file.fileName };
     }
     const file = newest(files);
-    return { project: this.candidates[i].name, version: file.version!, pick: 'latest', fileUrl: file.url };
+    return { project: this.candidates[i].name, version: file.version!, pick: 'latest', fileUrl: file.url, fileName: file.fileName };
   }
 }

@@ -11,7 +11,11 @@
 export { retryBackoffSeconds } from '../scenario/retry-backoff.js';
 
 /** Error classes urllib3 retries for a GET (connect and read errors). */
-const RETRYABLE_ERRORS = new Set(['timeout', 'connect_timeout', 'connection_refused', 'connection_reset', 'dns']);
+export const RETRYABLE_ERROR_CLASSES = ['timeout', 'connect_timeout', 'connection_refused', 'connection_reset', 'dns'] as const;
+const RETRYABLE_ERRORS: ReadonlySet<string> = new Set(RETRYABLE_ERROR_CLASSES);
+
+/** Statuses whose Retry-After header sets the wait before the retry (urllib3 honours it on 503). */
+export const RETRY_AFTER_STATUSES: readonly number[] = [503];
 
 export function isRetryable(outcome: { status?: number; errorClass?: string }, retryStatuses: readonly number[]): boolean {
   if (outcome.status !== undefined) return retryStatuses.includes(outcome.status);

@@ -19,10 +19,14 @@ import { basicAuthorization, clientHeaders } from './client-headers.js';
 import { DEFAULT_CALIBRATION, LOCAL_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { expectedServerOpsPerRequest } from '../model/nfs-per-request.js';
 import { buildAwsSection } from './aws-summary.js';
+import { runCookieJars } from './cookie-jar.js';
 import type { AwsBurstState, AwsStateCollector, FoundSizing } from './diagnostics/aws-state.js';
 import type { ScalingWatch, ScalingWatcher } from './diagnostics/scaling-watch.js';
 import type { DiagnosticsCollection, DiagnosticsCollector, DiagnosticsTrigger } from './diagnostics/types.js';
-import { emptyLoadResult, runLoad } from './generator.js';
+import { emptyLoadResult, nativeEngine, runLoad, type InstallEngine } from './generator.js';
+import type { LocustEngine } from './locust/locust-engine.js';
+import { checkLocustChoice, checkSharedJars, LocustRun, scenarioAsSentByWorkers, type EngineChoice } from './locust/run-locust.js';
+import { capsimVersion } from '../package-root.js';
 import type { OperationRecord, RequestRecord } from './install.js';
 import { discoverRepository, discoveredRepository, discoveryRecord, type DiscoveryRecord } from './discovery.js';
 import { FLOWS } from '../scenario/flows.js';
@@ -33,7 +37,7 @@ import { isBurstIteration } from '../scenario/schedule.js';
 import { ProgressLine } from './progress.js';
 import { RequestRecorder } from './recorder.js';
 import { Redactor, redactUrl } from './redact.js';
-import { buildSummary, SummaryAccumulator, type InterruptReason, type ValidationSummary } from './summary.js';
+import { buildSummary, SummaryAccumulator, type EngineSummary, type InterruptReason, type ValidationSummary } from './summary.js';
 import { renderSummaryMarkdown } from './summary-markdown.js';
 import type { DeclaredSizing } from './sizing.js';
 import { guardTarget, parseTarget, probeTarget } from './url-guard.js';
@@ -82,6 +86,8 @@ export interface ValidationOptions {
   log?: (line: string) => void;
   /** Test hook: called with every completed operation (an exception here is a crash). */
   onOperation?: (record: OperationRecord) => void;
+  /** Where the installs run: this process (default), or Locust's master and workers. */
+  engine?: EngineChoice;
 }
 
 export interface AwsRunOptions {
@@ -145,31 +151,74 @@ export async function runValidation(options: ValidationOptions, control: { signa
 async function validateInto(output: OutputDirectory, target: PreparedTarget, options: ValidationOptions, control: { signal?: AbortSignal }): Promise<ValidationResult> {
   const { redactor } = target;
   const log = (line: string) => (options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(redactor.redact(line));
-  await probeTarget(target.url, options.probeTimeoutMs ?? 5000);
-
-  // What the index really holds, before any load (a missing project or an empty index stops here).
-  const headers = clientHeaders(FLOWS[options.scenario.flow].client);
-  const authorization = target.username !== undefined && target.password !== undefined ? basicAuthorization(target.username, target.password) : undefined;
-  const discovery = await discoverRepository({
-    base: target.url,
-    indexHeaders: clientHeaders('pip').index,
-    fileHeaders: headers.file,
-    authorization,
-    timeoutMs: options.scenario.client.timeoutSeconds * 1000,
-    named: options.projects,
-  });
-  for (const notice of discovery.notices) log(notice);
-  const projectPick = options.projectPick ?? 'uniform';
-  const scenario: Scenario = { ...options.scenario, repository: discoveredRepository(discovery, projectPick, options.scenario.repository) };
-  const requirements = options.requirementsInOrder ? discovery.candidates.length : (scenario.requirements ?? 1);
-  if (requirements > discovery.candidates.length) {
-    throw new UserError(`--requirements ${requirements}: an install fetches that many different projects, and the index offers ${discovery.candidates.length}`);
+  // Locust's master and workers start while the index is read (they send nothing before the load); a machine
+  // without Locust stops the run before any load.
+  const locustChoice = options.engine?.name === 'locust' ? options.engine : null;
+  if (locustChoice) {
+    const { localWorkers, remoteWorkers } = checkLocustChoice(locustChoice);
+    checkSharedJars(options.scenario, localWorkers + remoteWorkers);
   }
-  const picker = new ProjectPicker(discovery.candidates, projectPick, scenario.repository.versionPick, seedrandom(`${options.seed ?? 1}/packages`));
+  const cancelLocust = new AbortController();
+  const onCancel = () => cancelLocust.abort();
+  control.signal?.addEventListener('abort', onCancel, { once: true });
+  const locustStarting = locustChoice
+    ? LocustRun.start({
+        choice: locustChoice,
+        scenario: options.scenario,
+        url: target.url,
+        display: target.display,
+        username: target.username,
+        password: target.password,
+        redact: (text) => redactor.redact(text),
+        signal: control.signal?.aborted ? AbortSignal.abort() : cancelLocust.signal,
+      })
+    : null;
+  locustStarting?.catch(() => undefined);
+
+  let discovery: Awaited<ReturnType<typeof discoverRepository>>;
+  let scenario: Scenario;
+  let requirements: number;
+  let picker: ProjectPicker;
+  const projectPick = options.projectPick ?? 'uniform';
+  try {
+    await probeTarget(target.url, options.probeTimeoutMs ?? 5000);
+    // What the index really holds, before any load (a missing project or an empty index stops here).
+    const headers = clientHeaders(FLOWS[options.scenario.flow].client);
+    const authorization = target.username !== undefined && target.password !== undefined ? basicAuthorization(target.username, target.password) : undefined;
+    discovery = await discoverRepository({
+      base: target.url,
+      indexHeaders: clientHeaders('pip').index,
+      fileHeaders: headers.file,
+      authorization,
+      timeoutMs: options.scenario.client.timeoutSeconds * 1000,
+      named: options.projects,
+    });
+    for (const notice of discovery.notices) log(notice);
+    scenario = { ...options.scenario, repository: discoveredRepository(discovery, projectPick, options.scenario.repository) };
+    requirements = options.requirementsInOrder ? discovery.candidates.length : (scenario.requirements ?? 1);
+    if (requirements > discovery.candidates.length) {
+      throw new UserError(`--requirements ${requirements}: an install fetches that many different projects, and the index offers ${discovery.candidates.length}`);
+    }
+    picker = new ProjectPicker(discovery.candidates, projectPick, scenario.repository.versionPick, seedrandom(`${options.seed ?? 1}/packages`));
+  } catch (error) {
+    cancelLocust.abort();
+    await locustStarting?.then((run) => run.finish(null), () => undefined);
+    throw error;
+  } finally {
+    control.signal?.removeEventListener('abort', onCancel);
+  }
+  // The master and every worker ready, their clocks tied to ours, before the run's clock starts.
+  const locustRun = locustStarting ? await locustStarting : null;
 
   const outDir = output.path;
   const files = { requests: output.file('requests.ndjson'), summary: output.file('summary.json'), markdown: output.file('summary.md') };
-  const recorder = new RequestRecorder(files.requests, redactor);
+  let recorder: RequestRecorder;
+  try {
+    recorder = new RequestRecorder(files.requests, redactor);
+  } catch (error) {
+    await locustRun?.finish(null);
+    throw error;
+  }
 
   const stop = new AbortController();
   const hard = new AbortController();
@@ -275,16 +324,22 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
     }
     return nfsPrediction;
   };
+  let locustEngine: LocustEngine | null = null;
+  const engineSummary = (installsByKind: readonly number[]): EngineSummary => {
+    const engine = locustEngine?.describe() ?? { name: 'native' as const, version: capsimVersion(), workers: 1 };
+    return { ...engine, cookies: runCookieJars(scenario, engine.name, engine.workers, installsByKind) };
+  };
   const summaryNow = (load: Parameters<typeof buildSummary>[0]['load'], endMs: number, abortedInFlight: number): ValidationSummary =>
     buildSummary({
       profile: options.scenario.name,
       target: target.display,
+      engine: engineSummary(load?.installsByKind ?? []),
       startMs,
       endMs,
       accumulator,
       load,
       sizing: options.sizing ?? {},
-      scenario,
+      scenario: locustEngine ? scenarioAsSentByWorkers(scenario, locustEngine.describe().workers) : scenario,
       discovery: discoveryRecord(discovery, projectPick),
       diagnostics: [...diagnostics].sort((a, b) => a.trigger.atSeconds - b.trigger.atSeconds),
       nfsPrediction: nfsPredictionNow(),
@@ -336,6 +391,13 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
     }
   };
 
+  const engineOptions = { scenario, stopSignal: stop.signal, hardSignal: hard.signal, runStartPerf, wallOffsetMs, onRequest, onOperation };
+  let engine: InstallEngine;
+  if (locustRun) {
+    locustEngine = locustRun.engine({ ...engineOptions, base: target.url, onFailure: (message) => interrupt('engine', redactor.redact(message), true) });
+    engine = locustEngine;
+  } else engine = nativeEngine({ ...engineOptions, base: target.url, username: target.username, password: target.password });
+
   progress?.start();
   const load = emptyLoadResult();
   // What the service's autoscaling did, sampled from the first request to the last (null until the run is over).
@@ -348,18 +410,12 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
   try {
     await runLoad(
       {
-        base: target.url,
         scenario,
-        username: target.username,
-        password: target.password,
+        engine,
         pickInstall: () => picker.install(requirements, options.requirementsInOrder),
         kindDraws: seedrandom(`${options.seed ?? 1}/flows`),
         stopSignal: stop.signal,
-        hardSignal: hard.signal,
         runStartPerf,
-        wallOffsetMs,
-        onRequest,
-        onOperation,
         onBurst: (trigger) => {
           startDiagnostics(trigger);
           startAws(trigger);
@@ -376,6 +432,10 @@ async function validateInto(output: OutputDirectory, target: PreparedTarget, opt
     progress?.stop();
   }
   const endMs = wallOffsetMs + performance.now();
+  if (locustRun) {
+    locustEngine?.detach();
+    await locustRun.finish(output);
+  }
 
   // Diagnostics have their own timeouts; after an interruption wait only briefly.
   if (pendingDiagnostics.length > 0) {

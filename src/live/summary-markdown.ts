@@ -1,11 +1,28 @@
 /** summary.md: the run for people (the same figures as summary.json). */
 import { formatValue } from '../report/figures.js';
 import type { AwsSection } from './aws-summary.js';
-import type { ValidationSummary } from './summary.js';
+import type { EngineSummary, ValidationSummary } from './summary.js';
 
 const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value).toLocaleString('en-US')} ms`);
 const pct = (value: number) => `${(100 * value).toFixed(2)} %`;
 const num = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+
+/** Which engine sent the load; for Locust, the master and each worker's host and share. */
+function engineSection(engine: EngineSummary | undefined): string[] {
+  if (!engine) return [];
+  if (engine.name === 'native') return ['## Engine', '', `capsim's own generator (capsim ${engine.version}), one process. Cookies (${engine.cookies.scope}): ${engine.cookies.meaning}.`, ''];
+  const m = engine.master;
+  const lines = ['## Engine', '', `Locust ${engine.version} (${engine.version_source}): a master${m ? ` on ${m.host} (port ${m.port})` : ''} and ${engine.workers} worker${engine.workers === 1 ? '' : 's'}, one Locust user each; the installs went to the workers in turn.`, ''];
+  lines.push('| worker | host | started | installs | HTTP requests | operations | connections | clock ± ms |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const w of engine.per_worker ?? []) {
+    lines.push(`| ${w.index} | ${w.host} | ${w.local ? 'by capsim' : 'elsewhere'} | ${w.installs} | ${w.requests} | ${w.operations} | ${w.connections} | ${w.clock_uncertainty_ms.toFixed(1)} |`);
+  }
+  lines.push('');
+  lines.push(`Cookies (${engine.cookies.scope}): ${engine.cookies.meaning}.`);
+  lines.push('');
+  return lines;
+}
 
 export function renderSummaryMarkdown(summary: ValidationSummary): string {
   const lines: string[] = [];
@@ -21,6 +38,7 @@ export function renderSummaryMarkdown(summary: ValidationSummary): string {
   const sizing = Object.entries(summary.sizing).map(([key, value]) => `${key} ${value}`).join(', ');
   lines.push(`- Declared sizing: ${sizing || 'not given'}`);
   lines.push('');
+  lines.push(...engineSection(summary.engine));
   if (summary.thresholds && summary.thresholds.length > 0) {
     const failed = summary.thresholds.filter((t) => !t.ok).length;
     lines.push(`## Thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${summary.thresholds.length} FAILED`}`);

@@ -8,6 +8,7 @@ import type { ThresholdResult } from '../gate/evaluate.js';
 import { scenarioAsWritten } from '../scenario/load.js';
 import type { Repository, Scenario } from '../scenario/types.js';
 import type { AwsSection } from './aws-summary.js';
+import type { CookieJarsSummary } from './cookie-jar.js';
 import type { DiscoveryRecord } from './discovery.js';
 import { nfsSummary, type NfsSummary } from './nfs-summary.js';
 import type { DiagnosticsCollection } from './diagnostics/types.js';
@@ -16,8 +17,11 @@ import type { OperationRecord, RequestRecord } from './install.js';
 import { seedPercentile, summarizeSeedRun, type OperationOutcome, type SeedSummary } from './seed-summary.js';
 import type { DeclaredSizing } from './sizing.js';
 
-/** signal: Ctrl-C; threshold: --max-error-rate; abort-on-fail: a --threshold crossed with --abort-on-fail; crash. */
-export type InterruptReason = 'signal' | 'threshold' | 'abort-on-fail' | 'crash';
+/**
+ * signal: Ctrl-C; threshold: --max-error-rate; abort-on-fail: a --threshold crossed with --abort-on-fail; crash;
+ * engine: the Locust master or a worker ended mid-run.
+ */
+export type InterruptReason = 'signal' | 'threshold' | 'abort-on-fail' | 'crash' | 'engine';
 
 export interface TimelineSecond {
   /** Whole seconds from the run start. */
@@ -40,6 +44,40 @@ export interface TimelineSecond {
   latency_p95: number | null;
 }
 
+/** A worker of the Locust engine, as the summary records it. */
+export interface EngineWorkerSummary {
+  /** The master's worker index (connection ids are "w<index>-c<n>"). */
+  index: number;
+  host: string;
+  pid: number;
+  /** Started by capsim on this host (else it connected from elsewhere). */
+  local: boolean;
+  installs: number;
+  /** HTTP requests it recorded (every attempt and redirect hop). */
+  requests: number;
+  operations: number;
+  connections: number;
+  /** Half the round trip of the ping its clock was tied to capsim's with: its times are this exact, ms. */
+  clock_uncertainty_ms: number;
+}
+
+/** Which engine sent the load: capsim's own (native), or Locust's master and workers. */
+export interface EngineSummary {
+  name: 'native' | 'locust';
+  /** capsim's version (native) or the version Locust's runner reported (locust). */
+  version: string;
+  /** Processes that sent the load. */
+  workers: number;
+  /** The cookie jars the scenario's cookie scope made (the Locust engine's shared scope is a jar per worker process). */
+  cookies: CookieJarsSummary;
+  /** Locust: where the version comes from. */
+  version_source?: string;
+  /** Locust: the master capsim ran (its host is this one) and the port workers connect to. */
+  master?: { host: string; pid: number; bind: string; port: number };
+  /** Locust: each worker's host and what it sent. */
+  per_worker?: EngineWorkerSummary[];
+}
+
 export interface UpstreamShare {
   requests: number;
   share: number;
@@ -54,6 +92,7 @@ export interface ValidationSummary extends SeedSummary {
   http_5xx_responses: number;
   /** The target, credentials removed. */
   target: string;
+  engine: EngineSummary;
   flow: string;
   http_requests: number;
   installs: { started: number; ok: number; failed: number; problems: Record<string, number> };
@@ -208,6 +247,7 @@ export function allOperationPercentiles(outcomes: readonly OperationOutcome[]): 
 export interface SummaryInput {
   profile: string;
   target: string;
+  engine: EngineSummary;
   startMs: number;
   endMs: number;
   accumulator: SummaryAccumulator;
@@ -238,6 +278,7 @@ export function buildSummary(input: SummaryInput): ValidationSummary {
     latency_all_p99: all.p99,
     http_5xx_responses: input.accumulator.http5xx,
     target: input.target,
+    engine: input.engine,
     flow: input.scenario.flow,
     http_requests: input.accumulator.httpRequests,
     installs: {

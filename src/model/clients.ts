@@ -53,15 +53,21 @@ export interface ClientOptions {
 interface Kind extends ClientKind {
   timeoutMs: number;
   retryStatuses: Set<number>;
-  /** The jar of this kind's installs when its `client.cookies` is shared (one per kind and run). */
-  sharedJar: CookieJar;
+  /**
+   * The jars of this kind's installs when its `client.cookies` is shared: one per kind and run, or its
+   * `client.sharedJars`, the kind's install k using jar k mod their number.
+   */
+  sharedJars: CookieJar[];
+  /** This kind's installs started so far. */
+  installsStarted: number;
 }
 
-/** The jar an install's requests use: its kind's shared one, its own, or none. */
+/** The jar the next install of `kind` uses: one of its kind's shared ones, its own, or none. */
 function jarForInstall(kind: Kind): CookieJar | null {
+  const k = kind.installsStarted++;
   switch (kind.behaviour.cookies) {
     case 'shared':
-      return kind.sharedJar;
+      return kind.sharedJars[k % kind.sharedJars.length];
     case 'per-install':
       return new CookieJar();
     case 'none':
@@ -104,7 +110,7 @@ class Install implements BalancerClient {
  * Cookies: each request carries the stickiness cookie of its install's jar,
  * and each response read updates that jar, in the order responses are read
  * (its kind's `client.cookies`: one jar for the kind's installs in the run,
- * one per install, or none).
+ * or `client.sharedJars` of them taken in turn; one per install; or none).
  */
 export class ClientPopulation implements InstallRunner {
   private readonly scheduler: Scheduler;
@@ -130,7 +136,13 @@ export class ClientPopulation implements InstallRunner {
     this.balancer = options.balancer;
     const kinds = options.kinds ?? (options.flow && options.behaviour ? [{ flow: options.flow, behaviour: options.behaviour, operations: options.flow.steps.map((_, i) => i) }] : []);
     if (kinds.length === 0) throw new Error('ClientPopulation needs a flow and a behaviour, or kinds');
-    this.kinds = kinds.map((k) => ({ ...k, timeoutMs: k.behaviour.timeoutSeconds * 1000, retryStatuses: new Set(k.behaviour.retryStatuses), sharedJar: new CookieJar() }));
+    this.kinds = kinds.map((k) => ({
+      ...k,
+      timeoutMs: k.behaviour.timeoutSeconds * 1000,
+      retryStatuses: new Set(k.behaviour.retryStatuses),
+      sharedJars: Array.from({ length: k.behaviour.sharedJars ?? 1 }, () => new CookieJar()),
+      installsStarted: 0,
+    }));
     this.pick = options.pick ?? (() => 0);
     this.recorder = options.recorder;
     this.routingRng = options.routingRng;

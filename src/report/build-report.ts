@@ -5,9 +5,8 @@
  * `capsim report` and the --report flag of predict, validate, compare and
  * plan all come through here.
  */
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../output/output-path.js';
-import { packagePath } from '../package-root.js';
+import { capsimVersion } from '../package-root.js';
 import type { ThresholdResult } from '../gate/evaluate.js';
 import { compareData } from './compare.js';
 import { renderPage, type PageSection, type RenderedPage, type ReportPage } from './page/page.js';
@@ -23,14 +22,6 @@ export interface ReportRequest {
   comparison?: CompareSectionInput;
   /** Thresholds evaluated by the command that writes the report, per input index. */
   thresholds?: Map<number, ThresholdResult[]>;
-}
-
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: string }).version ?? '?';
-  } catch {
-    return '?';
-  }
 }
 
 function impliedComparison(inputs: ReportInput[]): CompareSectionInput | undefined {
@@ -70,7 +61,7 @@ export function buildReportPage(request: ReportRequest): ReportPage {
     title: pageTitle(request.inputs, comparison !== undefined),
     subtitle: request.inputs.map((i) => i.file).join(' · '),
     sections,
-    footer: `Written by capsim ${version()}. Self-contained: styles and charts (SVG, rendered with Vega-Lite) are in this file; nothing is loaded from anywhere.`,
+    footer: `Written by capsim ${capsimVersion()}. Self-contained: styles and charts (SVG, rendered with Vega-Lite) are in this file; nothing is loaded from anywhere.`,
   };
 }
 

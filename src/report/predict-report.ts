@@ -77,8 +77,10 @@ function flowsOf(p: PredictionData): string {
 }
 
 /** ", cookie jar ..." when the scenario states it (a prediction file written before cookie jars were modelled does not). */
-function jarOf(client: { cookies?: keyof typeof JARS } | undefined): string {
-  return client?.cookies === undefined ? '' : `, cookie jar ${JARS[client.cookies]}`;
+function jarOf(client: { cookies?: keyof typeof JARS; sharedJars?: number } | undefined): string {
+  if (client?.cookies === undefined) return '';
+  const jars = client.sharedJars ?? 1;
+  return `, cookie jar ${client.cookies === 'shared' && jars > 1 ? `${jars} jars, installs in turn` : JARS[client.cookies]}`;
 }
 
 /** The human-readable prediction: headline numbers with intervals, failures, instances, cost. */

@@ -192,7 +192,7 @@ function validateProfile(p: JsonObject, where: string, file: string, flowMix: Fl
 }
 
 function validateClient(c: JsonObject, where: string, flow: FlowName): ClientBehaviour {
-  rejectUnknownKeys(c, ['timeoutSeconds', 'retries', 'backoffFactorSeconds', 'retryStatuses', 'keepAlive', 'cookies'], where);
+  rejectUnknownKeys(c, ['timeoutSeconds', 'retries', 'backoffFactorSeconds', 'retryStatuses', 'keepAlive', 'cookies', 'sharedJars'], where);
   const statuses = expectArray(c, 'retryStatuses', where).map((s, i) => {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 100 || s > 599) throw new UserError(`${where}: retryStatuses[${i}] must be an HTTP status 100-599 (got ${shown(s)})`);
     return s;
@@ -206,6 +206,7 @@ function validateClient(c: JsonObject, where: string, flow: FlowName): ClientBeh
     keepAlive: c.keepAlive,
     // Unstated: the jar the flow's real client keeps (a run summary written before the field existed says nothing).
     cookies: c.cookies === undefined ? FLOWS[flow].cookies : requireOneOf(c, 'cookies', where, COOKIE_SCOPES),
+    ...(c.sharedJars !== undefined ? { sharedJars: requireNumber(c, 'sharedJars', where, { integer: true, min: 1, max: 100_000 }) } : {}),
   };
 }
 

@@ -97,6 +97,11 @@ export interface ClientBehaviour {
   keepAlive: boolean;
   /** Who shares a cookie jar (seed tool: shared; pip: per-install). */
   cookies: CookieScope;
+  /**
+   * With `cookies: shared`: how many jars the installs share, in turn (install k uses jar k mod N); absent = 1, the
+   * seed tool's one session. A Locust-engine run records its workers here (each worker process has its own jar).
+   */
+  sharedJars?: number;
 }
 
 export interface Repository {

@@ -66,7 +66,7 @@ describe('a connect that hangs', () => {
         flow: 'pip-simple-index',
         headers: clientHeaders('pip'),
         client: { timeoutSeconds: 0.3, retries: 2, backoffFactorSeconds: 0, retryStatuses: [], keepAlive: true, cookies: 'per-install' },
-        sharedJar: new HttpCookieJar(),
+        sharedJars: [new HttpCookieJar()],
         counter: new ConnectionCounter(),
         runStartPerf: performance.now(),
         wallOffsetMs: Date.now() - performance.now(),
@@ -76,7 +76,7 @@ describe('a connect that hangs', () => {
         onRequest: (r) => requests.push(r),
         onOperation: () => undefined,
       },
-      { id: 0, iteration: null, projects: [{ project: 'demo-000', version: '1.0.0', pick: 'latest', fileUrl: `http://127.0.0.1:${listener.port}/packages/demo_000-1.0.0-py3-none-any.whl` }] },
+      { id: 0, iteration: null, kind: 0, ofKind: 0, projects: [{ project: 'demo-000', version: '1.0.0', pick: 'latest', fileUrl: `http://127.0.0.1:${listener.port}/packages/demo_000-1.0.0-py3-none-any.whl`, fileName: 'demo_000-1.0.0-py3-none-any.whl' }] },
     );
     // Kept on the old client, the retry would wait behind the timed-out connect and fail with it early.
     expect(requests.map((r) => [r.attempt, r.error_class])).toEqual([[0, 'connect_timeout'], [1, 'connect_timeout'], [2, 'connect_timeout']]);

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultCookiePath, HttpCookieJar, pathMatches } from '../../src/live/cookie-jar.js';
 import { runValidation } from '../../src/live/run-validation.js';
-import type { CookieScope, Scenario } from '../../src/scenario/types.js';
-import { oneBurst } from './helpers/scenario.js';
-import { startTinyIndex, type TinyIndex } from './helpers/tiny-index.js';
+import type { ValidationSummary } from '../../src/live/summary.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import { baselineThenBurst, cookiesByInstall, expectKindsOwnJars, expectOwnCookiesOnly, MIX_SEED, mixCookieJars, mixThenBurst, startStickyIndex } from './helpers/sticky-index.js';
+import type { TinyIndex } from './helpers/tiny-index.js';
 
 describe('the HTTP cookie jar', () => {
   const url = (p: string, scheme = 'http') => new URL(`${scheme}://127.0.0.1:8080${p}`);
@@ -52,34 +53,25 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-/** A sticky-balancer-like index: every response sets STICKY=secret-<n> (n counts responses), valid 60 s. */
 async function stickyIndex(): Promise<TinyIndex> {
-  const server = await startTinyIndex({ setCookie: (n) => `STICKY=secret-${n}; Path=/; Max-Age=60; HttpOnly`, delayMs: 5 });
+  const server = await startStickyIndex();
   cleanups.push(() => server.close());
   return server;
 }
 
-/** One install, then (once it is done) a burst of `burst`: the seed tool's order after its first burst. */
-function baselineThenBurst(cookies: CookieScope, burst: number): Scenario {
-  const scenario = oneBurst('seed-tool', burst, { cookies });
-  scenario.profile = { executor: 'burst-iterations', iterationSeconds: 0.1, baselineInstalls: 1, burstInstalls: burst, burstEvery: 2, firstBurstIteration: 1, waitForInstalls: true, durationSeconds: 0.15 };
-  return scenario;
-}
-
-async function validate(scenario: Scenario) {
+async function validate(scenario: Scenario, seed?: number) {
   const server = await stickyIndex();
   const outDir = mkdtempSync(path.join(tmpdir(), 'capsim-cookies-'));
   cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
-  await runValidation({ url: server.url, scenario, outDir, progress: false, log: () => undefined });
-  // Each install runs on its own keep-alive connection: the server tells installs apart by the client port.
-  const byInstall = new Map<number, Array<string | undefined>>();
-  for (const r of server.load()) byInstall.set(r.remotePort, [...(byInstall.get(r.remotePort) ?? []), r.headers.cookie]);
-  return { server, outDir, byInstall: [...byInstall.values()] };
+  await runValidation({ url: server.url, scenario, outDir, progress: false, log: () => undefined, ...(seed !== undefined ? { seed } : {}) });
+  const summary = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as ValidationSummary;
+  return { server, outDir, summary, byInstall: cookiesByInstall(server) };
 }
 
 describe('validate sends cookies as the client it imitates', () => {
   it('shared (the seed tool\'s one session): a burst after a baseline install sends, from its first request, the cookie of the baseline install\'s last response', async () => {
-    const { byInstall } = await validate(baselineThenBurst('shared', 5));
+    const { byInstall, summary } = await validate(baselineThenBurst('shared', 5));
+    expect(summary.engine.cookies).toMatchObject({ scope: 'shared', jar_per: 'run', jars: 1 });
     expect(byInstall).toHaveLength(6);
     // The baseline install: no cookie first, then the one its previous response set (responses 1, 2, 3).
     expect(byInstall[0]).toEqual([undefined, 'STICKY=secret-1', 'STICKY=secret-2', 'STICKY=secret-3']);
@@ -89,23 +81,28 @@ describe('validate sends cookies as the client it imitates', () => {
   });
 
   it('per-install (pip): an install\'s first request has no cookie, later ones carry only cookies of its own earlier responses', async () => {
-    const { byInstall } = await validate(baselineThenBurst('per-install', 5));
+    const { byInstall, summary } = await validate(baselineThenBurst('per-install', 5));
     expect(byInstall).toHaveLength(6);
-    const seen = new Map<string, number>();
-    byInstall.forEach((cookies, k) => {
-      expect(cookies[0]).toBeUndefined();
-      expect(cookies.slice(1).every((c) => c !== undefined)).toBe(true);
-      for (const c of cookies.slice(1)) {
-        // A value is never sent by two installs.
-        expect(seen.get(c!) ?? k).toBe(k);
-        seen.set(c!, k);
-      }
-    });
+    expectOwnCookiesOnly(byInstall);
+    expect(summary.engine.cookies).toMatchObject({ scope: 'per-install', jar_per: 'install', jars: 6 });
   });
 
   it('none: no request carries a cookie', async () => {
-    const { byInstall } = await validate(baselineThenBurst('none', 4));
+    const { byInstall, summary } = await validate(baselineThenBurst('none', 4));
     expect(byInstall.flat().every((c) => c === undefined)).toBe(true);
+    expect(summary.engine.cookies).toMatchObject({ scope: 'none', jar_per: 'none', jars: 0 });
+  });
+
+  it('a flow mix: each kind keeps its own client\'s jars (the seed tool\'s shared one, pip\'s per install); none is shared across kinds', async () => {
+    const { server, summary } = await validate(mixThenBurst(6), MIX_SEED);
+    expectKindsOwnJars(server, 1);
+    expect(summary.engine.cookies).toMatchObject(mixCookieJars({ jar_per: 'run', jars: 1 }));
+  });
+
+  it('a flow mix with client.sharedJars 2 on the shared kind: that kind\'s install k uses its jar k mod 2', async () => {
+    const { server, summary } = await validate(mixThenBurst(6, 2), MIX_SEED);
+    expectKindsOwnJars(server, 2);
+    expect(summary.engine.cookies).toMatchObject(mixCookieJars({ jar_per: 'installs in turn', jars: 2 }));
   });
 
   it('cookie values reach no file validate writes', async () => {

@@ -116,7 +116,7 @@ describe('--projects and --project-pick', () => {
     expect(count('uniform')).toBeCloseTo(0.5, 1);
     expect(count('weighted')).toBeCloseTo(0.9, 1);
     const latest = new ProjectPicker([project('nine', 9)], 'uniform', 'latest', seedrandom('t')).next();
-    expect(latest).toEqual({ project: 'nine', version: '1.8.0', pick: 'latest', fileUrl: 'http://x/packages/nine-1.8.0-py3-none-any.whl' });
+    expect(latest).toEqual({ project: 'nine', version: '1.8.0', pick: 'latest', fileUrl: 'http://x/packages/nine-1.8.0-py3-none-any.whl', fileName: 'nine-1.8.0-py3-none-any.whl' });
     const uniform = new ProjectPicker([project('nine', 9)], 'uniform', 'uniform', seedrandom('t'));
     const versions = new Set(Array.from({ length: 200 }, () => uniform.next().version));
     expect(versions.size).toBe(9);

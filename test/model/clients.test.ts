@@ -125,7 +125,8 @@ describe('clients', () => {
 });
 
 /** A sticky balancer (one node, no latency) in front of `targets` targets that answer every request after 10 ms. */
-function stickyStack(cookies: ClientBehaviour['cookies'], targets = 3) {
+/** `kinds`: the seed-tool flow under each behaviour, install k of the run being of kind pick[k]; else one kind. */
+function stickyStack(cookies: ClientBehaviour['cookies'], targets = 3, sharedJars?: number, mix?: { kinds: ClientBehaviour[]; pick: number[] }) {
   const s = new Scheduler();
   const config = albConfig({ processingMs: 0, routing: { algorithm: 'round_robin', lorFeedbackMs: 0, perConnection: false, stickinessDurationMs: 86_400_000 } });
   const lb = new LoadBalancer<TargetTask>({ scheduler: s, config, clientTimeoutMs: 30_000, routingRng: () => 0, surgeRng: () => 0.5, healthRng: () => 0 });
@@ -144,7 +145,9 @@ function stickyStack(cookies: ClientBehaviour['cookies'], targets = 3) {
     );
   }
   const recorder = new RunRecorder(FLOWS['seed-tool'].steps.map((step) => step.operation));
-  const population = new ClientPopulation({ scheduler: s, balancer: lb as unknown as ClientFacingBalancer, flow: FLOWS['seed-tool'], behaviour: { ...SEED, cookies }, recorder, rttMs: 10, connectTimeoutMs: 300, burstDispatchMsPerInstall: 0, routingRng: () => 0 });
+  const flow = FLOWS['seed-tool'];
+  const kinds = mix ? { kinds: mix.kinds.map((behaviour) => ({ flow, behaviour, operations: flow.steps.map((_, i) => i) })), pick: (k: number) => mix.pick[k] } : { flow, behaviour: { ...SEED, cookies, ...(sharedJars ? { sharedJars } : {}) } };
+  const population = new ClientPopulation({ scheduler: s, balancer: lb as unknown as ClientFacingBalancer, ...kinds, recorder, rttMs: 10, connectTimeoutMs: 300, burstDispatchMsPerInstall: 0, routingRng: () => 0 });
   return { s, lb, arrivals, population };
 }
 
@@ -171,6 +174,32 @@ describe('cookie jars and stickiness', () => {
     expect(firsts).toEqual([[15, 0], [55, 1], [55, 2], [55, 0], [55, 1], [55, 2]]);
     const perTarget = [0, 1, 2].map((t) => arrivals.filter((a) => a.target === t).length);
     expect(perTarget).toEqual([8, 8, 8]);
+  });
+
+  it('two shared jars (client.sharedJars 2, e.g. two Locust workers): installs take them in turn; the second jar is empty when the burst starts', () => {
+    const { s, arrivals, population } = stickyStack('shared', 3, 2);
+    s.after(0, () => population.startInstall(() => undefined, null));
+    for (let k = 0; k < 5; k++) s.after(40, () => population.startInstall(() => undefined, null));
+    s.run();
+    // Install 0 (jar 0) fills jar 0 with target 0's cookie; installs 2 and 4 (jar 0) start there; installs 1, 3, 5
+    // (jar 1, empty) are placed in turn (targets 1, 2, 0), and jar 1 then holds whichever cookie came back last.
+    const firsts = arrivals.filter((a) => a.kind === 'redirect').map((a) => [a.at, a.target]);
+    expect(firsts).toEqual([[15, 0], [55, 1], [55, 0], [55, 2], [55, 0], [55, 0]]);
+    expect(new Set(arrivals.map((a) => a.target)).size).toBeGreaterThan(1);
+  });
+
+  it('a flow mix: each kind has its own jars, and install k of a kind uses its jar k mod the kind\'s sharedJars', () => {
+    // Kind A: one shared jar; kind B: two. Install 0 (A) fills A's jar with target 0's cookie; at 40, installs 1 and 2
+    // (B's 0 and 1: its jars 0 and 1, empty) are placed in turn (targets 1, 2), install 3 (A) follows A's cookie to 0;
+    // at 300, installs 4 and 5 (B's 2 and 3) take B's jars 0 and 1 again: back to targets 1 and 2.
+    const { s, arrivals, population } = stickyStack('shared', 3, undefined, { kinds: [SEED, { ...SEED, sharedJars: 2 }], pick: [0, 1, 1, 0, 1, 1] });
+    s.after(0, () => population.startInstall(() => undefined, null));
+    for (let k = 0; k < 3; k++) s.after(40, () => population.startInstall(() => undefined, null));
+    for (let k = 0; k < 2; k++) s.after(300, () => population.startInstall(() => undefined, null));
+    s.run();
+    const firsts = arrivals.filter((a) => a.kind === 'redirect').map((a) => [a.at, a.target]);
+    expect(firsts).toEqual([[15, 0], [55, 1], [55, 2], [55, 0], [315, 1], [315, 2]]);
+    expect(arrivals).toHaveLength(24);
   });
 
   it('no jar: every request is placed by the algorithm, in turn', () => {

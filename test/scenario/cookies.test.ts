@@ -30,6 +30,13 @@ describe('the scenario\'s cookie scope (client.cookies)', () => {
     expect(() => applyOverrides(seed, { cookies: 'jar' as never })).toThrow('--cookies must be one of shared, per-install, none, got "jar"');
   });
 
+  it('client.sharedJars: absent means one (and is not written), a whole number from 1 is kept, anything else is one line', () => {
+    expect(validateScenario(file({}), 'f').client).not.toHaveProperty('sharedJars');
+    expect(validateScenario(file({ sharedJars: 4 }), 'f').client.sharedJars).toBe(4);
+    expect(() => validateScenario(file({ sharedJars: 0 }), 'f.json')).toThrow(/^f\.json: client: field "sharedJars" .*0/);
+    expect(() => validateScenario(file({ sharedJars: 1.5 }), 'f.json')).toThrow(/^f\.json: client: field "sharedJars"/);
+  });
+
   it('the seed tool\'s schedule: a burst at iteration 0, then every 6th', () => {
     const p = loadScenario('production-incident').profile;
     expect(p).toMatchObject({ executor: 'burst-iterations', firstBurstIteration: 0, burstEvery: 6, burstInstalls: 510, baselineInstalls: 3 });

@@ -49,8 +49,8 @@ describe('stack lifecycle', () => {
     expect(cmds[1]).toMatch(/^apt-get .*install -y /);
     for (const p of STACK_DEBIAN_PACKAGES) expect(cmds[1].split(' ')).toContain(p);
     expect([...STACK_DEBIAN_PACKAGES].sort()).toEqual([
-      'gunicorn', 'nginx-light', 'python3-defusedxml', 'python3-gevent', 'python3-packaging', 'python3-passlib', 'python3-pip',
-      'python3-poetry', 'python3-watchdog', 'sysstat',
+      'gunicorn', 'nginx-light', 'python3-defusedxml', 'python3-gevent', 'python3-locust', 'python3-packaging', 'python3-passlib',
+      'python3-pip', 'python3-poetry', 'python3-watchdog', 'sysstat',
     ]);
   });
 

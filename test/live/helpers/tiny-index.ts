@@ -11,6 +11,8 @@ export interface SeenRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   remotePort: number;
+  /** The cookie (name=value) its response set, if any. */
+  setCookie?: string;
 }
 
 export interface TinyIndex {
@@ -63,14 +65,18 @@ export async function startTinyIndex(options: TinyIndexOptions = {}): Promise<Ti
   let loadStart = Number.POSITIVE_INFINITY;
   const server = http.createServer((req, res) => {
     const path = req.url ?? '/';
-    seen.push({ method: req.method ?? 'GET', path, headers: req.headers, remotePort: req.socket.remotePort ?? 0 });
+    const request: SeenRequest = { method: req.method ?? 'GET', path, headers: req.headers, remotePort: req.socket.remotePort ?? 0 };
+    seen.push(request);
     if (req.method === 'HEAD' && ++heads === files) loadStart = seen.length;
     const inLoad = seen.length > loadStart;
     const count = inLoad ? (counts.get(path) ?? 0) + 1 : 0;
     if (inLoad) counts.set(path, count);
     const answer = () => {
       const cookie = inLoad ? options.setCookie?.(++responses) : undefined;
-      if (cookie !== undefined) res.setHeader('set-cookie', cookie);
+      if (cookie !== undefined) {
+        res.setHeader('set-cookie', cookie);
+        request.setCookie = cookie.split(';')[0];
+      }
       const fault = inLoad ? options.fault?.(path, count) : undefined;
       if (fault === 'hang') return;
       if (fault === 'reset') {
