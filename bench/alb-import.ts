@@ -9,9 +9,6 @@
  * (the logs are generated once under /tmp/capsim-bench, about 1 GB for 10 M lines).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateAlbLogs } from './alb-log-files.js';
@@ -26,9 +23,9 @@ interface StepFigures {
 }
 
 /** Runs one step in a fresh process; returns what it printed (its figures). */
-function step(name: 'read' | 'import', dir: string, out: string): StepFigures {
+function step(name: 'read' | 'import', dir: string): StepFigures {
   const script = fileURLToPath(new URL('./alb-import-step.js', import.meta.url));
-  const stdout = execFileSync(process.execPath, ['--max-old-space-size=4096', script, name, dir, out], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const stdout = execFileSync(process.execPath, ['--max-old-space-size=4096', script, name, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return JSON.parse(stdout) as StepFigures;
 }
 
@@ -38,11 +35,9 @@ export async function benchAlbImport(lines = 10_000_000): Promise<Record<string,
   const logs = await generateAlbLogs(root, lines);
   const small = await generateAlbLogs(root, Math.round(lines / 10));
   const generateMs = performance.now() - t0;
-  const work = mkdtempSync(join(tmpdir(), 'capsim-alb-bench-'));
-  try {
-    const read = step('read', logs.dir, join(work, 'unused.json'));
-    const full = step('import', logs.dir, join(work, 'full.json'));
-    const tenth = step('import', small.dir, join(work, 'tenth.json'));
+    const read = step('read', logs.dir);
+    const full = step('import', logs.dir);
+    const tenth = step('import', small.dir);
     return {
       files: logs.files,
       lines: logs.lines,
@@ -58,9 +53,6 @@ export async function benchAlbImport(lines = 10_000_000): Promise<Record<string,
       /** Peak memory of 10x the lines over that of the tenth: 10 would mean memory grows with lines. */
       memoryGrowthFor10xLines: Math.round((full.maxRssMb / tenth.maxRssMb) * 100) / 100,
     };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

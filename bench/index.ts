@@ -8,6 +8,7 @@ import { benchAutoscaling } from './autoscaling.js';
 import { benchCalibrateRecovery } from './calibrate-recovery.js';
 import { benchGenerator } from './generator.js';
 import { benchKernel } from './kernel.js';
+import { benchMemory } from './memory.js';
 import { benchPlan } from './plan.js';
 import { benchPredict } from './predict.js';
 import { benchReport } from './report.js';
@@ -25,6 +26,7 @@ const benches: Record<string, BenchFn> = {
   'alb-import': () => benchAlbImport(),
   report: () => benchReport() as unknown as Promise<Record<string, unknown>>,
   startup: () => benchStartup() as unknown as Record<string, unknown>,
+  memory: () => benchMemory() as unknown as Record<string, unknown>,
 };
 
 async function main(): Promise<void> {

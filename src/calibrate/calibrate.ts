@@ -6,6 +6,7 @@
  * before any work and leaves no file behind.
  */
 import { existsSync, statSync } from 'node:fs';
+import { checkOutputFile } from '../output/output-path.js';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { repositoryFiles } from '../scenario/repository.js';
@@ -133,6 +134,7 @@ export function prepareCalibration(options: CalibrateOptions): PreparedCalibrati
     const name = basename(path).slice(0, -'.json'.length);
     if (!NAME_PATTERN.test(name)) throw new UserError(`--out: "${name}" is not a usable calibration name (letters, digits, . _ - ; starting with a letter or digit)`);
     if (existsSync(path) && !options.force) throw new UserError(`--out ${options.out} already exists; pass --force to replace it`);
+    checkOutputFile(options.out, '--out');
     const parent = dirname(path);
     if (existsSync(parent) && !statSync(parent).isDirectory()) throw new UserError(`--out: ${parent} is not a directory`);
     out = { path, name };

@@ -87,7 +87,7 @@ export function sensitivity(
   return names.map((parameter) => {
     const value = params[parameter];
     const max = parameterRule(parameter).max;
-    const movedTo = value <= 0 ? value : max !== undefined && value * FACTOR > max ? value / FACTOR : value * FACTOR;
+    const movedTo = value <= 0 ? value : value * FACTOR > max ? value / FACTOR : value * FACTOR;
     const logStep = value > 0 ? Math.log(movedTo / value) : 0;
     const moved = value > 0 ? withOverrides(params, { [parameter]: movedTo }, 'sensitivity') : null;
     const perRun = runs.map((run, r) => {

@@ -3,17 +3,17 @@
  * numbers, so each fitted parameter is searched in a transformed space
  * where every real number maps to a value inside its bounds.
  *
- * - `log` (positive scale parameters: ms, MB, ms per file, ...): the value
- *   moves on a log scale between lo and hi,
+ * - `log` (positive scale parameters: ms, MB, ms per file, ...; the schema's
+ *   default `scale`): the value moves on a log scale between lo and hi,
  *       value = exp(ln lo + (ln hi - ln lo) * sigmoid(z)).
  *   Default bounds: the starting value divided / multiplied by 20
- *   (LOG_SPAN), clipped to the parameter's own rule; `--bounds NAME=LO:HI`
- *   sets them.
- * - `linear` (parameters with an upper bound in the model's rules:
- *   fractions in [0, 1] such as storage.attrCacheMissRate, coefficients of
- *   variation in [0, 5]): a logit,
+ *   (LOG_SPAN), clipped to the parameter's own bounds; `--bounds NAME=LO:HI`
+ *   sets them, inside the same bounds.
+ * - `linear` (`"scale": "linear"` in the schema: fractions in [0, 1] such
+ *   as storage.attrCacheMissRate, coefficients of variation in [0, 5]): a
+ *   logit,
  *       value = lo + (hi - lo) * sigmoid(z),
- *   default bounds = the rule's [min, max].
+ *   default bounds = the schema's [min, max].
  *
  * sigmoid(z) = 1 / (1 + e^-z). The starting value is kept at least 1 % of
  * the (transformed) range away from either bound, so the search can move
@@ -54,14 +54,14 @@ const logit = (p: number): number => Math.log(p / (1 - p));
 export function parameterTransform(name: ParameterName, start: number, bounds?: Bounds): ParameterTransform {
   const rule = parameterRule(name);
   if (rule.integer) throw new UserError(`--fit ${name}: a whole-number parameter cannot be fitted; set it with --set ${name}=VALUE`);
-  const kind: 'log' | 'linear' = rule.max === undefined ? 'log' : 'linear';
+  const kind = rule.scale;
   let lo: number;
   let hi: number;
   if (bounds) {
     ({ lo, hi } = bounds);
     if (!(lo < hi)) throw new UserError(`--bounds ${name}: LO must be below HI (got ${lo}:${hi})`);
-    if (lo < rule.min || (rule.max !== undefined && hi > rule.max)) {
-      throw new UserError(`--bounds ${name}: must lie within [${rule.min}, ${rule.max ?? 'infinity'}] (got ${lo}:${hi})`);
+    if (lo < rule.min || hi > rule.max) {
+      throw new UserError(`--bounds ${name}: must lie within the parameter's bounds [${rule.min}, ${rule.max}] (got ${lo}:${hi})`);
     }
     if (kind === 'log' && !(lo > 0)) throw new UserError(`--bounds ${name}: LO must be > 0 for a log-scale parameter (got ${lo})`);
     if (!(start >= lo && start <= hi)) throw new UserError(`--fit ${name}: the starting value ${start} is outside --bounds ${lo}:${hi} (change it with --set ${name}=VALUE)`);
@@ -71,11 +71,11 @@ export function parameterTransform(name: ParameterName, start: number, bounds?: 
     }
     // Rounded to 12 significant digits: 0.0014 x 20 is 0.028, not 0.028000000000000004, in the report and the file.
     lo = Math.max(rule.min, decimal(start / LOG_SPAN));
-    hi = decimal(start * LOG_SPAN);
+    hi = Math.min(rule.max, decimal(start * LOG_SPAN));
     if (!(lo > 0)) lo = decimal(start / LOG_SPAN);
   } else {
     lo = rule.min;
-    hi = rule.max as number;
+    hi = rule.max;
   }
   const forward = kind === 'log' ? Math.log : (v: number) => v;
   const backward = kind === 'log' ? Math.exp : (v: number) => v;

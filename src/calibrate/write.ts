@@ -7,8 +7,7 @@
  * the identifiability table and leave-one-out errors. Written atomically
  * (temporary file, then rename) after checking it loads back.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../output/output-path.js';
 import type { CalibrationReport, PreparedCalibration } from './calibrate.js';
 import { type CalibrationFile, validateCalibration } from './calibration-file.js';
 
@@ -60,8 +59,5 @@ export function calibrationFileOf(report: CalibrationReport, prepared: PreparedC
 export function writeCalibrationFile(path: string, file: CalibrationFile): void {
   const text = `${JSON.stringify(file, null, 2)}\n`;
   validateCalibration(JSON.parse(text), path);
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
+  writeFileAtomic(path, text, '--out');
 }

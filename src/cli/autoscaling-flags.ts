@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import type { LoadedCalibration } from '../calibrate/calibration-file.js';
 import { type AutoscalingSettings, fileLayer, flagLayer, SCALE_METRICS, type SettingsLayer } from '../model/autoscaling/policy.js';
+import type { FlagRule } from './applicable-flags.js';
 import { parseDecimal, parseWholeNumber } from './flags.js';
 
 /**
@@ -55,6 +56,31 @@ export function autoscalingSettingsFromFlags(flags: AutoscalingFlagValues): Auto
     scaleInCooldownS: flags['scale-in-cooldown-s'],
     asgCpuPolicy: onOff(flags['asg-cpu-policy']),
   };
+}
+
+/**
+ * The policy flags (all but --autoscaling) apply only where autoscaling runs: an AWS sizing with it on
+ * (--autoscaling, else the calibration file's autoscaling.enabled, else on). Given elsewhere, each is an
+ * error (src/cli/applicable-flags.ts), not a setting silently ignored.
+ */
+export function autoscalingFlagRules(
+  flags: AutoscalingFlagValues,
+  calibration: LoadedCalibration,
+  stackKind: 'aws' | 'local',
+  /** The command's policy flags (plan has fewer; its --max-instances bounds its grid). */
+  flagSet: Partial<typeof autoscalingFlags> = autoscalingFlags,
+): FlagRule[] {
+  const fromFile = calibration.file.autoscaling?.enabled;
+  const enabled = flags.autoscaling !== undefined ? flags.autoscaling === 'on' : (fromFile ?? stackKind === 'aws');
+  const because =
+    stackKind === 'local'
+      ? 'a custom machine (the local stack) has no ECS service to scale'
+      : flags.autoscaling !== undefined
+        ? 'autoscaling is off (--autoscaling off)'
+        : `autoscaling is off (autoscaling.enabled false in ${calibration.path})`;
+  return (Object.keys(flagSet) as Array<keyof AutoscalingFlagValues>)
+    .filter((name) => name !== 'autoscaling')
+    .map((name) => ({ flag: `--${name}`, given: flags[name] !== undefined, applies: stackKind === 'aws' && enabled, because }));
 }
 
 /** The policy's layers, weakest first: the calibration file's `autoscaling` section, then the flags. */

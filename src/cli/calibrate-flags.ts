@@ -4,6 +4,9 @@ import type { WorkerClass } from '../model/gunicorn.js';
 import type { PartialSizing } from '../calibrate/run-sizing.js';
 import type { Bounds } from '../calibrate/transform.js';
 import { sizingFlags } from './sizing-flags.js';
+import { finiteNumber, parseAssignments } from './set-flags.js';
+
+export { parseAssignments };
 
 /**
  * The sizing flags of predict without their defaults: for calibrate they only
@@ -40,24 +43,6 @@ export function parseFitList(entries: string[]): string[] {
   return names;
 }
 
-function finite(flag: string, name: string, raw: string): number {
-  const value = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UserError(`${flag} ${name}: "${raw}" is not a number`);
-  return value;
-}
-
-/** `NAME=VALUE` entries (--set, --weight) -> { NAME: VALUE }. */
-export function parseAssignments(flag: string, entries: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const entry of entries) {
-    const match = /^([\w.]+)=(.*)$/.exec(entry.trim());
-    if (!match) throw new UserError(`${flag} expects NAME=VALUE, got "${entry}"`);
-    if (match[1] in out) throw new UserError(`${flag} names ${match[1]} twice`);
-    out[match[1]] = finite(flag, match[1], match[2]);
-  }
-  return out;
-}
-
 /** `NAME=LO:HI` entries (--bounds) -> { NAME: { lo, hi } }. */
 export function parseBounds(entries: string[]): Record<string, Bounds> {
   const out: Record<string, Bounds> = {};
@@ -65,7 +50,7 @@ export function parseBounds(entries: string[]): Record<string, Bounds> {
     const match = /^([\w.]+)=([^:]+):([^:]+)$/.exec(entry.trim());
     if (!match) throw new UserError(`--bounds expects NAME=LO:HI, got "${entry}"`);
     if (match[1] in out) throw new UserError(`--bounds names ${match[1]} twice`);
-    out[match[1]] = { lo: finite('--bounds', match[1], match[2]), hi: finite('--bounds', match[1], match[3]) };
+    out[match[1]] = { lo: finiteNumber('--bounds', match[1], match[2]), hi: finiteNumber('--bounds', match[1], match[3]) };
   }
   return out;
 }

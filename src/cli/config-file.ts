@@ -4,6 +4,7 @@ import type { Command, Config } from '@oclif/core';
 import { UserError } from '../errors.js';
 import { closestNames } from '../input/closest-names.js';
 import { expectObject, type JsonObject, readJsonFile, shown } from '../input/data-file.js';
+import { recordConfigValue } from './config-values.js';
 import { oneLine } from './fatal.js';
 
 /**
@@ -143,6 +144,7 @@ export async function withConfigDefaults(argv: string[], id: string, command: Co
       if (given) continue;
       if (value) added.push(`--${key}`);
       else if (flag.allowNo) added.push(`--no-${key}`);
+      if (value || flag.allowNo) recordConfigValue(key, where);
       continue;
     }
     if (typeof value === 'boolean') throw new UserError(`${where}: --${key} takes a value (got ${value})`);
@@ -159,6 +161,7 @@ export async function withConfigDefaults(argv: string[], id: string, command: Co
       }
       if (!given) added.push(`--${key}=${item}`);
     }
+    if (!given) recordConfigValue(key, where);
   }
   const end = argv.indexOf('--');
   return end < 0 ? [...argv, ...added] : [...argv.slice(0, end), ...added, ...argv.slice(end)];

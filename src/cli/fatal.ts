@@ -1,5 +1,6 @@
 import { isUserError } from '../errors.js';
 import { closestNames } from '../input/closest-names.js';
+import { configSourceOf } from './config-values.js';
 import { EXIT, exitName } from './exit-codes.js';
 
 interface OclifLikeError {
@@ -47,7 +48,7 @@ export function reportFatal(error: unknown, options: { json?: boolean } = {}): n
 }
 
 function describe(error: unknown, err: OclifLikeError): [string, number] {
-  if (isUserError(error)) return [oneLine(error.message), error.exitCode];
+  if (isUserError(error)) return [fromConfigFile(oneLine(error.message)), error.exitCode];
   const message = oneLine(String(err.message ?? error));
   // oclif parse errors (unknown flag, bad option) are input errors.
   if (err.oclif?.exit !== undefined) return [`${message}${flagSuggestion(err)}`, err.oclif.exit === 1 ? EXIT.internal : err.oclif.exit];
@@ -64,4 +65,14 @@ function flagSuggestion(err: OclifLikeError): string {
     return best ? `--${best}` : undefined;
   }).filter((hint): hint is string => hint !== undefined);
   return hints.length > 0 ? `; did you mean ${[...new Set(hints)].join(', ')}? (--help lists the flags)` : '';
+}
+
+/**
+ * A refused value capsim.json supplied (the first flag the message names) is reported as the file's field,
+ * `FILE: field "tasks": --tasks must be ...`, as the file's own checks report it.
+ */
+function fromConfigFile(message: string): string {
+  const flag = /--([a-z][\w-]*)/.exec(message)?.[1];
+  const where = flag !== undefined ? configSourceOf(flag) : undefined;
+  return where !== undefined && !message.startsWith(where) ? `${where}: ${message}` : message;
 }

@@ -10,6 +10,7 @@ export const FLAG_GROUPS: Record<string, 'SIZING' | 'LOAD' | 'MODEL' | 'OUTPUT'>
   'worker-class': 'SIZING', algorithm: 'SIZING', 'lor-feedback-ms': 'SIZING', 'container-memory': 'SIZING', stickiness: 'SIZING',
   placements: 'SIZING', 'max-instances': 'SIZING', 'min-tasks': 'SIZING', 'max-tasks': 'SIZING', autoscaling: 'SIZING',
   'scale-metric': 'SIZING', 'scale-target': 'SIZING', 'scale-in-cooldown-s': 'SIZING', 'scale-out-cooldown-s': 'SIZING', 'asg-cpu-policy': 'SIZING',
+  'allow-idle-instances': 'SIZING',
   scenario: 'LOAD', flow: 'LOAD', 'burst-size': 'LOAD', baseline: 'LOAD', duration: 'LOAD', 'timeout-s': 'LOAD', cookies: 'LOAD',
   requirements: 'LOAD', 'repository-from': 'LOAD', headroom: 'LOAD', projects: 'LOAD', 'project-pick': 'LOAD',
   engine: 'LOAD', 'locust-workers': 'LOAD', 'locust-expect-workers': 'LOAD', 'locust-master-bind': 'LOAD', 'locust-master-port': 'LOAD',

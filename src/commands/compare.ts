@@ -2,7 +2,7 @@ import { Args, Command, Flags } from '@oclif/core';
 import { grouped } from '../cli/flag-groups.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag } from '../cli/flags.js';
-import { csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { checkOutputFlags, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
 import { UserError } from '../errors.js';
 import { evaluateCompareGate, parsePointsTolerance, parseRelativeTolerance, renderCompareGate } from '../gate/compare-gate.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
@@ -44,6 +44,7 @@ export default class Compare extends Command {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Compare);
+    checkOutputFlags(flags);
     const thresholds = parseThresholds(flags.threshold);
     const prediction = await readReportInput(args.prediction);
     if (prediction.kind !== 'prediction') throw new UserError(`${args.prediction}: not a capsim predict --json output (it is a ${prediction.kind} file)`);

@@ -1,11 +1,12 @@
-import { writeFileSync } from 'node:fs';
 import { grouped } from '../cli/flag-groups.js';
 import { Command, Flags } from '@oclif/core';
 import { checkStackKind, DEFAULT_CALIBRATION, loadCalibration } from '../calibrate/calibration-file.js';
 import { EXIT } from '../cli/exit-codes.js';
-import { autoscalingArgs, planAutoscalingFlags, planAutoscalingLayers } from '../cli/autoscaling-flags.js';
+import { autoscalingArgs, autoscalingFlagRules, planAutoscalingFlags, planAutoscalingLayers } from '../cli/autoscaling-flags.js';
+import { rejectInapplicable } from '../cli/applicable-flags.js';
 import { jsonFlag, progressFlag, parseDecimal, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
-import { commandLine, reportFlag } from '../cli/report-flags.js';
+import { checkOutputFlags, commandLine, reportFlag } from '../cli/report-flags.js';
+import { writeFileAtomic } from '../output/output-path.js';
 import { ALGORITHM_CHOICES, albAlgorithm, scenarioOverrideFlags, STICKINESS_CHOICES, type StickinessChoice } from '../cli/sizing-flags.js';
 import { renamedFrom } from '../cli/renamed-flags.js';
 import { UserError } from '../errors.js';
@@ -15,7 +16,7 @@ import { DEFAULT_INSTANCE_TYPES, DEFAULT_MAX_INSTANCES, DEFAULT_WORKERS, PLACEME
 import { runPlan } from '../plan/plan.js';
 import { planTfvars, reproduceCommand } from '../plan/plan-tfvars.js';
 import { tfvarsFormatFor } from '../plan/tfvars.js';
-import { defaultThreads } from '../plan/pool.js';
+import { defaultThreads, threadsFor } from '../plan/pool.js';
 import { planProgressDetail } from '../plan/progress.js';
 import { startProgress } from '../cli/progress.js';
 import { parseErrorRate } from '../plan/slo.js';
@@ -58,9 +59,9 @@ export default class Plan extends Command {
       parse: async (raw) => parseDecimal('slo-p95-ms', raw),
     })(),
     headroom: Flags.custom<number>({
-      description: 'the SLO must hold with the burst (or arrival rate) scaled by this factor, e.g. 1.5',
+      description: 'the SLO must hold with the burst (or arrival rate) scaled by this factor, 1 to 100, e.g. 1.5',
       default: 1,
-      parse: async (raw) => parseDecimal('headroom', raw),
+      parse: async (raw) => parseDecimal('headroom', raw, -Infinity, 100),
     })(),
     instance: Flags.custom<string[]>({
       description: `EC2 instance types from models/instances.json to try, comma-separated (predict's --instance, swept) [default: ${DEFAULT_INSTANCE_TYPES.join(',')}]`,
@@ -104,8 +105,8 @@ export default class Plan extends Command {
     replications: replicationsFlag(5)(),
     seed: seedFlag(),
     threads: Flags.custom<number>({
-      description: 'worker threads (results are identical whatever the count) [default: available CPUs]',
-      parse: async (raw) => parseWholeNumber('threads', raw, 1, 256),
+      description: 'worker threads, at most the machine\'s cores (results are identical whatever the count) [default: available CPUs]',
+      parse: async (raw) => parseWholeNumber('threads', raw, 1, 1024),
     })(),
     racing: Flags.boolean({ description: 'drop candidates that clearly miss the SLO early (--no-racing: full count for all)', default: true, allowNo: true }),
     tfvars: Flags.string({ description: 'write the recommendation as terraform-aws-pypiserver variables to this file: JSON for a *.tfvars.json name (e.g. sizing.auto.tfvars.json), HCL otherwise' }),
@@ -118,6 +119,8 @@ export default class Plan extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
+    // A plan takes minutes: a --tfvars, --report or --csv that cannot be written is said now, not after it.
+    checkOutputFlags(flags);
     const overrides = {
       flow: flags.flow as FlowName | undefined,
       burstSize: flags['burst-size'],
@@ -130,7 +133,12 @@ export default class Plan extends Command {
     const scenario = applyOverrides(loadScenario(flags.scenario), overrides);
     const calibration = loadCalibration(flags.calibration);
     checkStackKind(calibration, 'aws', '(the plan grid of catalog instance types)', flags.force);
+    rejectInapplicable(autoscalingFlagRules(flags, calibration, 'aws', planAutoscalingFlags));
     const params = applySetFlags(calibration.params, flags.set ?? []);
+    const threads = threadsFor(flags.threads ?? defaultThreads());
+    if (flags.threads !== undefined && threads < flags.threads) {
+      process.stderr.write(`capsim: --threads ${flags.threads} lowered to ${threads}, this machine's cores (more threads only cost memory; results are the same on any count)\n`);
+    }
     const progress = startProgress({ label: 'plan', enabled: process.stderr.isTTY === true || flags.progress });
     const { result, timing } = await runPlan({
       scenario,
@@ -150,7 +158,7 @@ export default class Plan extends Command {
       },
       replications: flags.replications,
       seed: flags.seed,
-      threads: flags.threads ?? defaultThreads(),
+      threads,
       racing: flags.racing ? undefined : false,
       onProgress: (p) => progress.update(p.candidatesDone, p.candidates, planProgressDetail(p)),
       autoscaling: planAutoscalingLayers(calibration, flags),
@@ -182,11 +190,7 @@ export default class Plan extends Command {
       if (text === null) {
         process.stderr.write(`capsim: no candidate meets the SLO: ${flags.tfvars} not written\n`);
       } else {
-        try {
-          writeFileSync(flags.tfvars, text);
-        } catch (error) {
-          throw new UserError(`cannot write --tfvars ${flags.tfvars}: ${(error as Error).message}`);
-        }
+        writeFileAtomic(flags.tfvars, text, '--tfvars');
         tfvarsPath = flags.tfvars;
       }
     }

@@ -1,18 +1,20 @@
 import { Command, Flags } from '@oclif/core';
 import { grouped } from '../cli/flag-groups.js';
 import { checkStackKind, defaultCalibrationFor, loadCalibration, DEFAULT_CALIBRATION, LOCAL_CALIBRATION } from '../calibrate/calibration-file.js';
-import { autoscalingFlags, autoscalingLayers } from '../cli/autoscaling-flags.js';
+import { autoscalingFlagRules, autoscalingFlags, autoscalingLayers } from '../cli/autoscaling-flags.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { startProgress } from '../cli/progress.js';
 import { jsonFlag, progressFlag, parseWholeNumber, replicationsFlag, seedFlag } from '../cli/flags.js';
-import { commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { checkOutputFlags, commandLine, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { rejectInapplicable } from '../cli/applicable-flags.js';
+import { UserError } from '../errors.js';
 import { scenarioOverrideFlags, sizingFlags, stickinessOf } from '../cli/sizing-flags.js';
 import { anyFailed, evaluateThresholds, renderThresholds } from '../gate/evaluate.js';
 import { parseThresholds } from '../gate/threshold.js';
 import { withOverrides } from '../model/parameters.js';
 import { applySetFlags } from '../cli/set-flags.js';
 import { predict } from '../prediction/predict.js';
-import { resolveSizing } from '../model/sizing.js';
+import { idleInstances, resolveSizing } from '../model/sizing.js';
 import { autoscalingFor } from '../model/stack.js';
 import type { Algorithm } from '../model/balancer/config.js';
 import type { WorkerClass } from '../model/gunicorn.js';
@@ -53,6 +55,7 @@ export default class Predict extends Command {
     routing: Flags.string({ description: 'ALB routing granularity: every request on its own, or all requests of a keep-alive connection to one target (nginx on the local stack routes every request)', options: ['per-request', 'per-connection'] }),
     calibration: Flags.string({ description: `calibration name (NAME.json in ./calibration, $CAPSIM_HOME/calibration or shipped) or path (default ${DEFAULT_CALIBRATION}; ${LOCAL_CALIBRATION} for --instance custom)` }),
     force: Flags.boolean({ description: 'use a calibration whose stack kind (aws or local) differs from the sizing\'s', default: false }),
+    'allow-idle-instances': Flags.boolean({ description: 'predict (and price) a sizing with more instances than its tasks occupy', default: false }),
     set: Flags.string({ description: 'override a model parameter, NAME=VALUE (repeatable; see models/parameters.json)', multiple: true }),
     replications: replicationsFlag(10)(),
     seed: seedFlag(),
@@ -66,6 +69,20 @@ export default class Predict extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Predict);
+    checkOutputFlags(flags);
+    const custom = flags.instance === 'custom';
+    const lor = flags.algorithm === 'least_outstanding_requests';
+    rejectInapplicable([
+      { flag: '--vcpus', given: flags.vcpus !== undefined, applies: custom, because: `it describes --instance custom; ${flags.instance} has its vCPUs in models/instances.json` },
+      { flag: '--memory-gb', given: flags['memory-gb'] !== undefined, applies: custom, because: `it describes --instance custom; ${flags.instance} has its memory in models/instances.json` },
+      {
+        flag: '--lor-feedback-ms',
+        given: flags['lor-feedback-ms'] !== undefined,
+        applies: lor,
+        because: flags.algorithm === 'least_conn' ? 'least_conn is nginx\'s least outstanding requests, counted with 0 ms feedback (use --algorithm least_outstanding_requests for a delay)' : `it is the feedback delay of --algorithm least_outstanding_requests, not ${flags.algorithm}`,
+      },
+      { flag: '--routing', given: flags.routing !== undefined, applies: !custom, because: 'on --instance custom nginx routes every request on its own (test/stack), there is no ALB to pin connections' },
+    ]);
     const thresholds = parseThresholds(flags.threshold);
     const loaded = applyOverrides(loadScenario(flags.scenario), {
       flow: flags.flow as FlowName | undefined,
@@ -90,10 +107,13 @@ export default class Predict extends Command {
       containerMemoryMb: flags['container-memory'],
       stickiness: stickinessOf(flags.stickiness),
     });
+    const idle = idleInstances(sizing);
+    if (idle && !flags['allow-idle-instances']) throw new UserError(`${idle.message}: give --instances ${idle.used} or fewer, or --allow-idle-instances`);
     const calibration = loadCalibration(flags.calibration ?? defaultCalibrationFor(sizing.stackKind));
     let params = applySetFlags(calibration.params, flags.set ?? []);
     if (flags.routing) params = withOverrides(params, { 'alb.perConnectionRouting': flags.routing === 'per-connection' ? 1 : 0 }, '--routing');
     checkStackKind(calibration, sizing.stackKind, flags.instance === 'custom' ? `custom (${flags.vcpus} vCPUs, ${flags['memory-gb']} GiB)` : flags.instance, flags.force);
+    rejectInapplicable(autoscalingFlagRules(flags, calibration, sizing.stackKind));
     const autoscaling = autoscalingFor(sizing, autoscalingLayers(calibration, flags));
     const progress = startProgress({ label: 'predict', enabled: process.stderr.isTTY === true || flags.progress });
     const prediction = predict({

@@ -1,6 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { grouped } from '../cli/flag-groups.js';
 import { UserError } from '../errors.js';
+import { checkOutputFile } from '../output/output-path.js';
 import { writeReport } from '../report/build-report.js';
 import { readReportInput } from '../report/sources/report-input.js';
 
@@ -28,6 +29,7 @@ export default class Report extends Command {
     const { argv, flags } = await this.parse(Report);
     const files = argv as string[];
     if (files.length === 0) throw new UserError('capsim report needs at least one INPUT: a validate run directory, a summary.json, a predict --json or a plan --json file');
+    checkOutputFile(flags.out, '--out');
     const inputs = [];
     for (const file of files) inputs.push(await readReportInput(file));
     const written = await writeReport(flags.out, { inputs }, '--out');

@@ -2,7 +2,9 @@ import { Command, Flags } from '@oclif/core';
 import { grouped } from '../cli/flag-groups.js';
 import { EXIT } from '../cli/exit-codes.js';
 import { jsonFlag, parseDecimal, parseWholeNumber, seedFlag } from '../cli/flags.js';
-import { csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { checkOutputFlags, csvFlag, reportFlag, thresholdFlag } from '../cli/report-flags.js';
+import { rejectInapplicable } from '../cli/applicable-flags.js';
+import { OutputDirectory } from '../output/output-directory.js';
 import { UserError } from '../errors.js';
 import { anyFailed, renderThresholds } from '../gate/evaluate.js';
 import { parseThresholds } from '../gate/threshold.js';
@@ -73,7 +75,8 @@ export default class Validate extends Command {
     projects: Flags.string({ description: 'projects to install: a,b,c or @FILE (one name a line, # comments); default: every project the index lists on /simple/' }),
     requirements: Flags.string({ description: 'projects one install fetches one after another, like pip install -r: a number N (N different projects each install, picked like single ones) or a requirements file (its projects, in order)' }),
     'project-pick': Flags.string({ description: 'how each install picks a project: uniform, or weighted by its file count', options: ['uniform', 'weighted'] }),
-    'out-dir': Flags.string({ description: 'directory for requests.ndjson, summary.json and summary.md (default ./validate-<time>)', ...renamedFrom('out') }),
+    'out-dir': Flags.string({ description: 'output directory for requests.ndjson, summary.json and summary.md: new or empty (default ./validate-<time>); held with a lock file while the run writes it', ...renamedFrom('out') }),
+    force: Flags.boolean({ description: 'replace the results of an earlier run in --out-dir (without it a directory that holds anything is refused)', default: false }),
     'max-error-rate': Flags.string({ description: 'abort once failures / operations exceeds this (0.1 or 10%)' }),
     threshold: thresholdFlag,
     'abort-on-fail': Flags.boolean({ description: 'stop the run as soon as a --threshold fails on the figures so far (after 20 operations), keeping what was measured', default: false }),
@@ -90,8 +93,7 @@ export default class Validate extends Command {
     region: Flags.string({ description: 'AWS region of the Auto Scaling group (default AWS_REGION)' }),
     profile: Flags.string({ description: 'AWS profile (~/.aws/config) for the SSM, ELB, ECS, EC2, CloudWatch and Application Auto Scaling clients (default: the SDK\'s usual chain: environment, AWS_PROFILE, ~/.aws, SSO, roles)' }),
     'scaling-sample-s': Flags.custom<number>({
-      description: "with --service: seconds between samples of the service's desired / running / pending counts and its target tracking alarms' states, over the whole run",
-      default: 15,
+      description: "with --service: seconds between samples of the service's desired / running / pending counts and its target tracking alarms' states, over the whole run (default 15)",
       parse: async (raw) => parseDecimal('scaling-sample-s', raw, 1, 3600),
     })(),
     'diagnostics-s': Flags.string({ description: 'sampling window of vmstat and mpstat, seconds', default: '5', ...renamedFrom('diagnostics-seconds') }),
@@ -120,6 +122,25 @@ export default class Validate extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Validate);
+    const dryRun = flags['dry-run'];
+    const diagnosticsMode = flags.diagnostics ?? (flags['asg-name'] ? 'ssm' : 'none');
+    const aws = flags['target-group-arn'] !== undefined || flags.service !== undefined || flags.cluster !== undefined;
+    const sends = 'a --dry-run sends nothing and writes nothing';
+    rejectInapplicable([
+      ...(['out-dir', 'force', 'report', 'csv', 'threshold', 'abort-on-fail', 'max-error-rate', 'timeline', 'diagnostics', 'asg-name', 'target-group-arn', 'cluster', 'service'] as const).map((name) => ({
+        flag: `--${name}`,
+        given: flags[name] !== undefined && flags[name] !== false,
+        applies: !dryRun,
+        because: sends,
+      })),
+      { flag: '--asg-name', given: flags['asg-name'] !== undefined, applies: diagnosticsMode === 'ssm', because: `it names the instances of --diagnostics ssm, not ${diagnosticsMode}` },
+      { flag: '--diagnostics-s', given: flags['diagnostics-s'] !== '5', applies: diagnosticsMode !== 'none', because: 'no diagnostics are collected (give --diagnostics local or ssm)' },
+      { flag: '--scaling-sample-s', given: flags['scaling-sample-s'] !== undefined, applies: flags.service !== undefined, because: 'it samples the ECS service of --cluster/--service, and none is given' },
+      { flag: '--region', given: flags.region !== undefined, applies: diagnosticsMode === 'ssm' || aws, because: 'it is the AWS region of --diagnostics ssm, --target-group-arn or --cluster/--service' },
+    ]);
+    checkOutputFlags(flags);
+    const outDir = flags['out-dir'] ?? defaultOutDir();
+    if (!dryRun) OutputDirectory.check(outDir, { flag: '--out-dir', existing: 'refuse', force: flags.force });
     const declared = declaredSizing({
       instance: flags.instance,
       instances: flags.instances,
@@ -159,19 +180,19 @@ export default class Validate extends Command {
       return;
     }
 
-    if (flags['dry-run']) {
+    if (dryRun) {
       const plan = dryRunPlan(common);
       this.log(flags.json ? JSON.stringify({ dry_run: true, sizing: declared, plan }, null, 2) : renderPlan(plan));
       return;
     }
 
-    const aws = await awsRunOptions(flags);
-    const sizing = aws?.sizingFound ? completeSizing(declared, aws.sizingFound, aws.sizingSources) : declared;
-    if (aws?.sizingFound) {
-      const found = Object.entries(aws.sizingFound).map(([key, value]) => `${key} ${value}`).join(', ');
+    const awsOptions = await awsRunOptions(flags);
+    const sizing = awsOptions?.sizingFound ? completeSizing(declared, awsOptions.sizingFound, awsOptions.sizingSources) : declared;
+    if (awsOptions?.sizingFound) {
+      const found = Object.entries(awsOptions.sizingFound).map(([key, value]) => `${key} ${value}`).join(', ');
       process.stderr.write(`capsim: the ECS service ${flags.service} (cluster ${flags.cluster}) runs at: ${found || 'nothing readable'}\n`);
     }
-    for (const error of aws?.sizingErrors ?? []) process.stderr.write(`capsim: AWS diagnostics: ${error}; the run goes on without it\n`);
+    for (const error of awsOptions?.sizingErrors ?? []) process.stderr.write(`capsim: AWS diagnostics: ${error}; the run goes on without it\n`);
     const diagnostics = await this.diagnostics(flags);
     const controller = new AbortController();
     const hurry = new AbortController();
@@ -199,7 +220,7 @@ export default class Validate extends Command {
     process.on('unhandledRejection', onCrash);
     try {
       const result = await runValidation(
-        { ...common, engine, projectPick, requirementsInOrder, aws, outDir: flags['out-dir'] ?? defaultOutDir(), maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: true },
+        { ...common, engine, projectPick, requirementsInOrder, aws: awsOptions, outDir, force: flags.force, maxErrorRate, thresholds, abortOnFail: flags['abort-on-fail'], yes: flags.yes, sizing, diagnostics, seed: flags.seed, progress: true },
         { signal: controller.signal, hurry: hurry.signal },
       );
       const s = result.summary;
@@ -298,7 +319,7 @@ function engineChoice(flags: {
 }
 
 /** The AWS side of validate (--target-group-arn, --cluster/--service): the collector and the sizing read before the run. */
-async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string; profile?: string; 'scaling-sample-s': number }): Promise<AwsRunOptions | null> {
+async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: string; service?: string; region?: string; profile?: string; 'scaling-sample-s'?: number }): Promise<AwsRunOptions | null> {
   const { cluster, service } = flags;
   const targetGroupArn = flags['target-group-arn'];
   if ((cluster === undefined) !== (service === undefined)) throw new UserError('--cluster and --service go together (the ECS service and its cluster)');
@@ -315,7 +336,7 @@ async function awsRunOptions(flags: { 'target-group-arn'?: string; cluster?: str
   let scaling = null;
   if (cluster !== undefined && service !== undefined) {
     const { ScalingWatcher } = await import('../live/diagnostics/scaling-watch.js');
-    scaling = new ScalingWatcher({ region, profile: flags.profile, cluster, service, intervalMs: flags['scaling-sample-s'] * 1000 });
+    scaling = new ScalingWatcher({ region, profile: flags.profile, cluster, service, intervalMs: (flags['scaling-sample-s'] ?? 15) * 1000 });
   }
   return { collector, scaling, region, cluster, service, sizingFound: read.found, sizingSources: read.sources, sizingErrors: read.errors };
 }

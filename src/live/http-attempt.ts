@@ -15,6 +15,8 @@ export type ErrorClass =
   | 'dns'
   | 'aborted'
   | 'http_status'
+  /** Not an HTTP failure: the index page answered, but listed no file to install (an operation without a request). */
+  | 'no_file'
   | 'other';
 
 export interface AttemptResult {

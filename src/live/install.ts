@@ -5,6 +5,7 @@
  * request retried like urllib3 under pip's policy. Each HTTP request and each
  * operation is reported as soon as it completes.
  */
+import { performance } from 'node:perf_hooks';
 import type { ClientBehaviour } from '../scenario/types.js';
 import type { ClientHeaders } from './client-headers.js';
 import { InstallConnections, type ConnectionCounter } from './connections.js';
@@ -246,6 +247,31 @@ async function runOperation(
   }
 }
 
+/**
+ * A file step that cannot run because its page listed no file to install: a failed operation like any
+ * other (pip fails the install with "No matching distribution"), counted in every figure, with no HTTP
+ * request behind it (requests.ndjson records only requests sent). Returns the install's problem text.
+ */
+function noFileOperation(ctx: InstallContext, spec: InstallSpec, step: FlowStep, fetch: ProjectFetch, pagePath: string): string {
+  const problem = `no ${fetch.pick === 'exact' ? fetch.version : 'installable'} file for ${fetch.project} on its index page`;
+  const now = performance.now();
+  ctx.onOperation({
+    install: spec.id,
+    iteration: spec.iteration,
+    operation: step.operation,
+    op: ctx.nextOperationId(),
+    startPerf: now,
+    endPerf: now,
+    latencyMs: 0,
+    ok: false,
+    errorClass: 'no_file',
+    error: problem,
+    path: pagePath,
+    httpRequests: 0,
+  });
+  return problem;
+}
+
 /** The jar an install's requests use: the run's (shared), its own (per-install), or none. */
 function jarFor(ctx: InstallContext, spec: InstallSpec): HttpCookieJar | null {
   switch (ctx.client.cookies) {
@@ -295,16 +321,22 @@ async function runPhasedInstall(ctx: InstallContext, spec: InstallSpec, flow: Fl
         return null;
       }
       operations += 1;
-      return run.record.ok ? parseIndexPage(run.lastAttempt.body ?? '', run.lastAttempt.contentType, run.finalUrl.href) : null;
+      return run.record.ok ? { links: parseIndexPage(run.lastAttempt.body ?? '', run.lastAttempt.contentType, run.finalUrl.href), path: run.finalUrl.pathname } : null;
     });
     if (stopped) return { id: spec.id, ok: false, problem: 'stopped', operations, firstDispatchPerf };
     const failed = pages.findIndex((links) => links === null);
     if (failed >= 0) return { id: spec.id, ok: false, problem: `${pageStep.operation} failed`, operations, firstDispatchPerf };
-    const links = spec.projects.map((fetch, i) => pickLink(pages[i]!, fetch));
-    const missing = links.findIndex((link) => link === null);
-    if (missing >= 0) {
-      const fetch = spec.projects[missing];
-      return { id: spec.id, ok: false, problem: `no ${fetch.pick === 'exact' ? fetch.version : 'installable'} file for ${fetch.project} on its index page`, operations, firstDispatchPerf };
+    const links = spec.projects.map((fetch, i) => pickLink(pages[i]!.links, fetch));
+    if (links.some((link) => link === null)) {
+      // Resolution fails before any download; each project without a file is a failed download.
+      let problem = '';
+      links.forEach((link, i) => {
+        if (link !== null) return;
+        const text = noFileOperation(ctx, spec, fileStep, spec.projects[i], pages[i]!.path);
+        problem ||= text;
+        operations += 1;
+      });
+      return { id: spec.id, ok: false, problem, operations, firstDispatchPerf };
     }
     const downloads = await inParallel(async (fetch, slot) => {
       const run = await runOperation(ctx, spec, fileStep, new URL(links[spec.projects.indexOf(fetch)]!.url), connections, jar, false, markFirst, slot);
@@ -334,7 +366,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
   let operations = 0;
   let ok = true;
   let problem: string | undefined;
-  let page: { links: FileLink[] } | null = null;
+  let page: { links: FileLink[]; path: string } | null = null;
   // Every project's steps in turn, on the install's connection (pip install -r: one process, one session).
   const steps = spec.projects.flatMap((fetch) => flow.steps.map((step) => ({ step, fetch })));
   try {
@@ -346,7 +378,11 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
         const link = page ? pickLink(page.links, fetch) : null;
         if (!link) {
           ok = false;
-          problem = `no ${fetch.pick === 'exact' ? fetch.version : 'installable'} file for ${fetch.project} on its index page`;
+          // Without a page (it failed) the step never runs, as pip stops; a page without the file is a failed step.
+          if (page) {
+            problem = noFileOperation(ctx, spec, step, fetch, page.path);
+            operations += 1;
+          } else problem = `no page to find ${fetch.project}'s file on`;
           break;
         }
         url = new URL(link.url);
@@ -365,7 +401,7 @@ export async function runInstall(ctx: InstallContext, spec: InstallSpec): Promis
       operations += 1;
       if (!run.record.ok) ok = false;
       if (keepBody) {
-        page = run.record.ok ? { links: parseIndexPage(run.lastAttempt.body ?? '', run.lastAttempt.contentType, run.finalUrl.href) } : null;
+        page = run.record.ok ? { links: parseIndexPage(run.lastAttempt.body ?? '', run.lastAttempt.contentType, run.finalUrl.href), path: run.finalUrl.pathname } : null;
       }
       if (!run.record.ok && flow.stopOnFailure) {
         problem = `${step.operation} failed`;

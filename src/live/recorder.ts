@@ -3,8 +3,11 @@
  * request, appended to an in-memory batch and handed to a write stream every
  * flushIntervalMs (or when the batch grows), so the hot path never waits on
  * the disk and at most one interval of records is in memory at any time.
+ * The stream writes `requests.ndjson.partial` and `close()` renames it into
+ * place: the file under its own name is always complete (a run killed
+ * outright leaves what it measured in the .partial file).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, renameSync, type WriteStream } from 'node:fs';
 import type { RequestRecord } from './install.js';
 import type { Redactor } from './redact.js';
 
@@ -22,12 +25,17 @@ export class RequestRecorder {
     private readonly redactor: Redactor,
     private readonly flushIntervalMs = 200,
   ) {
-    this.stream = createWriteStream(file, { flags: 'w' });
+    this.stream = createWriteStream(this.partial, { flags: 'w' });
     this.stream.on('error', (error) => {
       this.failure = error;
     });
     this.timer = setInterval(() => this.flush(), flushIntervalMs);
     this.timer.unref();
+  }
+
+  /** Where the records stream until `close()` renames the file into place. */
+  get partial(): string {
+    return `${this.file}.partial`;
   }
 
   /** Records one request (ignored after close). Throws if the file cannot be written. */
@@ -55,7 +63,7 @@ export class RequestRecorder {
     this.stream.write(text);
   }
 
-  /** Flushes and closes the file; resolves when every record is on disk. */
+  /** Flushes and closes the file, then renames it into place; resolves when every record is on disk. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -65,5 +73,7 @@ export class RequestRecorder {
       this.stream.end(() => resolve());
       this.stream.once('error', () => resolve());
     });
+    // A file that could not be written stays .partial (the run reports the write error as its crash).
+    if (!this.failure) renameSync(this.partial, this.file);
   }
 }

@@ -8,8 +8,6 @@
  * the final figures and recorded in the summary.
  */
 import { setMaxListeners } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import { evaluateThresholds, type ThresholdResult } from '../gate/evaluate.js';
@@ -44,6 +42,7 @@ import { renderSummaryMarkdown } from './summary-markdown.js';
 import type { DeclaredSizing } from './sizing.js';
 import { guardTarget, parseTarget, probeTarget } from './url-guard.js';
 import { UserError } from '../errors.js';
+import { OutputDirectory } from '../output/output-directory.js';
 
 export interface ValidationOptions {
   /** Target server root (the pypiserver root); userinfo is accepted and never recorded. */
@@ -52,8 +51,10 @@ export interface ValidationOptions {
   scenario: Scenario;
   username?: string;
   password?: string;
-  /** Output directory (created). */
+  /** Output directory: created, or an empty one; held with a lock file for the run. */
   outDir: string;
+  /** Replace the results of an earlier run in outDir (otherwise a directory that holds anything is refused). */
+  force?: boolean;
   /** Stop the run once failures / operations exceeds this fraction. */
   maxErrorRate?: number;
   /** Operations needed before the threshold is evaluated (default 20). */
@@ -142,9 +143,19 @@ export function dryRunPlan(options: Pick<ValidationOptions, 'url' | 'username' |
  */
 export async function runValidation(options: ValidationOptions, control: { signal?: AbortSignal; hurry?: AbortSignal } = {}): Promise<ValidationResult> {
   const target = prepareTarget(options);
+  guardTarget(target.url, options.yes ?? false);
+  // Before anything is sent: the directory is ours (an earlier run's results are never touched) or nothing runs.
+  const output = OutputDirectory.claim(options.outDir, { flag: '--out-dir', existing: 'refuse', force: options.force });
+  try {
+    return await validateInto(output, target, options, control);
+  } finally {
+    output.release();
+  }
+}
+
+async function validateInto(output: OutputDirectory, target: PreparedTarget, options: ValidationOptions, control: { signal?: AbortSignal; hurry?: AbortSignal }): Promise<ValidationResult> {
   const { redactor } = target;
   const log = (line: string) => (options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(redactor.redact(line));
-  guardTarget(target.url, options.yes ?? false);
   // Locust's master and workers start while the index is read (they send nothing before the load); a machine
   // without Locust stops the run before any load.
   const locustChoice = options.engine?.name === 'locust' ? options.engine : null;
@@ -204,15 +215,10 @@ export async function runValidation(options: ValidationOptions, control: { signa
   // The master and every worker ready, their clocks tied to ours, before the run's clock starts.
   const locustRun = locustStarting ? await locustStarting : null;
 
-  const outDir = path.resolve(options.outDir);
-  const files = {
-    requests: path.join(outDir, 'requests.ndjson'),
-    summary: path.join(outDir, 'summary.json'),
-    markdown: path.join(outDir, 'summary.md'),
-  };
+  const outDir = output.path;
+  const files = { requests: output.file('requests.ndjson'), summary: output.file('summary.json'), markdown: output.file('summary.md') };
   let recorder: RequestRecorder;
   try {
-    await mkdir(outDir, { recursive: true });
     recorder = new RequestRecorder(files.requests, redactor);
   } catch (error) {
     await locustRun?.finish(null);
@@ -437,7 +443,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
   const endMs = wallOffsetMs + performance.now();
   if (locustRun) {
     locustEngine?.detach();
-    await locustRun.finish(outDir);
+    await locustRun.finish(output);
   }
 
   // Diagnostics have their own timeouts; after an interruption wait only briefly.
@@ -463,7 +469,7 @@ export async function runValidation(options: ValidationOptions, control: { signa
   const built = summaryNow(load, endMs, load.installProblems.stopped ?? 0);
   if (thresholds.length > 0) built.thresholds = evaluateThresholds(thresholds, runFigures(built)) satisfies ThresholdResult[];
   const summary = redactor.redactDeep(built);
-  await writeFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-  await writeFile(files.markdown, renderSummaryMarkdown(summary));
+  output.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+  output.write('summary.md', renderSummaryMarkdown(summary));
   return { summary, outDir, files, interrupted: interruptReason !== null, interruptReason, ...(crash ? { crash } : {}) };
 }

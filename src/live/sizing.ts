@@ -5,6 +5,7 @@
  * calibrate can fit the model at that sizing; obvious nonsense is refused.
  */
 import { UserError } from '../errors.js';
+import { getInstanceType } from '../model/catalog.js';
 
 export interface DeclaredSizing {
   instance?: string;
@@ -64,6 +65,9 @@ export function declaredSizing(flags: RawSizingFlags): DeclaredSizing {
     if (instance !== 'custom' && !/^[a-z0-9-]+\.[a-z0-9-]+$/i.test(instance)) {
       throw new UserError(`--instance: expected an EC2 instance type like c6a.xlarge, or custom with --vcpus and --memory-gb, got "${flags.instance}"`);
     }
+    // Checked against the catalog like predict's: a run recorded at an instance type capsim does not know
+    // could never be calibrated or compared.
+    if (instance !== 'custom') getInstanceType(instance);
     sizing.instance = instance;
   }
   const vcpus = positiveNumber('vcpus', flags.vcpus, 0.1);

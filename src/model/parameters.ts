@@ -5,7 +5,8 @@ import { packagePath } from '../package-root.js';
 
 /**
  * The model's parameters. models/parameters.json is their one schema: per
- * name its default value, unit, bounds (min, optional max, integer or not)
+ * name its default value, unit, bounds (min and max, both required: the range
+ * a real stack can show; integer or not), how calibrate searches it (scale)
  * and meaning. The code holds only the list of names it reads (typed) and
  * what each unit is in the model's units, so every conversion happens once,
  * here (ModelUnits): times become ms, memory MB (docs/model.md,
@@ -117,32 +118,40 @@ const UNITS = {
 export type ParameterUnit = keyof typeof UNITS;
 const UNIT_NAMES = Object.keys(UNITS) as ParameterUnit[];
 
+/**
+ * How calibrate searches a parameter: `log` (the default) for magnitudes
+ * (times, sizes, rates), `linear` for fractions and coefficients of variation.
+ */
+export const PARAMETER_SCALES = ['log', 'linear'] as const;
+export type ParameterScale = (typeof PARAMETER_SCALES)[number];
+
 /** One parameter's schema entry. */
 export interface ParameterSpec {
   name: ParameterName;
   value: number;
   unit: ParameterUnit;
-  /** Inclusive bounds; max may be absent. */
+  /** Inclusive bounds: the range a real stack can show (both required). */
   min: number;
-  max: number | undefined;
+  max: number;
   integer: boolean;
+  scale: ParameterScale;
   description: string;
 }
 
 export type ParameterSchema = Readonly<Record<ParameterName, ParameterSpec>>;
 
-const ENTRY_KEYS = ['value', 'unit', 'min', 'max', 'integer', 'description'];
+const ENTRY_KEYS = ['value', 'unit', 'min', 'max', 'integer', 'scale', 'description'];
 
 export function isParameterName(name: string): name is ParameterName {
   return (PARAMETER_NAMES as readonly string[]).includes(name);
 }
 
 /** Checks a value against a parameter's bounds; returns an error text or undefined. */
-function boundsProblem(spec: Pick<ParameterSpec, 'min' | 'max' | 'integer'>, value: unknown): string | undefined {
+function boundsProblem(spec: Pick<ParameterSpec, 'min' | 'max' | 'integer' | 'unit'>, value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a number (got ${shown(value)})`;
   if (spec.integer && !Number.isInteger(value)) return `must be a whole number (got ${value})`;
-  if (value < spec.min) return `must be >= ${spec.min} (got ${value})`;
-  if (spec.max !== undefined && value > spec.max) return `must be <= ${spec.max} (got ${value})`;
+  const unit = spec.unit === '' || spec.unit === '0|1' ? '' : ` ${spec.unit}`;
+  if (value < spec.min || value > spec.max) return `must be between ${spec.min} and ${spec.max}${unit} (got ${value})`;
   return undefined;
 }
 
@@ -166,19 +175,25 @@ function parseSpec(name: ParameterName, raw: unknown, problems: string[]): Param
     problems.push(`${at}: field "unit" must be one of ${UNIT_NAMES.map((u) => `"${u}"`).join(', ')} (got ${shown(unit)})`);
   }
   if (typeof entry.description !== 'string' || entry.description.trim() === '') problems.push(`${at}: field "description" must say what it means (got ${shown(entry.description)})`);
-  if (typeof entry.min !== 'number' || !Number.isFinite(entry.min)) problems.push(`${at}: field "min" must be a number (got ${shown(entry.min)})`);
-  if (entry.max !== undefined && (typeof entry.max !== 'number' || !Number.isFinite(entry.max) || (typeof entry.min === 'number' && entry.max < entry.min))) {
-    problems.push(`${at}: field "max" must be a number >= min (got ${shown(entry.max)})`);
+  // Every parameter states the range a real stack can show: a value outside it is refused wherever it comes
+  // from (--set, a calibration file, the fit), so that no input sends the simulation where nothing is real.
+  for (const bound of ['min', 'max'] as const) {
+    if (entry[bound] === undefined) problems.push(`${at}: field "${bound}" is required (every parameter states the range a real stack can show: min and max)`);
+    else if (typeof entry[bound] !== 'number' || !Number.isFinite(entry[bound])) problems.push(`${at}: field "${bound}" must be a number (got ${shown(entry[bound])})`);
   }
+  if (typeof entry.min === 'number' && typeof entry.max === 'number' && entry.max < entry.min) problems.push(`${at}: field "max" must be >= min (got ${entry.max} < ${entry.min})`);
   if (entry.integer !== undefined && typeof entry.integer !== 'boolean') problems.push(`${at}: field "integer" must be true or false (got ${shown(entry.integer)})`);
+  if (entry.scale !== undefined && !(PARAMETER_SCALES as readonly unknown[]).includes(entry.scale)) {
+    problems.push(`${at}: field "scale" must be one of ${PARAMETER_SCALES.map((s) => `"${s}"`).join(', ')} (got ${shown(entry.scale)})`);
+  }
   if (problems.length > before) return undefined;
-  const bounds = { min: entry.min as number, max: entry.max as number | undefined, integer: entry.integer === true };
+  const bounds = { min: entry.min as number, max: entry.max as number, integer: entry.integer === true, unit: unit as ParameterUnit };
   const problem = boundsProblem(bounds, entry.value);
   if (problem) {
     problems.push(`${at}: value ${problem}`);
     return undefined;
   }
-  return { name, value: entry.value as number, unit: unit as ParameterUnit, ...bounds, description: entry.description as string };
+  return { name, value: entry.value as number, ...bounds, scale: (entry.scale as ParameterScale | undefined) ?? 'log', description: entry.description as string };
 }
 
 /** Loads and validates a parameter schema file (default models/parameters.json); reports every problem at once. */
@@ -258,10 +273,10 @@ export function withOverrides(base: ModelParameters, overrides: Record<string, u
   return out;
 }
 
-/** A parameter's validity rule: whole number or not, inclusive bounds (max may be absent). */
-export function parameterRule(name: ParameterName): { integer: boolean; min: number; max: number | undefined } {
+/** A parameter's validity rule: whole number or not, inclusive bounds, and how calibrate searches it. */
+export function parameterRule(name: ParameterName): { integer: boolean; min: number; max: number; scale: ParameterScale } {
   const spec = parameterSchema()[name];
-  return { integer: spec.integer, min: spec.min, max: spec.max };
+  return { integer: spec.integer, min: spec.min, max: spec.max, scale: spec.scale };
 }
 
 /**

@@ -8,7 +8,9 @@ import type { InstanceSeriesData } from './instance-series.js';
 import type { BurstWindow, OperationDistribution, TimelineBin } from './recorder.js';
 import type { RequestObserver } from './request-observer.js';
 import { burstShares } from './burst-shares.js';
+import { SimulationBudget } from './simulation-budget.js';
 import { buildStack, type Stack, type StackConfig } from './stack.js';
+import { loadDurationMs } from '../scenario/schedule.js';
 
 export interface Percentiles {
   p50: number;
@@ -74,10 +76,23 @@ export function runReplication(input: ReplicationInput, streams: RngStreams): Re
   const stack = buildStack(input.config, input.params, streams, input.observer);
   if (input.timeline) for (const instance of stack.instances) instance.recordSeries();
   stack.workload.start();
-  stack.scheduler.run();
+  stack.scheduler.run(...budgetFor(input, stack));
   const result = summarizeRun(stack, input.timeline === true);
   if (input.distributions) result.latencyDistribution = stack.recorder.distributions();
   return result;
+}
+
+/** The run's bound and its simulation budget (src/model/simulation-budget.ts). */
+function budgetFor(input: ReplicationInput, stack: Stack): [number, SimulationBudget] {
+  const { sizing, scenario } = input.config;
+  const budget = new SimulationBudget({
+    scheduler: stack.scheduler,
+    requests: () => stack.recorder.httpRequests,
+    params: input.params,
+    loadDurationMs: loadDurationMs(scenario.profile),
+    describe: `${sizing.placement.instances} x ${sizing.instanceType.name}, ${sizing.placement.tasks} tasks x ${sizing.workers} ${sizing.workerClass} workers under ${scenario.name}`,
+  });
+  return [budget.untilMs, budget];
 }
 
 function percentiles(values: Float64Array): Percentiles {

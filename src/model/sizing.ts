@@ -107,3 +107,16 @@ function localPlacement(type: InstanceType, req: SizingRequest): Placement {
     limits: { cpu: unlimited, memory: unlimited },
   };
 }
+
+/**
+ * Instances of a sizing that get no task (they are priced and simulated idle): how many, how many run a
+ * task, and one line naming how many tasks place on how many instances; null when every instance runs one.
+ */
+export function idleInstances(sizing: ResolvedSizing): { idle: number; used: number; message: string } | null {
+  const { placement } = sizing;
+  const idle = placement.tasksPerInstance.filter((n) => n === 0).length;
+  if (idle === 0) return null;
+  const used = placement.instances - idle;
+  const tasks = `${placement.tasks} task${placement.tasks === 1 ? '' : 's'}`;
+  return { idle, used, message: `${tasks} place on ${used} of ${placement.instances} x ${sizing.instanceType.name}: ${idle} instance${idle === 1 ? '' : 's'} would run nothing and still be priced` };
+}

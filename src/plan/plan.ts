@@ -13,7 +13,7 @@ import type { Scenario } from '../scenario/types.js';
 import { shippedCostTable } from '../cost/cost-table.js';
 import { buildGrid, type Candidate, type GridRequest } from './grid.js';
 import { toOutcome, type CandidateOutcome } from './outcome.js';
-import { createRunner, type ReplicationRunner } from './pool.js';
+import { createRunner, threadsFor, type ReplicationRunner } from './pool.js';
 import { DEFAULT_RACING, nextBatch, raceDecision, type RaceDrop, type RacingRule } from './racing.js';
 import { analyzePlan, type PlanAnalysis } from './recommend.js';
 import type { ReplicationTask } from './replication-task.js';
@@ -172,7 +172,6 @@ async function race(
   });
 }
 
-/** Runs replications 0..n-1 of one sizing on the runner, split over its threads, in index order. */
 /** What every task of a plan shares, and each candidate's autoscaling (by candidate index). */
 interface TaskBase extends Omit<ReplicationTask, 'candidate' | 'request' | 'indexes' | 'autoscaling'> {
   policies: readonly AutoscalingPolicy[];
@@ -183,6 +182,7 @@ function taskFor(base: TaskBase, candidate: Candidate, indexes: number[]): Repli
   return { ...shared, candidate: candidate.index, request: candidate.request, autoscaling: policies[candidate.index], indexes };
 }
 
+/** Runs replications 0..n-1 of one sizing on the runner, split over its threads, in index order. */
 async function fullRun(runner: ReplicationRunner, base: TaskBase, candidate: Candidate, n: number): Promise<ReplicationResult[]> {
   const chunk = Math.max(1, Math.ceil(n / runner.threads));
   const tasks: Promise<{ runs: ReplicationResult[] }>[] = [];
@@ -206,7 +206,8 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
   if (rule !== false && !(Number.isInteger(rule.minReplications) && rule.minReplications >= 2 && rule.batch >= 1 && rule.confidence > 0.5 && rule.confidence < 1)) {
     throw new RangeError('racing rule: minReplications >= 2, batch >= 1, 0.5 < confidence < 1');
   }
-  const runner = createRunner(input.threads);
+  const threads = threadsFor(input.threads);
+  const runner = createRunner(threads);
   // Each candidate's autoscaling, resolved here (a bad setting is one line before any work).
   const policies = grid.candidates.map((c) => autoscalingFor(resolveSizing(c.request), input.autoscaling ?? []));
   const base: TaskBase = { scenario: planned, params: input.params, seed: input.seed, policies };
@@ -271,5 +272,5 @@ export async function runPlan(input: PlanInput): Promise<{ result: PlanResult; t
     recommended,
     recommendedAtNominalLoad,
   };
-  return { result, timing: { wallMs: performance.now() - started, threads: input.threads } };
+  return { result, timing: { wallMs: performance.now() - started, threads } };
 }

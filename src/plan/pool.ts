@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { SimulationBudgetError } from '../model/simulation-budget.js';
 import { packagePath } from '../package-root.js';
 import { runReplicationTask, type ReplicationTask, type ReplicationTaskResult } from './replication-task.js';
 
@@ -19,6 +20,15 @@ export interface ReplicationRunner {
 
 export function defaultThreads(): number {
   return availableParallelism();
+}
+
+/**
+ * The threads a plan runs on: what was asked for, at most the machine's cores. More threads than cores
+ * run no faster (replications are CPU-bound) and each costs a V8 isolate's memory (about 40 MB); results
+ * are the same on any count, so lowering the count changes nothing but memory.
+ */
+export function threadsFor(requested: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(requested, cores));
 }
 
 /** The compiled worker script (tests run TypeScript, but worker threads load dist/). */
@@ -83,8 +93,20 @@ class PoolRunner implements ReplicationRunner {
   }
 }
 
+/** A task's result, or the simulation budget's one line as the error it is on this thread. */
+function checked(result: ReplicationTaskResult): ReplicationTaskResult {
+  if (result.budgetExceeded !== undefined) throw new SimulationBudgetError(result.budgetExceeded);
+  return result;
+}
+
 /** A runner with `threads` threads (1: this thread, no workers). */
 export function createRunner(threads: number): ReplicationRunner {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
-  return threads === 1 ? new InlineRunner() : new PoolRunner(threads);
+  const runner = threads === 1 ? new InlineRunner() : new PoolRunner(threads);
+  return {
+    threads: runner.threads,
+    concurrency: runner.concurrency,
+    run: (task) => runner.run(task).then(checked),
+    close: () => runner.close(),
+  };
 }

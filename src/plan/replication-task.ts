@@ -2,6 +2,7 @@ import type { AutoscalingPolicy } from '../model/autoscaling/policy.js';
 import type { ModelParameters } from '../model/parameters.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
 import { resolveSizing, type SizingRequest } from '../model/sizing.js';
+import { SimulationBudgetError } from '../model/simulation-budget.js';
 import { stackConfig } from '../model/stack.js';
 import type { Scenario } from '../scenario/types.js';
 
@@ -27,6 +28,8 @@ export interface ReplicationTaskResult {
   candidate: number;
   indexes: number[];
   runs: ReplicationResult[];
+  /** A replication left the simulation budget: its one-line message (an error's class does not cross threads). */
+  budgetExceeded?: string;
 }
 
 /**
@@ -38,5 +41,10 @@ export interface ReplicationTaskResult {
  */
 export function runReplicationTask(task: ReplicationTask): ReplicationTaskResult {
   const input = { config: stackConfig(resolveSizing(task.request), task.scenario, task.params, task.autoscaling), params: task.params, seed: task.seed };
-  return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
+  try {
+    return { candidate: task.candidate, indexes: task.indexes, runs: task.indexes.map((index) => replicate(input, index)) };
+  } catch (error) {
+    if (error instanceof SimulationBudgetError) return { candidate: task.candidate, indexes: task.indexes, runs: [], budgetExceeded: error.message };
+    throw error;
+  }
 }

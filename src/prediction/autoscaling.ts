@@ -51,34 +51,72 @@ export type AutoscalingPrediction = { policy: AutoscalingPolicy & AlarmRules } &
   summary: AutoscalingAggregate['summary'] & { instanceCostUsd: Interval; costPerMonthUsd: number };
 };
 
-export function aggregateAutoscaling(runs: readonly AutoscalingRun[]): AutoscalingAggregate {
-  // Times, counts and hours: none can be negative.
-  const pick = (f: (r: AutoscalingRun) => number) => nonNegativeInterval(runs.map(f));
-  const first = runs[0];
-  const peak = (r: AutoscalingRun) => {
-    let m = NaN;
-    for (const d of r.metric) if (d.value !== null && !(d.value <= m)) m = d.value;
-    return m;
-  };
+const SUMMARY_FIGURES = [
+  'firstScaleOutS',
+  'scaleOuts',
+  'scaleIns',
+  'instanceLaunches',
+  'instanceTerminations',
+  'peakRunningTasks',
+  'peakInstances',
+  'taskHours',
+  'instanceHours',
+  'meanInstances',
+  'metricPeak',
+] as const satisfies ReadonlyArray<keyof AutoscalingAggregate['summary']>;
+type SummaryFigure = (typeof SUMMARY_FIGURES)[number];
+
+/** The highest datapoint of a run's service metric (NaN when it has none). */
+function metricPeak(r: AutoscalingRun): number {
+  let m = NaN;
+  for (const d of r.metric) if (d.value !== null && !(d.value <= m)) m = d.value;
+  return m;
+}
+
+/** A replication's summary figures. */
+function summaryFigures(r: AutoscalingRun): Record<SummaryFigure, number> {
   return {
-    metric: first.metric,
-    events: first.events,
-    tasks: first.tasks,
-    alarms: first.alarms,
-    summary: {
-      firstScaleOutS: pick((r) => r.summary.firstScaleOutS ?? NaN),
-      scaleOuts: pick((r) => r.summary.scaleOuts),
-      scaleIns: pick((r) => r.summary.scaleIns),
-      instanceLaunches: pick((r) => r.summary.instanceLaunches),
-      instanceTerminations: pick((r) => r.summary.instanceTerminations),
-      peakRunningTasks: pick((r) => r.summary.peakRunningTasks),
-      peakInstances: pick((r) => r.summary.peakInstances),
-      taskHours: pick((r) => r.summary.taskHours),
-      instanceHours: pick((r) => r.summary.instanceHours),
-      meanInstances: pick((r) => (r.summary.runHours > 0 ? r.summary.instanceHours / r.summary.runHours : NaN)),
-      metricPeak: pick(peak),
-    },
+    firstScaleOutS: r.summary.firstScaleOutS ?? NaN,
+    scaleOuts: r.summary.scaleOuts,
+    scaleIns: r.summary.scaleIns,
+    instanceLaunches: r.summary.instanceLaunches,
+    instanceTerminations: r.summary.instanceTerminations,
+    peakRunningTasks: r.summary.peakRunningTasks,
+    peakInstances: r.summary.peakInstances,
+    taskHours: r.summary.taskHours,
+    instanceHours: r.summary.instanceHours,
+    meanInstances: r.summary.runHours > 0 ? r.summary.instanceHours / r.summary.runHours : NaN,
+    metricPeak: metricPeak(r),
   };
+}
+
+/**
+ * Fed one replication at a time (as ReplicationAggregator is): keeps the first run's series and a dozen
+ * numbers per replication, so memory does not grow with the series of later replications.
+ */
+export class AutoscalingAggregator {
+  private first: AutoscalingRun | null = null;
+  private readonly values = Object.fromEntries(SUMMARY_FIGURES.map((k) => [k, [] as number[]])) as Record<SummaryFigure, number[]>;
+
+  add(run: AutoscalingRun): void {
+    this.first ??= run;
+    const figures = summaryFigures(run);
+    for (const key of SUMMARY_FIGURES) this.values[key].push(figures[key]);
+  }
+
+  result(): AutoscalingAggregate {
+    const first = this.first;
+    if (!first) throw new RangeError('no replication to aggregate');
+    // Times, counts and hours: none can be negative.
+    const summary = Object.fromEntries(SUMMARY_FIGURES.map((k) => [k, nonNegativeInterval(this.values[k])])) as Record<SummaryFigure, Interval>;
+    return { metric: first.metric, events: first.events, tasks: first.tasks, alarms: first.alarms, summary };
+  }
+}
+
+export function aggregateAutoscaling(runs: readonly AutoscalingRun[]): AutoscalingAggregate {
+  const aggregator = new AutoscalingAggregator();
+  for (const run of runs) aggregator.add(run);
+  return aggregator.result();
 }
 
 export function autoscalingPrediction(

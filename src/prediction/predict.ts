@@ -7,7 +7,7 @@ import type { ModelParameters } from '../model/parameters.js';
 import type { InstanceSeriesData } from '../model/instance-series.js';
 import type { BurstWindow, OperationDistribution, TimelineBin } from '../model/recorder.js';
 import { replicate, type ReplicationResult } from '../model/replication.js';
-import { aggregateReplications, type InstancePrediction, type ReplicationAggregate } from './replications.js';
+import { ReplicationAggregator, type InstancePrediction, type ReplicationAggregate } from './replications.js';
 import type { AutoscalingPolicy } from '../model/autoscaling/policy.js';
 import { type AutoscalingPrediction, autoscalingPrediction } from './autoscaling.js';
 import type { ResolvedSizing, StackKind } from '../model/sizing.js';
@@ -93,15 +93,22 @@ export interface Prediction {
   autoscaling?: AutoscalingPrediction;
 }
 
-/** Predicts a sizing under a scenario: `replications` independent runs, summarized. */
+/**
+ * Predicts a sizing under a scenario: `replications` independent runs, summarized. Each replication goes
+ * into the aggregate as soon as it is done and is dropped (the first one's series excepted), so memory
+ * does not grow with the replication count.
+ */
 export function predict(input: PredictInput): Prediction {
   const config = stackConfig(input.sizing, input.scenario, input.params, input.autoscaling);
-  const runs: ReplicationResult[] = [];
+  const aggregator = new ReplicationAggregator();
+  let first: FirstReplicationSeries | undefined;
   for (let r = 0; r < input.replications; r++) {
-    runs.push(replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline, distributions: input.timeline }, r));
+    const run = replicate({ config, params: input.params, seed: input.seed, timeline: input.timeline, distributions: input.timeline }, r);
+    aggregator.add(run);
+    if (r === 0) first = { timeline: run.timeline, bursts: run.bursts, instanceSeries: run.instanceSeries };
     input.onReplication?.(r + 1, input.replications);
   }
-  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregateReplications(runs), runs[0]);
+  return predictionOf({ config, params: input.params, calibration: input.calibration, seed: input.seed }, aggregator.result(), first);
 }
 
 /** What a prediction states besides its figures. */

@@ -5,9 +5,7 @@
  * `capsim report` and the --report flag of predict, validate, compare and
  * plan all come through here.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../output/output-path.js';
 import { capsimVersion } from '../package-root.js';
 import type { ThresholdResult } from '../gate/evaluate.js';
 import { compareData } from './compare.js';
@@ -70,11 +68,6 @@ export function buildReportPage(request: ReportRequest): ReportPage {
 /** Renders the page and writes it (creating the directory); returns the page and its size. */
 export async function writeReport(file: string, request: ReportRequest, flag = '--report'): Promise<RenderedPage & { bytes: number }> {
   const rendered = await renderPage(buildReportPage(request));
-  try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, rendered.html);
-  } catch (error) {
-    throw new UserError(`cannot write ${flag} ${file}: ${(error as Error).message}`);
-  }
+  writeFileAtomic(file, rendered.html, flag);
   return { ...rendered, bytes: Buffer.byteLength(rendered.html) };
 }

@@ -29,6 +29,8 @@ export interface Figure {
 /** A figure from an interval (NaN mean: not measured). */
 export function intervalFigure(metric: string, label: string, unit: FigureUnit, interval: Interval | undefined): Figure {
   if (!interval || !Number.isFinite(interval.mean)) return { metric, label, unit, value: null };
+  // One replication has a value but no interval (confidenceInterval collapses it to the value).
+  if (interval.n < 2) return { metric, label, unit, value: interval.mean };
   return { metric, label, unit, value: interval.mean, ciLow: interval.ciLow, ciHigh: interval.ciHigh };
 }
 

@@ -10,8 +10,9 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : 2)} %`;
 const ms = (x: number) => (Number.isFinite(x) ? `${Math.round(x).toLocaleString('en-US')} ms` : 'n/a');
 const num = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)) : 'n/a');
 
-function row(label: string, i: Interval, f: (x: number) => string): string[] {
-  return [label, f(i.mean), `${f(i.ciLow)} .. ${f(i.ciHigh)}`];
+/** A figure's row: its mean and 95 % interval (no interval from fewer than two replications). */
+function row(label: string, i: Interval, f: (x: number) => string, withInterval: boolean): string[] {
+  return withInterval ? [label, f(i.mean), `${f(i.ciLow)} .. ${f(i.ciHigh)}`] : [label, f(i.mean)];
 }
 
 const JARS = { shared: 'shared by the whole run', 'per-install': 'one per install', none: 'none' } as const;
@@ -87,25 +88,29 @@ export function renderPrediction(p: Prediction): string {
   const repo = p.scenario.repository;
   const repository = `repository: ${repo.projects} projects, ${repositoryFiles(repo)} files, ${repo.versionsPerProject.toFixed(repo.versionsPerProject % 1 === 0 ? 0 : 2)} files per project page, mean ${Math.round(repo.wheelBytes)} bytes a file`;
   const lines: string[] = [...predictionHeader(p), repository, ''];
+  // One replication gives a value, not an interval: say so rather than print a zero-width one.
+  const intervals = p.replications >= 2;
+  const r = (label: string, i: Interval, f: (x: number) => string) => row(label, i, f, intervals);
   lines.push(
     renderTable(
-      ['metric', 'mean', '95 % interval'],
+      intervals ? ['metric', 'mean', '95 % interval'] : ['metric', 'value'],
       [
-        row('error rate', p.errorRate, pct),
-        row('P50 (successful ops)', p.latencyMs.p50, ms),
-        row('P95 (successful ops)', p.latencyMs.p95, ms),
-        row('P99 (successful ops)', p.latencyMs.p99, ms),
-        row('P95 (all ops)', p.latencyAllMs.p95, ms),
-        row('operations', p.operations, num),
-        row('5xx responses', p.http5xx, num),
-        row('busiest target, share of a burst', p.maxTargetShare, pct),
-        row('busiest instance, share of a burst', p.maxInstanceShare, pct),
-        row('sticky clients re-placed', p.stickyReplacements, num),
-        row('task replacements', p.taskReplacements, num),
+        r('error rate', p.errorRate, pct),
+        r('P50 (successful ops)', p.latencyMs.p50, ms),
+        r('P95 (successful ops)', p.latencyMs.p95, ms),
+        r('P99 (successful ops)', p.latencyMs.p99, ms),
+        r('P95 (all ops)', p.latencyAllMs.p95, ms),
+        r('operations', p.operations, num),
+        r('5xx responses', p.http5xx, num),
+        r('busiest target, share of a burst', p.maxTargetShare, pct),
+        r('busiest instance, share of a burst', p.maxInstanceShare, pct),
+        r('sticky clients re-placed', p.stickyReplacements, num),
+        r('task replacements', p.taskReplacements, num),
       ],
-      [false, true, true],
+      intervals ? [false, true, true] : [false, true],
     ),
   );
+  if (!intervals) lines.push('1 replication: no interval (give --replications 2 or more for 95 % intervals)');
   lines.push('');
   lines.push(failuresLine(p));
   lines.push('');

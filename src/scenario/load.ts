@@ -13,7 +13,8 @@ import {
   shown,
 } from '../input/data-file.js';
 import { type NamedFileKind, resolveNamedFile } from '../input/named-file.js';
-import { readReplayFile } from './replay-offsets.js';
+import { MAX_RUN_SECONDS, readReplayFile } from './replay-offsets.js';
+import { loadDurationMs, nominalInstalls } from './schedule.js';
 import { FLOW_NAMES, FLOWS, type FlowName } from './flows.js';
 import { COOKIE_SCOPES, EXECUTORS, VERSION_PICKS, type ClientBehaviour, type CookieScope, type FlowMixEntry, type LoadProfile, type ReplayProfile, type Repository, type Scenario } from './types.js';
 
@@ -47,7 +48,38 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   const requirements = root.requirements === undefined ? undefined : requireNumber(root, 'requirements', file, { integer: true, min: 1, max: MAX_REQUIREMENTS });
   // Where an imported scenario came from: read by people, not by the model.
   if (root.provenance !== undefined) expectObject(root.provenance, `${file}: field "provenance"`);
-  return { name, description, flow, ...(flowMix ? { flowMix } : {}), ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file };
+  return checkLoadSize({ name, description, flow, ...(flowMix ? { flowMix } : {}), ...(requirements !== undefined ? { requirements } : {}), profile, client, repository, source: file }, file);
+}
+
+/** Most projects a run fetches (installs x requirements): what one replication simulates in seconds. */
+export const MAX_FETCHES_PER_RUN = 1_000_000;
+
+/**
+ * Checks that a scenario's load is one a run can carry: at most MAX_FETCHES_PER_RUN projects fetched
+ * (installs x requirements) and no install starting after 24 h. `where` names the file or the flags that
+ * made it (overrides, headroom).
+ */
+export function checkLoadSize(scenario: Scenario, where: string): Scenario {
+  checkLoad({ installs: nominalInstalls(scenario.profile), requirements: scenario.requirements ?? 1, durationSeconds: loadDurationMs(scenario.profile) / 1000 }, where);
+  return scenario;
+}
+
+/** A load by its size: what checkLoadSize checks, also for a scenario not yet written (an import). */
+export interface LoadSize {
+  installs: number;
+  requirements: number;
+  /** When the last install starts (or the load ends), seconds from the start. */
+  durationSeconds: number;
+}
+
+/** The bounds of checkLoadSize, on a load's size; `hint` says how to make a smaller one. */
+export function checkLoad(load: LoadSize, where: string, hint = ''): void {
+  const fetches = load.installs * load.requirements;
+  if (!(fetches <= MAX_FETCHES_PER_RUN)) {
+    const per = load.requirements > 1 ? ` x ${load.requirements} requirements` : '';
+    throw new UserError(`${where}: the load starts ${load.installs.toLocaleString('en-US')} installs${per} over the run; at most ${MAX_FETCHES_PER_RUN.toLocaleString('en-US')} projects are fetched in one run${hint}`);
+  }
+  if (load.durationSeconds > MAX_RUN_SECONDS) throw new UserError(`${where}: the load lasts longer than ${MAX_RUN_SECONDS} s (24 h), the longest run${hint}`);
 }
 
 /**
@@ -99,7 +131,7 @@ function validateProfile(p: JsonObject, where: string, file: string, flowMix: Fl
         burstEvery,
         firstBurstIteration: requireNumber(p, 'firstBurstIteration', where, { integer: true, min: 0 }),
         waitForInstalls,
-        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: 86400 }),
+        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: MAX_RUN_SECONDS }),
       };
     }
     case 'constant-arrival-rate':
@@ -107,7 +139,7 @@ function validateProfile(p: JsonObject, where: string, file: string, flowMix: Fl
       return {
         executor,
         installsPerSecond: requireNumber(p, 'installsPerSecond', where, { above: 0, max: 100000 }),
-        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: 86400 }),
+        durationSeconds: requireNumber(p, 'durationSeconds', where, { above: 0, max: MAX_RUN_SECONDS }),
       };
     case 'ramping-arrival-rate': {
       rejectUnknownKeys(p, ['executor', 'startInstallsPerSecond', 'stages'], where);
@@ -117,12 +149,14 @@ function validateProfile(p: JsonObject, where: string, file: string, flowMix: Fl
         rejectUnknownKeys(stage, ['durationSeconds', 'targetInstallsPerSecond'], at);
         return {
           // 0 s: the rate jumps to the target (k6's "0s" stage).
-          durationSeconds: requireNumber(stage, 'durationSeconds', at, { min: 0, max: 86400 }),
+          durationSeconds: requireNumber(stage, 'durationSeconds', at, { min: 0, max: MAX_RUN_SECONDS }),
           targetInstallsPerSecond: requireNumber(stage, 'targetInstallsPerSecond', at, { min: 0, max: 100000 }),
         };
       });
       if (stages.length === 0) throw new UserError(`${where}: field "stages" must list at least one stage`);
       if (!stages.some((s) => s.durationSeconds > 0)) throw new UserError(`${where}: field "stages" must last more than 0 s in all`);
+      const total = stages.reduce((sum, stage) => sum + stage.durationSeconds, 0);
+      if (total > MAX_RUN_SECONDS) throw new UserError(`${where}: the stages last ${total} s together; a run lasts at most ${MAX_RUN_SECONDS} s (24 h)`);
       return { executor, startInstallsPerSecond: requireNumber(p, 'startInstallsPerSecond', where, { min: 0, max: 100000 }), stages };
     }
     case 'replay': {
@@ -133,7 +167,12 @@ function validateProfile(p: JsonObject, where: string, file: string, flowMix: Fl
       // Read once, now: a malformed file is an error when the scenario loads, not in the middle of a run.
       // With a flow mix, an offset may name the entry its install runs (`12.5 poetry`).
       const read = readReplayFile(offsets, flowMix?.map((e) => e.name));
-      const timeScale = requireNumber(p, 'timeScale', where, { above: 0 });
+      const timeScale = requireNumber(p, 'timeScale', where, { above: 0, max: 1000 });
+      const lastOffset = read.seconds[read.seconds.length - 1];
+      const last = lastOffset * timeScale;
+      if (last > MAX_RUN_SECONDS) {
+        throw new UserError(`${where}: the last install of ${offsets} starts at ${lastOffset} s x timeScale ${timeScale} = ${last} s; a run lasts at most ${MAX_RUN_SECONDS} s (24 h)`);
+      }
       const named = read.names.some((n) => n >= 0);
       return { executor, file: offsets, timeScale, offsetsSeconds: read.seconds, ...(named ? { offsetsMix: read.names } : {}) };
     }
@@ -242,9 +281,9 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
     }
   }
   if (o.durationSeconds !== undefined) {
-    if (!(o.durationSeconds > 0)) throw new UserError(`--duration must be > 0 seconds, got ${o.durationSeconds}`);
+    if (!(o.durationSeconds > 0 && o.durationSeconds <= MAX_RUN_SECONDS)) throw new UserError(`--duration must be > 0 and at most ${MAX_RUN_SECONDS} seconds (24 h), got ${o.durationSeconds}`);
     if (p.executor === 'burst-iterations' || p.executor === 'constant-arrival-rate') p.durationSeconds = o.durationSeconds;
     else throw new UserError(`--duration does not apply to ${p.executor} scenarios`);
   }
-  return next;
+  return checkLoadSize(next, `scenario "${scenario.name}" with the command line's overrides`);
 }

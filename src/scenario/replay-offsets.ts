@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { shown } from '../input/data-file.js';
+
+/** The longest run a scenario describes, seconds (24 h): durations, stages and replay offsets alike. */
+export const MAX_RUN_SECONDS = 86400;
 
 /** A replay file's offsets, ascending, and for each the index in `names` of the name after it (-1: none). */
 export interface ReplayFile {
@@ -41,7 +45,7 @@ export function readReplayFile(file: string, allowed: readonly string[] = []): R
     }
     if (!Array.isArray(parsed)) throw new UserError(`replay file ${file} must hold a JSON array of seconds`);
     parsed.forEach((value, i) => {
-      values.push(checkedSeconds(typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN, file, i + 1));
+      values.push(checkedSeconds(typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN, value, file, i + 1));
       named.push(-1);
     });
   } else {
@@ -73,7 +77,7 @@ export function readReplayFile(file: string, allowed: readonly string[] = []): R
             if (!Number.isFinite(seconds) && allowed.length > 0 && named.length > 0 && named[named.length - 1] === -1 && /^[A-Za-z]/.test(word)) {
               throw new UserError(`replay file ${file}: "${word.slice(0, 40)}" after entry ${values.length} is not one of the flowMix names (${allowed.join(', ')})`);
             }
-            values.push(checkedSeconds(seconds, file, values.length + 1, allowed));
+            values.push(checkedSeconds(seconds, word, file, values.length + 1, allowed));
             named.push(-1);
           }
         }
@@ -82,6 +86,7 @@ export function readReplayFile(file: string, allowed: readonly string[] = []): R
       at = end + 1;
     }
   }
+  if (values.length === 0) throw new UserError(`replay file ${file} holds no start offsets: a replay needs at least one install`);
   if (!anyName) return { seconds: Array.from(Float64Array.from(values).sort()), names: named };
   const order = new Uint32Array(values.length);
   for (let k = 0; k < order.length; k++) order[k] = k;
@@ -93,10 +98,11 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
-function checkedSeconds(seconds: number, file: string, entry: number, names: readonly string[] = []): number {
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    const or = names.length > 0 ? ` (after it, optionally, one of ${names.join(', ')})` : '';
-    throw new UserError(`replay file ${file}: entry ${entry} must be a number of seconds >= 0${or}`);
+/** An offset as read (`raw`, shown in the message) checked to lie within the longest run. */
+function checkedSeconds(seconds: number, raw: unknown, file: string, entry: number, names: readonly string[] = []): number {
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_RUN_SECONDS) {
+    const or = names.length > 0 ? `; after it, optionally, one of ${names.join(', ')}` : '';
+    throw new UserError(`replay file ${file}: entry ${entry} must be a number of seconds from 0 to ${MAX_RUN_SECONDS} (24 h, the longest run), got ${shown(raw)}${or}`);
   }
   return seconds;
 }

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { applyOverrides } from './load.js';
+import { checkLoadSize } from './load.js';
 import type { Scenario } from './types.js';
 
 /**
@@ -14,10 +14,17 @@ import type { Scenario } from './types.js';
 export function scaleLoad(scenario: Scenario, factor: number): Scenario {
   if (!(Number.isFinite(factor) && factor > 0)) throw new UserError(`headroom factor must be a number > 0, got ${factor}`);
   if (factor === 1) return structuredClone(scenario);
+  return checkLoadSize(scaled(scenario, factor), `scenario "${scenario.name}" scaled by --headroom ${factor}`);
+}
+
+function scaled(scenario: Scenario, factor: number): Scenario {
   const p = scenario.profile;
   switch (p.executor) {
-    case 'burst-iterations':
-      return applyOverrides(scenario, { burstSize: Math.ceil(p.burstInstalls * factor) });
+    case 'burst-iterations': {
+      const next = structuredClone(scenario);
+      if (next.profile.executor === 'burst-iterations') next.profile.burstInstalls = Math.ceil(p.burstInstalls * factor);
+      return next;
+    }
     case 'constant-arrival-rate': {
       const next = structuredClone(scenario);
       if (next.profile.executor === 'constant-arrival-rate') next.profile.installsPerSecond = p.installsPerSecond * factor;

@@ -99,3 +99,47 @@ export function startOffsetsMs(profile: OpenLoopProfile): number[] {
       return profile.offsetsSeconds.map((seconds) => seconds * profile.timeScale * 1000);
   }
 }
+
+/**
+ * When the load's last install may start, ms from the run start: a burst-iterations or constant-rate run's
+ * duration, the sum of a ramping profile's stages, a replay's last offset (times its time scale).
+ */
+export function loadDurationMs(profile: LoadProfile): number {
+  switch (profile.executor) {
+    case 'burst-iterations':
+    case 'constant-arrival-rate':
+      return profile.durationSeconds * 1000;
+    case 'ramping-arrival-rate':
+      return profile.stages.reduce((sum, stage) => sum + stage.durationSeconds, 0) * 1000;
+    case 'replay':
+      return (profile.offsetsSeconds[profile.offsetsSeconds.length - 1] ?? 0) * profile.timeScale * 1000;
+  }
+}
+
+/**
+ * How many installs a profile starts if no iteration overruns its period (an upper bound for
+ * burst-iterations that wait for their installs), counted without listing them.
+ */
+export function nominalInstalls(profile: LoadProfile): number {
+  switch (profile.executor) {
+    case 'burst-iterations': {
+      const iterations = Math.ceil(profile.durationSeconds / profile.iterationSeconds);
+      const first = profile.firstBurstIteration;
+      const bursts = iterations > first ? Math.floor((iterations - 1 - first) / profile.burstEvery) + 1 : 0;
+      return bursts * profile.burstInstalls + (iterations - bursts) * profile.baselineInstalls;
+    }
+    case 'constant-arrival-rate':
+      return Math.ceil(profile.installsPerSecond * profile.durationSeconds);
+    case 'ramping-arrival-rate': {
+      let rate = profile.startInstallsPerSecond;
+      let total = 0;
+      for (const stage of profile.stages) {
+        total += ((rate + stage.targetInstallsPerSecond) / 2) * stage.durationSeconds;
+        rate = stage.targetInstallsPerSecond;
+      }
+      return Math.ceil(total);
+    }
+    case 'replay':
+      return profile.offsetsSeconds.length;
+  }
+}

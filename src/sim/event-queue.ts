@@ -30,6 +30,14 @@ export class EventQueue implements SimjsEventQueue {
     return this.record.count;
   }
 
+  /**
+   * Time of the last event `remove()` handed out. After a bounded `Sim.simulate(until)` it is later than
+   * `until` exactly when the loop stopped at its bound rather than on an empty queue.
+   */
+  get lastRemovedTime(): number {
+    return this.record.deliverAt;
+  }
+
   /** Earliest scheduled time, or Infinity when empty. */
   peekTime(): number {
     return this.size > 0 ? this.times[0] : Infinity;

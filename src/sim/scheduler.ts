@@ -1,6 +1,15 @@
 import { EventQueue, type EventCallback } from './event-queue.js';
 import { simjs, type SimjsSim } from './simjs.js';
 
+/** Watches a run from outside the model's mechanisms (a simulation budget). */
+export interface RunGuard {
+  /** Events between checks. */
+  readonly every: number;
+  check(): void;
+  /** The run reached `until` with events still scheduled after it. */
+  overran(until: number): void;
+}
+
 /**
  * The simulation clock and event loop. simjs's `Sim` owns the clock and the
  * delivery loop; capsim gives it an allocation-free future event list
@@ -56,9 +65,17 @@ export class Scheduler {
   /**
    * Delivers events in time order until none is left or the next one is later
    * than `until` ms (that event and later ones are dropped: a run ends there).
+   * With a `guard`, `guard.check()` runs after every `guard.every` events (it
+   * may throw to stop the run), and `guard.overran(until)` when the run
+   * reached its bound with events still to come; a guarded run that ends on
+   * an empty queue leaves the clock at its last event.
    */
-  run(until = Infinity): void {
-    this.sim.simulate(until);
+  run(until = Infinity, guard?: RunGuard): void {
+    if (guard) {
+      while (!this.sim.simulate(until, guard.every)) guard.check();
+      if (!(this.queue.lastRemovedTime > until)) return;
+      guard.overran(until);
+    } else this.sim.simulate(until);
     // simjs leaves the clock at the last delivered event; a bounded run ends at its bound.
     if (until !== Infinity) this.sim.simTime = until;
   }

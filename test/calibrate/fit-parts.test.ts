@@ -60,7 +60,7 @@ describe('bounded transforms', () => {
 
   it('explicit bounds are checked against the rule and the start', () => {
     expect(parameterTransform('storage.nfsMetadataLatencyMs', 1.2, { lo: 0.5, hi: 3 }).hi).toBe(3);
-    expect(() => parameterTransform('storage.attrCacheMissRate', 0.1, { lo: 0, hi: 2 })).toThrow(/within \[0, 1\]/);
+    expect(() => parameterTransform('storage.attrCacheMissRate', 0.1, { lo: 0, hi: 2 })).toThrow(/within the parameter's bounds \[0, 1\]/);
     expect(() => parameterTransform('storage.nfsMetadataLatencyMs', 1.2, { lo: 2, hi: 3 })).toThrow(/outside --bounds/);
     expect(() => parameterTransform('storage.nfsMetadataLatencyMs', 1.2, { lo: 3, hi: 2 })).toThrow(/LO must be below HI/);
     expect(() => parameterTransform('alb.nodes', 2)).toThrow(UserError);

@@ -53,7 +53,7 @@ describe('prepareCalibration checks everything before any simulation', () => {
     expect(() => prepareCalibration(options({ out: join(dir, 'bad name!.json') }))).toThrow(/not a usable calibration name/);
     expect(() => prepareCalibration(options({ out: join(dir, 'x.yaml') }))).toThrow(/--out must name a \.json file/);
     expect(() => prepareCalibration(options({ baseCalibration: 'no-such-calibration' }))).toThrow(/unknown calibration "no-such-calibration"/);
-    expect(() => prepareCalibration(options({ sets: { 'service.walkCpuPerFileMs': -1 } }))).toThrow(/--set: parameter "service\.walkCpuPerFileMs" must be >= 0/);
+    expect(() => prepareCalibration(options({ sets: { 'service.walkCpuPerFileMs': -1 } }))).toThrow(/--set: parameter "service\.walkCpuPerFileMs" must be between 0 and 10 ms \(got -1\)/);
   });
 });
 

@@ -128,6 +128,27 @@ describe('capsim.json and --config FILE: defaults for any flag', () => {
     });
   }
 
+  it("a value capsim.json supplies goes through the command's own checks: refused, it is one line naming the file and the field", () => {
+    const notADirectory = write('a-file', '');
+    const file = write('run-checks.json', { replications: 5000 });
+    const replications = runCli(['verify', '--config', file], { cwd });
+    expect(replications.code).toBe(2);
+    expect(replications.stderr).toMatch(/^capsim: .*run-checks\.json: field "replications": --replications must be between 1 and 1000, got 5000\n$/);
+    const validate = runCli(['validate', '--url', 'http://127.0.0.1:9/', '--config', write('out-dir.json', { commands: { validate: { 'out-dir': notADirectory } } })], { cwd });
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toBe(`capsim: ${join(cwd, 'out-dir.json')}: field "commands.validate.out-dir": --out-dir ${notADirectory} is a file, not a directory\n`);
+  });
+
+  it('a default that does not apply to this run is left unused; the same flag typed on the command line is refused', () => {
+    const file = write('shared.json', { region: 'eu-west-1', 'diagnostics-s': '2' });
+    const dryRun = runCli(['validate', '--url', 'http://127.0.0.1:9/', '--dry-run', '--config', file], { cwd });
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stderr).toBe('');
+    const typed = runCli(['validate', '--url', 'http://127.0.0.1:9/', '--dry-run', '--region', 'eu-west-1'], { cwd });
+    expect(typed.code).toBe(2);
+    expect(typed.stderr).toMatch(/^capsim: --region does not apply: /);
+  });
+
   it('a missing --config FILE is bad input', () => {
     const r = runCli(['verify', '--config', join(cwd, 'nope.json')], { cwd });
     expect(r.code).toBe(2);

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAG_GROUPS } from '../../src/cli/flag-groups.js';
 import { RENAMED_FLAGS } from '../../src/cli/renamed-flags.js';
@@ -97,12 +98,18 @@ describe('old spellings', () => {
       'capsim: --instance-types is deprecated and will be removed in the next release; use --instance\n' +
         'capsim: --algorithms is deprecated and will be removed in the next release; use --algorithm\n',
     );
-    const validate = runCli(['validate', '--url', 'http://127.0.0.1:9/', '--dry-run', '--out', '/tmp/never', '--diagnostics-seconds', '3']);
-    expect(validate.code).toBe(0);
+    // --out names a regular file: refused as --out-dir's value before anything is sent (the alias is the flag);
+    // --diagnostics-seconds with diagnostics collected applies, so it passes as --diagnostics-s.
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'capsim-vocabulary-')), 'a-file');
+    writeFileSync(notADirectory, '');
+    const validate = runCli(['validate', '--url', 'http://127.0.0.1:9/', '--out', notADirectory, '--diagnostics', 'local', '--diagnostics-seconds', '3']);
+    expect(validate.code).toBe(2);
     expect(validate.stderr.trim().split('\n')).toEqual([
       'capsim: --out is deprecated and will be removed in the next release; use --out-dir',
       'capsim: --diagnostics-seconds is deprecated and will be removed in the next release; use --diagnostics-s',
+      `capsim: --out-dir ${notADirectory} is a file, not a directory`,
     ]);
+    rmSync(dirname(notADirectory), { recursive: true, force: true });
   });
 });
 

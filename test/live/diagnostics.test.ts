@@ -132,7 +132,7 @@ describe('SsmDiagnostics (aws-sdk-client-mock)', () => {
     expect(send.Parameters?.commands?.[0]).toContain('mpstat 1 2');
     for (const host of collection.hosts) {
       expect(host.errors).toEqual([]);
-      expect(host.parsed.cpu).toMatchObject({ user: 1.25, system: 3.76, iowait: 1.25, idle: 93.23, source: 'mpstat' });
+      expect(host.parsed.cpu).toMatchObject({ user: 1.25, system: 4.26, iowait: 1.25, idle: 93.23, source: 'mpstat' });
       expect(host.parsed.memory).toMatchObject({ availableMb: 23702, swapUsedMb: 0 });
       expect(host.parsed.containers?.[0]).toMatchObject({ name: 'nginx', cpuPercent: 0.03 });
       expect(host.parsed.nfs?.[0]).toMatchObject({ mountPoint: '/mnt/efs', fstype: 'nfs4', seconds: 5 });

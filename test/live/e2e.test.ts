@@ -298,7 +298,8 @@ describe('validate against the local stack', () => {
       const poll = setInterval(() => {
         let lines = 0;
         try {
-          lines = readFileSync(path.join(out, 'requests.ndjson'), 'utf8').split('\n').length;
+          // While the run lasts, requests stream to requests.ndjson.partial (renamed into place when it ends).
+          lines = readFileSync(path.join(out, 'requests.ndjson.partial'), 'utf8').split('\n').length;
         } catch {
           return;
         }

@@ -267,7 +267,8 @@ describe('validate --engine locust on the local stack', () => {
     const out = path.join(dir, 'locust-interrupted');
     const offset = logLength();
     const run = await capsim(['validate', '--url', stack.url, '--scenario', scenarioFile('seed400', oneBurst('seed-tool', 200, { timeoutSeconds: 30 })), '--engine', 'locust', '--locust-workers', '2', '--out-dir', out], {
-      interruptAt: { file: path.join(out, 'requests.ndjson'), lines: 50 },
+      // While the run lasts, requests stream to requests.ndjson.partial (renamed into place when it ends).
+      interruptAt: { file: path.join(out, 'requests.ndjson.partial'), lines: 50 },
     });
     expect(run.code, run.stderr).toBe(130);
     const summary = readSummary(out);

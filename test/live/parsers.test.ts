@@ -74,10 +74,19 @@ describe('parseMpstat (real sysstat output of this machine)', () => {
     expect(parsed.cpuCount).toBe(2);
     expect(parsed.fromAverage).toBe(true);
     expect(parsed.cpuUserPercent).toBe(1.25);
-    expect(parsed.cpuSystemPercent).toBe(3.76);
+    // vmstat's split: system = %sys + %irq + %soft.
+    expect(parsed.cpuSystemPercent).toBe(4.26);
     expect(parsed.cpuIowaitPercent).toBe(1.25);
     expect(parsed.cpuIdlePercent).toBe(93.23);
     expect(parsed.all.soft).toBe(0.5);
+  });
+
+  it('counts niced processes as user time, like vmstat (a host busy with niced work is not idle)', () => {
+    const parsed = parseMpstat(fixture('mpstat-niced-1-2.txt'));
+    expect(parsed.all.nice).toBe(49.38);
+    expect(parsed.cpuUserPercent).toBe(93.27);
+    expect(parsed.cpuSystemPercent).toBe(6.73);
+    expect(parsed.cpuUserPercent + parsed.cpuSystemPercent + parsed.cpuIowaitPercent + parsed.cpuIdlePercent).toBeCloseTo(100, 1);
   });
 
   it('reads per-CPU Average rows of mpstat -P ALL', () => {

@@ -191,7 +191,8 @@ describe('capsim validate (CLI)', () => {
     const dir = tempDir();
     const out = path.join(dir, 'out');
     const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out-dir', out], {
-      interruptWhenRecorded: path.join(out, 'requests.ndjson'),
+      // While the run lasts, requests stream to requests.ndjson.partial (renamed into place when it ends).
+      interruptWhenRecorded: path.join(out, 'requests.ndjson.partial'),
     });
     expect(run.code).toBe(130);
     expect(run.stderr).toContain('capsim: interrupted');

@@ -9,9 +9,28 @@ describe('parameter schema', () => {
     for (const spec of Object.values(schema)) {
       expect(spec.description.length).toBeGreaterThan(10);
       expect(spec.value).toBeGreaterThanOrEqual(spec.min);
-      if (spec.max !== undefined) expect(spec.value).toBeLessThanOrEqual(spec.max);
+      expect(spec.value).toBeLessThanOrEqual(spec.max);
     }
-    expect(schema['alb.nodes']).toMatchObject({ unit: 'nodes', min: 1, max: 10, integer: true });
+    expect(schema['alb.nodes']).toMatchObject({ unit: 'nodes', min: 1, max: 10, integer: true, scale: 'log' });
+    // The ALB's own limits, and what a real server could show.
+    expect(schema['alb.healthIntervalS']).toMatchObject({ min: 5, max: 300 });
+    expect(schema['storage.nfsThroughputMBps'].min).toBeGreaterThan(0);
+    expect(schema['alb.surgeConnectionsPerSecond'].min).toBeGreaterThan(0);
+    expect(schema['service.requestCpuMs'].max).toBe(1000);
+    expect(schema['storage.attrCacheMissRate']).toMatchObject({ min: 0, max: 1, scale: 'linear' });
+  });
+
+  it('refuses an entry without both bounds (a parameter added later must state its range)', () => {
+    const json = shippedJson('parameters.json');
+    delete json.parameters['gunicorn.timeoutS'].max;
+    delete json.parameters['client.rttMs'].min;
+    json.parameters['cpu.contentionOverhead'].scale = 'cubic';
+    const file = tempFile(json, 'parameters.json');
+    expect(() => loadParameterSchema(file)).toThrow(
+      'parameter "cpu.contentionOverhead": field "scale" must be one of "log", "linear" (got "cubic"); ' +
+        'parameter "gunicorn.timeoutS": field "max" is required (every parameter states the range a real stack can show: min and max); ' +
+        'parameter "client.rttMs": field "min" is required (every parameter states the range a real stack can show: min and max)',
+    );
   });
 
   it('reports every problem of a file at once, each naming the parameter and field', () => {
@@ -32,9 +51,10 @@ describe('parameter schema', () => {
 
   it('checks overrides against the same bounds, all at once', () => {
     expect(() => withOverrides(defaultParameters(), { 'alb.nodes': 0, 'storage.attrCacheMissRate': 2, nope: 1 }, 'calibration/x.json')).toThrow(
-      'calibration/x.json: 3 problems: parameter "alb.nodes" must be >= 1 (got 0); parameter "storage.attrCacheMissRate" must be <= 1 (got 2); unknown parameter "nope"',
+      'calibration/x.json: 3 problems: parameter "alb.nodes" must be between 1 and 10 nodes (got 0); parameter "storage.attrCacheMissRate" must be between 0 and 1 (got 2); unknown parameter "nope"',
     );
-    expect(() => withOverrides(defaultParameters(), { 'alb.nodes': 0 }, '--set')).toThrow('--set: parameter "alb.nodes" must be >= 1 (got 0)');
+    expect(() => withOverrides(defaultParameters(), { 'alb.nodes': 0 }, '--set')).toThrow('--set: parameter "alb.nodes" must be between 1 and 10 nodes (got 0)');
+    expect(() => withOverrides(defaultParameters(), { 'alb.healthIntervalS': 0 }, '--set')).toThrow('--set: parameter "alb.healthIntervalS" must be between 5 and 300 s (got 0)');
   });
 
   it('suggests the closest names for an unknown one, whole or without its group', () => {

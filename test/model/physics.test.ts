@@ -52,7 +52,7 @@ describe('stack model physics', () => {
     // Redirects do no walk (fast); simple pages and downloads walk the repository (slow). About 75 % busy.
     const s = steadyScenario(13, 60);
     // Without stickiness: every request is the algorithm's to place.
-    const p = params({ 'alb.nodes': 1, 'alb.healthIntervalS': 3600, 'service.redirectWalks': 0, 'alb.stickiness': 0 });
+    const p = params({ 'alb.nodes': 1, 'alb.healthIntervalS': 300, 'service.redirectWalks': 0, 'alb.stickiness': 0 });
     const sizing = { instance: 'c6a.4xlarge', tasks: 4, workers: 1, workerClass: 'sync' as const };
     const rr = run({ ...sizing, algorithm: 'round_robin' }, s, p);
     const lor = run({ ...sizing, algorithm: 'least_outstanding_requests', lorFeedbackMs: 0 }, s, p);

@@ -84,7 +84,7 @@ describe('flow mix', () => {
     ['an unknown flow', { flowMix: [{ flow: 'uv', share: 1 }] }, undefined, /flowMix\[0\]: field "flow" must be one of/],
     ['a name with a space', { flowMix: [{ name: 'two words', flow: 'pip-simple-index', share: 1 }] }, undefined, /flowMix\[0\]: field "name" must be one word/],
     ['a replay line naming no kind', {}, '0 poetry\n1 uv\n', /"uv" after entry 2 is not one of the flowMix names \(pip-simple-index, poetry, seed-tool\)/],
-    ['a replay word that is neither', {}, '0 poetry\n-3\n', /entry 2 must be a number of seconds >= 0 \(after it, optionally, one of pip-simple-index, poetry, seed-tool\)/],
+    ['a replay word that is neither', {}, '0 poetry\n-3\n', /entry 2 must be a number of seconds from 0 to 86400 \(24 h, the longest run\), got "-3"; after it, optionally, one of pip-simple-index, poetry, seed-tool/],
   ] as Array<[string, Record<string, unknown>, string | undefined, RegExp]>) {
     it(`refuses ${label} in one line`, () => {
       expect(() => mixed(changes, offsets)).toThrow(message);

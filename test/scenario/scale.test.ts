@@ -25,7 +25,7 @@ describe('scaleLoad (headroom)', () => {
       't',
     );
     expect(scaleLoad(ramp, 2).profile).toMatchObject({ startInstallsPerSecond: 2, stages: [{ durationSeconds: 5, targetInstallsPerSecond: 6 }] });
-    const replay = { ...constant, profile: { executor: 'replay', file: '/dev/null', timeScale: 1 } } as Scenario;
+    const replay = { ...constant, profile: { executor: 'replay', file: '/dev/null', timeScale: 1, offsetsSeconds: [0, 1] } } as Scenario;
     expect(scaleLoad(replay, 2).profile).toMatchObject({ timeScale: 0.5 });
   });
 

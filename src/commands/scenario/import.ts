@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { grouped } from '../../cli/flag-groups.js';
 import { jsonFlag, parseDecimal, parseWholeNumber } from '../../cli/flags.js';
+import { rejectInapplicable } from '../../cli/applicable-flags.js';
 import { UserError } from '../../errors.js';
 import { renderRequestCountSummary, renderTrafficSummary } from '../../report/import-report.js';
 import type { WithinPeriod } from '../../scenario/import/cloudwatch.js';
@@ -26,9 +27,9 @@ export default class ScenarioImport extends Command {
   static override flags = grouped({
     'alb-logs': Flags.string({ description: 'ALB access log files or directories (gzip or plain)', multiple: true, exclusive: ['cloudwatch'] }),
     cloudwatch: Flags.string({ description: 'a CloudWatch RequestCount export (CSV: a time and a count per period)', exclusive: ['alb-logs'] }),
-    'within-minute': Flags.string({ description: 'CloudWatch: start each period\'s installs all at its start (burst) or evenly over it', options: ['burst', 'uniform'], default: 'burst' }),
-    'burst-seconds': Flags.string({ description: 'CloudWatch, --within-minute burst: seconds over which a period\'s installs start', default: '1' }),
-    flow: Flags.string({ description: 'CloudWatch: the flow the installs follow (its requests per install turn counts into installs)', options: [...FLOW_NAMES], default: 'pip-root-index' }),
+    'within-minute': Flags.string({ description: 'CloudWatch: start each period\'s installs all at its start (burst) or evenly over it', options: ['burst', 'uniform'] }),
+    'burst-seconds': Flags.string({ description: 'CloudWatch, --within-minute burst: seconds over which a period\'s installs start (default 1)' }),
+    flow: Flags.string({ description: 'CloudWatch: the flow the installs follow (its requests per install turn counts into installs; default pip-root-index)', options: [...FLOW_NAMES] }),
     out: Flags.string({ description: 'scenario file to write (FILE.json; the replay offsets go to FILE.offsets beside it)' }),
     name: Flags.string({ description: 'scenario name (default: the --out file name)' }),
     from: Flags.string({ description: 'keep requests received from this time (ISO 8601, UTC unless a zone is given)' }),
@@ -47,6 +48,23 @@ export default class ScenarioImport extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ScenarioImport);
+    const cloudwatch = flags.cloudwatch !== undefined;
+    const within = (flags['within-minute'] ?? 'burst') as WithinPeriod;
+    const onlyCloudWatch = 'it shapes a CloudWatch import (--cloudwatch); ALB logs show each install\'s own time and flow';
+    const onlyAlb = 'it selects or shows ALB log requests (--alb-logs); a CloudWatch export has only counts per period';
+    const onlyOut = 'it describes the scenario file --out writes, and no --out is given';
+    rejectInapplicable([
+      { flag: '--within-minute', given: flags['within-minute'] !== undefined, applies: cloudwatch, because: onlyCloudWatch },
+      { flag: '--burst-seconds', given: flags['burst-seconds'] !== undefined, applies: cloudwatch, because: onlyCloudWatch },
+      { flag: '--burst-seconds', given: flags['burst-seconds'] !== undefined, applies: within === 'burst', because: '--within-minute uniform spreads a period\'s installs over the whole period' },
+      { flag: '--flow', given: flags.flow !== undefined, applies: cloudwatch, because: onlyCloudWatch },
+      { flag: '--from', given: flags.from !== undefined, applies: !cloudwatch, because: onlyAlb },
+      { flag: '--to', given: flags.to !== undefined, applies: !cloudwatch, because: onlyAlb },
+      { flag: '--busiest', given: flags.busiest !== undefined, applies: !cloudwatch, because: onlyAlb },
+      { flag: '--keep-addresses', given: flags['keep-addresses'], applies: !cloudwatch, because: 'a CloudWatch export holds no client addresses' },
+      { flag: '--name', given: flags.name !== undefined, applies: flags.out !== undefined, because: onlyOut },
+      { flag: '--force', given: flags.force, applies: flags.out !== undefined, because: 'it lets --out replace existing files, and no --out is given' },
+    ]);
     const repository = {
       projects: flags.projects !== undefined ? parseWholeNumber('projects', flags.projects, 1, 1_000_000) : undefined,
       versionsPerProject: flags['versions-per-project'] !== undefined ? parseWholeNumber('versions-per-project', flags['versions-per-project'], 1, 10000) : undefined,
@@ -55,9 +73,9 @@ export default class ScenarioImport extends Command {
     if (flags.cloudwatch !== undefined) {
       const outcome = runCloudWatchImport({
         path: flags.cloudwatch,
-        flow: flags.flow as FlowName,
-        within: flags['within-minute'] as WithinPeriod,
-        burstSeconds: parseDecimal('burst-seconds', flags['burst-seconds'], 0.001, 3600),
+        flow: (flags.flow ?? 'pip-root-index') as FlowName,
+        within,
+        burstSeconds: parseDecimal('burst-seconds', flags['burst-seconds'] ?? '1', 0.001, 3600),
         repository,
         cookies: flags.cookies as CookieScope | undefined,
         out: flags.out,

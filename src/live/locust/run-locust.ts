@@ -5,7 +5,6 @@
  * output, credentials removed) beside the results.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
@@ -165,12 +164,15 @@ export class LocustRun {
     return new LocustEngine({ ...options, cluster: this.cluster });
   }
 
-  /** Stops every Locust process, then writes locustfile.py and locust.log into the run directory. */
-  async finish(outDir: string | null): Promise<void> {
+  /**
+   * Stops every Locust process, then writes locustfile.py and locust.log into the run directory (through
+   * its writer: a temporary name and a rename, as every result file).
+   */
+  async finish(output: { write(name: string, data: string): unknown } | null): Promise<void> {
     await this.cluster.close();
     rmSync(this.dir, { recursive: true, force: true });
-    if (outDir === null) return;
-    await writeFile(path.join(outDir, 'locustfile.py'), this.locustfile);
-    await writeFile(path.join(outDir, 'locust.log'), this.cluster.log.length > 0 ? `${this.cluster.log.join('\n')}\n` : '');
+    if (output === null) return;
+    output.write('locustfile.py', this.locustfile);
+    output.write('locust.log', this.cluster.log.length > 0 ? `${this.cluster.log.join('\n')}\n` : '');
   }
 }

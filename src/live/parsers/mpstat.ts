@@ -2,6 +2,12 @@
  * Parses `mpstat [-P ALL] DELAY COUNT` (sysstat). Uses the "Average:" row for
  * CPU "all" when present, else the last "all" row. Handles 12-hour time stamps
  * ("03:47:10 PM") as well as 24-hour ones.
+ *
+ * The user / system split is vmstat's, so that the two sources of the same
+ * diagnostics agree and user + system is the CPU the host was busy with:
+ * user = %usr + %nice + %guest + %gnice (niced processes and guests run user
+ * code too: a host whose other processes run niced is not idle), system =
+ * %sys + %irq + %soft. Then user + system + iowait + steal + idle = 100.
  */
 
 export interface MpstatParsed {
@@ -10,7 +16,9 @@ export interface MpstatParsed {
   all: Record<string, number>;
   /** Per-CPU rows of the same kind (Average when present), keyed by CPU number. */
   perCpu: Record<string, Record<string, number>>;
+  /** %usr + %nice + %guest + %gnice. */
   cpuUserPercent: number;
+  /** %sys + %irq + %soft. */
   cpuSystemPercent: number;
   cpuIowaitPercent: number;
   cpuIdlePercent: number;
@@ -24,6 +32,9 @@ interface Row {
   cpu: string;
   values: Record<string, number>;
 }
+
+/** mpstat prints two decimals; sums of them stay at two. */
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Parses mpstat output; throws an Error naming what was missing. */
 export function parseMpstat(output: string): MpstatParsed {
@@ -66,8 +77,8 @@ export function parseMpstat(output: string): MpstatParsed {
     cpuCount: cpuCountMatch ? Number(cpuCountMatch[1]) : null,
     all,
     perCpu,
-    cpuUserPercent: all.usr,
-    cpuSystemPercent: all.sys,
+    cpuUserPercent: round2(all.usr + (all.nice ?? 0) + (all.guest ?? 0) + (all.gnice ?? 0)),
+    cpuSystemPercent: round2(all.sys + (all.irq ?? 0) + (all.soft ?? 0)),
     cpuIowaitPercent: all.iowait,
     cpuIdlePercent: all.idle,
     cpuStealPercent: all.steal ?? 0,

@@ -3,9 +3,7 @@
  * with a comma, quote or line break quoted, quotes doubled), a header row,
  * numbers at full precision, an empty field for "not measured".
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { UserError } from '../../errors.js';
+import { OutputDirectory } from '../../output/output-directory.js';
 
 export type CsvCell = string | number | boolean | null | undefined;
 
@@ -25,16 +23,16 @@ export function toCsv(table: CsvTable): string {
   return [table.header, ...table.rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
 }
 
-/** Writes NAME.csv for each table into `dir` (created); returns the paths written. */
+/**
+ * Writes NAME.csv for each table into `dir` (created, held with the output lock while it writes); each
+ * file goes through a temporary name and a rename, replacing a CSV file of the same name; other files in
+ * the directory stay as they are. Returns the paths written.
+ */
 export function writeCsvFiles(dir: string, tables: Record<string, CsvTable>): string[] {
+  const output = OutputDirectory.claim(dir, { flag: '--csv', existing: 'replace' });
   try {
-    mkdirSync(dir, { recursive: true });
-    return Object.entries(tables).map(([name, table]) => {
-      const file = path.join(dir, `${name}.csv`);
-      writeFileSync(file, toCsv(table));
-      return file;
-    });
-  } catch (error) {
-    throw new UserError(`cannot write --csv ${dir}: ${(error as Error).message}`);
+    return Object.entries(tables).map(([name, table]) => output.write(`${name}.csv`, toCsv(table)));
+  } finally {
+    output.release();
   }
 }

@@ -38,6 +38,9 @@ export interface BuiltScenario {
   /** The replay file's content, in pieces. */
   offsets: string[];
   flowMix: FlowShare[];
+  /** Installs the replay starts, and when its last one starts (seconds from offset zero; 0 without installs). */
+  installs: number;
+  lastOffsetSeconds: number;
   /** What the user should know about how the scenario was made (printed after the summary). */
   notes: string[];
 }
@@ -228,5 +231,6 @@ export function buildAlbScenario(r: AlbImportResult, summary: TrafficSummary, op
       notes,
     },
   };
-  return { scenario, offsets, flowMix, notes };
+  const lastOffsetSeconds = starts.length > 0 ? (starts[starts.length - 1] - baseMs) / 1000 : 0;
+  return { scenario, offsets, flowMix, installs: starts.length, lastOffsetSeconds, notes };
 }

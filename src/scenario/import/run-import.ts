@@ -3,6 +3,7 @@
  * build the scenario and, with an output path, write it.
  */
 import { basename } from 'node:path';
+import { UserError } from '../../errors.js';
 import { importAlbLogs } from './alb-import.js';
 import { type BuiltScenario, buildAlbScenario, type RepositoryChoice } from './alb-scenario.js';
 import type { BurstOptions } from './bursts.js';
@@ -11,9 +12,11 @@ import { summarizeTraffic, type TrafficSummary } from './traffic-summary.js';
 import { buildCloudWatchScenario, type CloudWatchSummary, readRequestCounts, type WithinPeriod } from './cloudwatch.js';
 import { cookieNote, defaultClient } from './flow-mapping.js';
 import { FLOWS } from '../flows.js';
-import { loadScenario } from '../load.js';
+import { checkLoad, loadScenario, validateScenario } from '../load.js';
 import type { CookieScope, FlowName } from '../types.js';
-import { checkWritten, defaultScenarioName, importedFiles, refuseOverwrite, type ScenarioFiles, writeImportedScenario } from './write-scenario.js';
+import { checkImportOutput, checkWritten, defaultScenarioName, type ScenarioFiles, writeImportedScenario } from './write-scenario.js';
+
+const TOO_LARGE_HINT = ': cut one busy period with --busiest (e.g. 10m) or --from/--to';
 
 export interface AlbImportRequest {
   paths: string[];
@@ -39,8 +42,7 @@ export interface AlbImportOutcome {
 
 export async function runAlbImport(request: AlbImportRequest): Promise<AlbImportOutcome> {
   // Refuse a bad --out before reading gigabytes of logs.
-  const files = request.out !== undefined ? importedFiles(request.out, true) : null;
-  if (files) refuseOverwrite(files, request.force);
+  const files = request.out !== undefined ? checkImportOutput(request.out, true, request.force) : null;
   const result = await importAlbLogs({ paths: request.paths, window: request.window });
   const summary = summarizeTraffic(result, { paths: request.paths, keepAddresses: request.keepAddresses, bursts: request.bursts });
   const offsetsName = files?.offsets ? basename(files.offsets) : 'imported.offsets';
@@ -52,6 +54,9 @@ export async function runAlbImport(request: AlbImportRequest): Promise<AlbImport
     cookies: request.cookies,
   });
   if (files) {
+    // A replay predict would refuse is not written: the same bounds as every scenario, before any file.
+    if (built.installs === 0) throw new UserError(`--out ${request.out}: the logs hold no install in the window, so there is nothing to replay (without --out the summary shows what they hold)`);
+    checkLoad({ installs: built.installs, requirements: 1, durationSeconds: built.lastOffsetSeconds }, `--out ${request.out}`, TOO_LARGE_HINT);
     writeImportedScenario(files, built.scenario, built.offsets, request.force);
     // The replay's text is on disk: let it go before reading it back (millions of installs are large).
     built.offsets = [];
@@ -82,8 +87,7 @@ export interface CloudWatchImportOutcome {
 }
 
 export function runCloudWatchImport(request: CloudWatchImportRequest): CloudWatchImportOutcome {
-  const files = request.out !== undefined ? importedFiles(request.out, false) : null;
-  if (files) refuseOverwrite(files, request.force);
+  const files = request.out !== undefined ? checkImportOutput(request.out, false, request.force) : null;
   const series = readRequestCounts(request.path);
   const shipped = loadScenario('production-incident').repository;
   const repository = { ...shipped, projects: request.repository.projects ?? shipped.projects, versionsPerProject: request.repository.versionsPerProject ?? shipped.versionsPerProject };
@@ -105,6 +109,8 @@ export function runCloudWatchImport(request: CloudWatchImportRequest): CloudWatc
   notes.push(cookieNote([{ name: request.flow, cookies: request.cookies ?? FLOWS[request.flow].cookies }], request.cookies));
   if (series.missingPeriods > 0) notes.push(`${series.missingPeriods} period(s) without a row counted as 0 requests`);
   if (files) {
+    // The ramp as predict will read it (its bounds included), before any file is written.
+    validateScenario(structuredClone(scenario), files.scenario);
     writeImportedScenario(files, scenario, null, request.force);
     checkWritten(files);
   }

@@ -1,11 +1,15 @@
 /**
  * Writes an imported scenario (the JSON file and, for a replay, its offsets
- * file beside it), and loads it back, so what was written is what predict,
- * plan and validate will read.
+ * file beside it) through src/output/: both paths checked before any input is
+ * read, each file written to a temporary name and renamed into place (the
+ * offsets first, so a scenario file never names offsets that are not there),
+ * and loads it back, so what was written is what predict, plan and validate
+ * will read.
  */
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
+import { checkOutputFile, commitFile, writeTemporary } from '../../output/output-path.js';
 import { loadScenario } from '../load.js';
 
 export interface ScenarioFiles {
@@ -31,23 +35,27 @@ export function refuseOverwrite(files: ScenarioFiles, force: boolean): void {
   }
 }
 
+/** Before any input is read: the files of `--out` are new (or --force) and their place takes files. */
+export function checkImportOutput(out: string, replay: boolean, force: boolean): ScenarioFiles {
+  const files = importedFiles(out, replay);
+  refuseOverwrite(files, force);
+  for (const path of [files.scenario, files.offsets]) if (path) checkOutputFile(path, '--out');
+  return files;
+}
+
 /** Writes the scenario and its offsets (in pieces, as built; see checkWritten). */
 export function writeImportedScenario(files: ScenarioFiles, scenario: Record<string, unknown>, offsets: string[] | null, force: boolean): void {
   refuseOverwrite(files, force);
+  const offsetsTemporary = files.offsets && offsets !== null ? writeTemporary(files.offsets, offsets, '--out') : null;
+  let scenarioTemporary: string;
   try {
-    mkdirSync(dirname(resolve(files.scenario)), { recursive: true });
-    if (files.offsets && offsets !== null) {
-      const fd = openSync(files.offsets, 'w');
-      try {
-        for (const piece of offsets) writeSync(fd, piece);
-      } finally {
-        closeSync(fd);
-      }
-    }
-    writeFileSync(files.scenario, `${JSON.stringify(scenario, null, 2)}\n`);
+    scenarioTemporary = writeTemporary(files.scenario, `${JSON.stringify(scenario, null, 2)}\n`, '--out');
   } catch (error) {
-    throw new UserError(`cannot write ${files.scenario} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    if (offsetsTemporary) rmSync(offsetsTemporary, { force: true });
+    throw error;
   }
+  if (offsetsTemporary) commitFile(offsetsTemporary, resolve(files.offsets!), '--out');
+  commitFile(scenarioTemporary, resolve(files.scenario), '--out');
 }
 
 /** Loads a written scenario back: what was written is what predict, plan and validate will read. */

@@ -33,10 +33,34 @@ export function compactDistribution(samples: ArrayLike<number>): CompactDistribu
   return { count: sorted.length, p: [...DISTRIBUTION_GRID], values: DISTRIBUTION_GRID.map((q) => seedPercentile(sorted, q)) };
 }
 
+/**
+ * The average of distributions on the grid (quantile averaging), fed one at a time: running sums per
+ * fraction, so the distributions themselves need not be kept. `count` is the mean over all of them (an
+ * absent one counts 0); null when none is present.
+ */
+export class DistributionAverage {
+  private total = 0;
+  private present = 0;
+  private counts = 0;
+  private readonly sums = DISTRIBUTION_GRID.map(() => 0);
+
+  add(distribution: CompactDistribution | null): void {
+    this.total++;
+    if (distribution === null) return;
+    this.present++;
+    this.counts += distribution.count;
+    for (let i = 0; i < this.sums.length; i++) this.sums[i] += distribution.values[i];
+  }
+
+  result(): CompactDistribution | null {
+    if (this.present === 0) return null;
+    return { count: this.counts / this.total, p: [...DISTRIBUTION_GRID], values: this.sums.map((sum) => sum / this.present) };
+  }
+}
+
 /** Averages distributions on the grid (quantile averaging); `count` is the mean over all of them (an absent one counts 0). Null when none is present. */
 export function averageDistributions(distributions: ReadonlyArray<CompactDistribution | null>): CompactDistribution | null {
-  const present = distributions.filter((d): d is CompactDistribution => d !== null);
-  if (present.length === 0) return null;
-  const values = DISTRIBUTION_GRID.map((_, i) => present.reduce((sum, d) => sum + d.values[i], 0) / present.length);
-  return { count: present.reduce((sum, d) => sum + d.count, 0) / distributions.length, p: [...DISTRIBUTION_GRID], values };
+  const average = new DistributionAverage();
+  for (const d of distributions) average.add(d);
+  return average.result();
 }

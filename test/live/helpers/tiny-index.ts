@@ -26,15 +26,18 @@ export interface TinyIndex {
 }
 
 /**
- * Returning a number answers with that status; 'hang' never answers; undefined answers normally. Faults apply
- * to the load only (not to discovery's requests); `count` is the path's nth request of the load.
+ * Returning a number answers with that status; 'hang' never answers; 'garbage' answers 200 with a body that is
+ * no index page (no links); undefined answers normally. Faults apply to the load only (not to discovery's
+ * requests); `count` is the path's nth request of the load.
  */
-export type Fault = (path: string, count: number) => number | 'hang' | 'reset' | undefined;
+export type Fault = (path: string, count: number) => number | 'hang' | 'reset' | 'garbage' | undefined;
 
 export interface TinyIndexOptions {
   fault?: Fault;
   /** Answers every request of the load this late (discovery's are answered at once). */
   delayMs?: number;
+  /** Holds every answer of the load until this settles (discovery's are answered at once). */
+  gate?: Promise<unknown>;
   /** Projects the index holds (default demo-000 .. demo-009), each with versions 1.0.0, 1.1.0, 2.0.0. */
   projects?: string[];
   /** How /simple/ answers: HTML (default), PEP 691 JSON when the client accepts it, plain text, or a list of nothing. */
@@ -78,6 +81,11 @@ export async function startTinyIndex(options: TinyIndexOptions = {}): Promise<Ti
       if (fault === 'hang') return;
       if (fault === 'reset') {
         req.socket.destroy();
+        return;
+      }
+      if (fault === 'garbage') {
+        res.writeHead(200, { 'content-type': 'text/html', 'x-upstream': '127.0.0.1:3' });
+        res.end('<html><body>\u00ff\u00fe not an index page</body></html>');
         return;
       }
       if (typeof fault === 'number') {
@@ -130,8 +138,9 @@ export async function startTinyIndex(options: TinyIndexOptions = {}): Promise<Ti
       res.writeHead(404);
       res.end('not found');
     };
-    if (options.delayMs && inLoad) setTimeout(answer, options.delayMs);
-    else answer();
+    const delayed = () => (options.delayMs && inLoad ? setTimeout(answer, options.delayMs) : answer());
+    if (options.gate && inLoad) void options.gate.then(delayed, delayed);
+    else delayed();
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -68,7 +68,7 @@ describe('an imported scenario in predict, plan and validate', () => {
       const [validate, predict, plan] = await Promise.all([
         runCliAsync(['validate', '--url', index.url, '--scenario', out, '--out-dir', runDir, '--diagnostics', 'none']),
         runCliAsync(['predict', '--scenario', out, '--instance', 'c6a.large', '--tasks', '2', '--workers', '2', '--replications', '2', '--json']),
-        runCliAsync(['plan', '--scenario', out, '--slo-error-rate', '1%', '--slo-p95-ms', '20000', '--instance-types', 'c6a.large', '--max-instances', '1', '--workers', '2', '--replications', '2']),
+        runCliAsync(['plan', '--scenario', out, '--slo-error-rate', '1%', '--slo-p95-ms', '20000', '--instance', 'c6a.large', '--max-instances', '1', '--workers', '2', '--replications', '2']),
       ]);
       expect(validate.stderr).not.toMatch(/capsim:/);
       expect(validate.code).toBe(0);
