@@ -211,7 +211,8 @@ describe('capsim validate (CLI)', () => {
     const dir = tempDir();
     const out = path.join(dir, 'out');
     const run = await capsim(['validate', '--url', server.url, '--scenario', scenarioFile(dir, oneBurst('seed-tool', 50)), '--out-dir', out, '--json'], {
-      interruptWhenRecorded: path.join(out, 'requests.ndjson'),
+      // requests stream to requests.ndjson.partial while the run lasts; the final name appears only at the end.
+      interruptWhenRecorded: path.join(out, 'requests.ndjson.partial'),
       signals: 2,
     });
     expect(run.code, run.stderr).toBe(130);
