@@ -48,6 +48,6 @@ describe('calibrate on one live run, predict another sizing (local stack)', () =
     const printed = await capsim(['compare', prediction, heldOutSummaries[0]]);
     expect(printed.code, printed.stderr).toBe(0);
     // The P95 row: unit, predicted, measured, relative error (the compared run's own measurement).
-    expect(printed.stdout).toMatch(/^P95 +ms +\d+ +\d+ +[+-]?\d+\.\d /m);
+    expect(printed.stdout).toMatch(/^P95 +ms +[\d,.]+ +[\d,.]+ +[+-]?\d+\.\d /m);
   }, 300_000);
 });
