@@ -21,7 +21,7 @@ const JARS = { shared: 'shared by the whole run', 'per-install': 'one per instal
 export function instanceTable(p: PredictionData): { header: string[]; rows: string[][]; numeric: boolean[] } {
   const shares = readShares(p.instanceShares, 'instance');
   return {
-    header: ['instance', 'tasks', 'burst share', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
+    header: ['instance', 'tasks', 'share of all bursts', 'CPU peak', 'iowait peak', 'mem avail min', 'swap max', 'cache hit', 'NFS ops/req'],
     rows: p.instances.map((i, k) => [
       i.name,
       String(i.tasks),
@@ -40,7 +40,7 @@ export function instanceTable(p: PredictionData): { header: string[]; rows: stri
 /** Where the bursts went: each target's share, busiest first (ranked per replication, then averaged). */
 export function targetSharesLine(p: Prediction): string {
   const ranked = p.targetShares.filter((t) => t.share >= 0.005).map((t) => pct(t.share));
-  return `burst requests per target, busiest first (mean over replications): ${ranked.length > 0 ? ranked.join(', ') : 'none'}`;
+  return `burst requests per target, all bursts of the run together, busiest first (mean over replications): ${ranked.length > 0 ? ranked.join(', ') : 'none'}`;
 }
 
 /** Failed operations by cause, one line (means over replications). */
@@ -102,8 +102,8 @@ export function renderPrediction(p: Prediction): string {
         r('P95 (all ops)', p.latencyAllMs.p95, ms),
         r('operations', p.operations, num),
         r('5xx responses', p.http5xx, num),
-        r('busiest target, share of a burst', p.maxTargetShare, pct),
-        r('busiest instance, share of a burst', p.maxInstanceShare, pct),
+        r('busiest target, share of each burst', p.maxTargetShare, pct),
+        r('busiest instance, share of each burst', p.maxInstanceShare, pct),
         r('sticky clients re-placed', p.stickyReplacements, num),
         r('task replacements', p.taskReplacements, num),
       ],

@@ -38,9 +38,9 @@ export function predictionFigures(p: PredictionData): Figure[] {
     intervalFigure('http_requests', 'HTTP requests', 'count', p.httpRequests),
     intervalFigure('http_5xx', '5xx responses', 'count', p.http5xx),
     intervalFigure('throughput', 'throughput (successful operations)', 'ops/s', p.throughputOpsPerSecond),
-    intervalFigure('max_target_share', 'busiest target, share of a burst', 'fraction', p.maxTargetShare),
+    intervalFigure('max_target_share', 'busiest target, share of each burst', 'fraction', p.maxTargetShare),
   ];
-  if (p.maxInstanceShare) figures.push(intervalFigure('max_instance_share', 'busiest instance, share of a burst', 'fraction', p.maxInstanceShare));
+  if (p.maxInstanceShare) figures.push(intervalFigure('max_instance_share', 'busiest instance, share of each burst', 'fraction', p.maxInstanceShare));
   if (p.stickyReplacements) figures.push(intervalFigure('sticky_replacements', 'sticky clients re-placed', 'count', p.stickyReplacements));
   figures.push(intervalFigure('task_replacements', 'task replacements', 'count', p.taskReplacements));
   return figures;
