@@ -1,11 +1,11 @@
 """CPU per request of the real pypiserver (simple-dir), per request kind, for package directories of 99, 300 and
 900 files: the measurement behind service.walkCpuPerFileMs in calibration/published-2025.json.
 
-The vendored pypiserver (shared/vendor/pypiserver-*.tar.gz, unpacked) is called in-process through WSGI (no
+The vendored pypiserver (test/stack/vendor/pypiserver-*.tar.gz, unpacked) is called in-process through WSGI (no
 gunicorn, no nginx: the application's own work), and timed with process_time (this process's CPU time, so other
 load on the machine inflates it less than wall time would). Run pinned to one core, with Debian's Python:
 
-    mkdir -p /tmp/pc/src && tar xzf ../shared/vendor/pypiserver-*.tar.gz -C /tmp/pc/src
+    mkdir -p /tmp/pc/src && tar xzf test/stack/vendor/pypiserver-*.tar.gz -C /tmp/pc/src
     for n in 99 300 900; do mkdir -p /tmp/pc/pk$n; /usr/bin/python3 test/stack/make_wheels.py --out /tmp/pc/pk$n --projects $((n/3)) --prefix pkg- > /dev/null; done
     taskset -c 0 /usr/bin/python3 bench/pypiserver-cost.py /tmp/pc/src /tmp/pc
 

@@ -5,12 +5,11 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpGet } from './http-get.js';
-import { vendoredPypiserverTarball } from './pypiserver-source.js';
 import { startStack, waitForAccessLog, wheelFileName, type IndexServer, type RunningStack } from './stack.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PROJECT = 'test-package-003';
-const servers: IndexServer[] = vendoredPypiserverTarball() ? ['pypiserver', 'lookalike'] : ['lookalike'];
+const servers: IndexServer[] = ['pypiserver', 'lookalike'];
 
 describe.each(servers)('the %s behind nginx (simple-dir)', (server) => {
   let stack: RunningStack;
@@ -139,7 +138,7 @@ describe.each(servers)('the %s behind nginx (simple-dir)', (server) => {
   });
 });
 
-describe.runIf(servers.includes('pypiserver'))('the real pypiserver: cached-dir backend and htpasswd authentication', () => {
+describe('the real pypiserver: cached-dir backend and htpasswd authentication', () => {
   it('cached-dir caches listings: a file added later shows only where the watchdog observer runs in the worker', async () => {
     // With --preload (the module's preload_app) the app, its cache and its watchdog observer thread are built in
     // the gunicorn master; a forked worker inherits the cache but not the thread, so nothing invalidates it.

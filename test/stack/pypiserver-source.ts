@@ -19,9 +19,8 @@ function repositoryRoot(): string | null {
 }
 
 /**
- * The vendored tarball: $CAPSIM_PYPISERVER_TARBALL, else `shared/vendor/pypiserver-*.tar.gz` in the
- * nearest folder above the repository that has one (the project's shared folder sits beside the repository
- * for CI and the main checkout, one level further up for a worktree). Null when there is none.
+ * The vendored tarball: $CAPSIM_PYPISERVER_TARBALL, else test/stack/vendor/pypiserver-*.tar.gz of the
+ * repository. Null only for a copy of this module outside any repository with no variable set.
  */
 export function vendoredPypiserverTarball(): string | null {
   const fromEnv = process.env.CAPSIM_PYPISERVER_TARBALL;
@@ -31,17 +30,10 @@ export function vendoredPypiserverTarball(): string | null {
   }
   const root = repositoryRoot();
   if (root === null) return null;
-  let dir = dirname(root);
-  for (;;) {
-    const vendor = join(dir, 'shared', 'vendor');
-    if (existsSync(vendor)) {
-      const tarball = readdirSync(vendor).filter((f) => /^pypiserver-.*\.tar\.gz$/.test(f)).sort().pop();
-      if (tarball) return join(vendor, tarball);
-    }
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
+  const vendor = join(root, 'test', 'stack', 'vendor');
+  const tarball = existsSync(vendor) ? readdirSync(vendor).filter((f) => /^pypiserver-.*\.tar\.gz$/.test(f)).sort().pop() : undefined;
+  if (!tarball) throw new Error(`capsim test stack: no pypiserver-*.tar.gz in ${vendor}`);
+  return join(vendor, tarball);
 }
 
 /**

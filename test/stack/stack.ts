@@ -104,7 +104,7 @@ type Optional = 'cpuSet' | 'nginxCpuSet' | 'packagesDir' | 'server' | 'auth';
 type Resolved = Required<Omit<StackOptions, Optional>> & Pick<StackOptions, Optional>;
 
 const LOOKALIKE_NOTICE =
-  'capsim test stack: the vendored pypiserver (shared/vendor/pypiserver-*.tar.gz) is absent: serving the lookalike test/stack/index_app.py instead';
+  'capsim test stack: the vendored pypiserver (test/stack/vendor/pypiserver-*.tar.gz) is absent: serving the lookalike test/stack/index_app.py instead';
 /** Set once the notice was printed (inherited by the test workers, so a test run says it once). */
 const NOTICE_SHOWN = 'CAPSIM_STACK_LOOKALIKE_NOTICE_SHOWN';
 
@@ -123,7 +123,7 @@ function chooseServer(asked: IndexServer | undefined): { server: IndexServer; py
     if (asked === undefined) announceIndexServer();
     return { server: 'lookalike', version: 'lookalike' };
   }
-  if (tarball === null) throw new Error('capsim test stack: server "pypiserver" needs the vendored shared/vendor/pypiserver-*.tar.gz (or CAPSIM_PYPISERVER_TARBALL)');
+  if (tarball === null) throw new Error('capsim test stack: server "pypiserver" needs the vendored test/stack/vendor/pypiserver-*.tar.gz (or CAPSIM_PYPISERVER_TARBALL)');
   const dir = unpackedPypiserver(tarball);
   return { server: 'pypiserver', pythonPath: dir, version: pypiserverVersion(dir) };
 }
